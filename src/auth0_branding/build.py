@@ -1,0 +1,260 @@
+"""Build every tenant's outputs in memory, then swap them into dist/ whole."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from .config import EmailConfig, TenantConfig, load_config
+from .errors import BrandError, Location, Problem, TemplateError, did_you_mean, display_path
+from .inline import inline_css
+from .render import Renderer
+from .styles import compile_css
+from .tokens import Tokens, apply_overrides, load_raw_tokens, resolve_tokens, to_scss
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "manifest.json"
+MANIFEST_FORMAT = 1
+PAGE_RESOURCES = {
+    "login": "branding/templates/universal-login",
+    "password_reset": "tenants/settings#change_password",
+    "error_page": "tenants/settings#error_page",
+    "classic_login": "clients/global#custom_login_page",
+}
+_ALIAS_PREFIX, _ALIAS_SUFFIX = "{", "}"
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """One file of the build, destined for one Auth0 resource of one tenant."""
+
+    tenant: str
+    kind: str  # page | email | email_settings | branding | theme
+    name: str
+    path: str  # relative to dist/
+    resource: str
+    content: str
+    sources: tuple[str, ...] = ()
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content.encode("utf-8")).hexdigest()
+
+    @property
+    def size(self) -> int:
+        return len(self.content.encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """Everything a build produced, before anything touches the disk."""
+
+    config: Any  # Config; typed loosely so records stay importable without cycles
+    tenants: tuple[TenantConfig, ...]
+    artifacts: tuple[Artifact, ...]
+    problems: tuple[Problem, ...] = field(default=())
+
+    def for_tenant(self, tenant: str) -> list[Artifact]:
+        return [a for a in self.artifacts if a.tenant == tenant]
+
+
+def build(brand_dir: Path, tenant_names: Iterable[str] = ()) -> BuildResult:
+    """Load the brand and build every (or each named) tenant's outputs in memory."""
+    config = load_config(brand_dir)
+    tenants = tuple(config.tenant(n) for n in dict.fromkeys(tenant_names)) or config.tenants
+    token_files = sorted(config.tokens_dir.glob("*.json"))
+    if not token_files:
+        raise BrandError("no design token files found", Location(display_path(config.tokens_dir)),
+                         "add a *.tokens.json file in the DTCG format")
+    raw_tokens = load_raw_tokens(token_files)
+    renderer = Renderer(config.templates_dir)
+    artifacts: list[Artifact] = []
+    for tenant in tenants:
+        tokens = resolve_tokens(apply_overrides(raw_tokens, tenant.token_overrides, tenant.location))
+        artifacts.extend(_build_tenant(config, tenant, tokens, renderer))
+    return BuildResult(config, tenants, tuple(artifacts))
+
+
+def _build_tenant(config: Any, tenant: TenantConfig, tokens: Tokens, renderer: Renderer):
+    context = {
+        "brand": {"name": config.name},
+        "tenant": {"name": tenant.name, "domain": tenant.domain,
+                   "custom_domain": tenant.custom_domain},
+        "vars": {**config.variables, **tenant.variables},
+        "tokens": tokens.tree(),
+    }
+    style_sources = tuple(
+        display_path(p) for p in sorted(config.page_style.parent.rglob("*.scss"))
+    )
+    token_sources = tuple(display_path(p) for p in sorted(config.tokens_dir.glob("*.json")))
+    shared_sources = (*token_sources, display_path(config.tenants_file))
+    if any(name in tenant.manage for name in PAGE_RESOURCES):
+        page_css = compile_css(config.page_style, to_scss(tokens, "page"))
+    for page in PAGE_RESOURCES:
+        if page not in tenant.manage:
+            continue
+        template = f"pages/{page}.html"
+        html = renderer.render(template, {
+            **context, "css": Markup(page_css), "output": {"kind": "page", "name": page},
+        })
+        yield Artifact(
+            tenant.name, "page", page, f"{tenant.name}/pages/{page}.html", PAGE_RESOURCES[page],
+            html, _sources(renderer, template, style_sources, shared_sources),
+        )
+    if "emails" in tenant.manage and config.emails:
+        email_css = compile_css(config.email_style, to_scss(tokens, "email"))
+        for email in config.emails.values():
+            yield from _build_email(
+                config, tenant, email, renderer, context, email_css, _sources(renderer, f"emails/{email.name}.html", style_sources,
+                                    shared_sources),
+            )
+    if "branding" in tenant.manage and config.branding:
+        settings = _resolve_settings(config.branding, tokens, renderer, context,
+                                     Location(display_path(config.brand_dir / "brand.toml")))
+        yield _json_artifact(tenant, "branding", "branding", "branding", settings,
+                             (display_path(config.brand_dir / "brand.toml"), *shared_sources))
+    if "theme" in tenant.manage and config.theme:
+        theme = _resolve_settings(config.theme, tokens, renderer, context,
+                                  Location(display_path(config.brand_dir / "brand.toml")))
+        yield _json_artifact(tenant, "theme", "theme", "branding/themes/default", theme,
+                             (display_path(config.brand_dir / "brand.toml"), *shared_sources))
+
+
+def _build_email(config, tenant, email: EmailConfig, renderer, context, css, sources):
+    template = f"emails/{email.name}.html"
+    if not renderer.exists(template):
+        raise TemplateError(
+            f"template not found: '{template}'", email.location,
+            f"create templates/{template} or remove [emails.{email.name}]",
+        )
+    context = {**context, "output": {"kind": "email", "name": email.name}}
+    settings: dict[str, Any] = {
+        "template": email.name,
+        "from": renderer.render_string(email.from_, context, email.location),
+        "subject": renderer.render_string(email.subject, context, email.location),
+        "syntax": email.syntax,
+        "urlLifetimeInSeconds": email.url_lifetime_in_seconds,
+        "includeEmailInRedirect": email.include_email_in_redirect,
+        "enabled": email.enabled,
+    }
+    if email.result_url is not None:
+        settings["resultUrl"] = renderer.render_string(email.result_url, context, email.location)
+    html = renderer.render(template, {**context, "email": settings})
+    body = inline_css(html, css, config.inliner, sources[0])
+    resource = f"email-templates/{email.name}"
+    yield Artifact(tenant.name, "email", email.name, f"{tenant.name}/emails/{email.name}.html",
+                   resource, body, sources)
+    yield _json_artifact(tenant, "email_settings", email.name, resource, settings,
+                         (display_path(config.brand_dir / "brand.toml"), *sources[1:]),
+                         path=f"{tenant.name}/emails/{email.name}.json")
+
+
+def _sources(renderer: Renderer, template: str, *groups: tuple[str, ...]) -> tuple[str, ...]:
+    templates = tuple(display_path(renderer.templates_dir / n) for n in renderer.sources_of(template))
+    return tuple(dict.fromkeys((*templates, *(s for group in groups for s in group))))
+
+
+def _resolve_settings(
+    settings: Mapping[str, Any], tokens: Tokens, renderer: Renderer, context: Mapping[str, Any],
+    location: Location,
+) -> dict[str, Any]:
+    """Resolve `{token.path}` aliases and build-time Jinja in a settings table."""
+    resolved: dict[str, Any] = {}
+    for key, value in settings.items():
+        if isinstance(value, Mapping):
+            resolved[key] = _resolve_settings(value, tokens, renderer, context, location)
+        elif isinstance(value, str) and value.startswith(_ALIAS_PREFIX) and value.endswith(
+            _ALIAS_SUFFIX
+        ) and not value.startswith("{{"):
+            path = value[1:-1]
+            if path not in tokens.by_path:
+                raise BrandError(f"unknown token reference '{value}' in '{key}'", location,
+                                 did_you_mean(path, tokens.by_path) or "reference a defined token")
+            resolved[key] = tokens.css(path)
+        elif isinstance(value, str):
+            resolved[key] = renderer.render_string(value, context, location)
+        else:
+            resolved[key] = value
+    return resolved
+
+
+def _json_artifact(tenant, kind, name, resource, data, sources, path=None) -> Artifact:
+    content = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return Artifact(tenant.name, kind, name, path or f"{tenant.name}/{name}.json", resource,
+                    content, tuple(dict.fromkeys(sources)))
+
+
+# -- dist/ -------------------------------------------------------------------------
+
+
+def manifest_of(result: BuildResult) -> dict[str, Any]:
+    """Describe the build: tenants, and every output with its hash, size and sources."""
+    return {
+        "format": MANIFEST_FORMAT,
+        "brand": result.config.name,
+        "tenants": {
+            t.name: {
+                "domain": t.domain,
+                "custom_domain": t.custom_domain,
+                "client_id_env": t.client_id_env,
+                "client_secret_env": t.client_secret_env,
+                "manage": list(t.manage),
+            }
+            for t in result.tenants
+        },
+        "outputs": [
+            {
+                "tenant": a.tenant, "kind": a.kind, "name": a.name, "path": a.path,
+                "resource": a.resource, "sha256": a.sha256, "size": a.size,
+                "sources": list(a.sources),
+            }
+            for a in result.artifacts
+        ],
+    }
+
+
+def write_dist(result: BuildResult, out_dir: Path) -> None:
+    """Write the build to a temporary folder, then swap it in place of `out_dir` whole."""
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
+    try:
+        for artifact in result.artifacts:
+            target = staging / artifact.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(artifact.content, encoding="utf-8", newline="")
+        (staging / MANIFEST).write_text(
+            json.dumps(manifest_of(result), indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )
+        if (out_dir / ".gitkeep").exists():
+            (staging / ".gitkeep").touch()
+        _swap(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _swap(staging: Path, out_dir: Path) -> None:
+    if not out_dir.exists():
+        os.rename(staging, out_dir)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-old-", dir=out_dir.parent))
+    os.rmdir(retired)
+    os.rename(out_dir, retired)
+    try:
+        os.rename(staging, out_dir)
+    except BaseException:
+        os.rename(retired, out_dir)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)

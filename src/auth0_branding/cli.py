@@ -1,0 +1,135 @@
+"""The command line: the only module that prints or exits."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import BrandError
+
+log = logging.getLogger(__name__)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(f"ERROR {message}", err=True)
+    sys.exit(code)
+
+
+def _handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn BrandError into one line on stderr and exit 1; tracebacks only with --debug."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        debug = click.get_current_context().find_root().params.get("debug", False)
+        try:
+            return command(*args, **kwargs)
+        except BrandError as error:
+            if debug:
+                raise
+            _fail(str(error))
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.version_option(package_name="auth0-branding")
+def cli(debug: bool) -> None:
+    """Build, check, preview and publish Auth0 branding from one brand folder."""
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING)
+
+
+brand_option = click.option(
+    "--brand",
+    "brand_dir",
+    type=click.Path(path_type=Path),
+    default=Path("brand"),
+    show_default=True,
+    help="The brand source folder.",
+)
+out_option = click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="The build output folder.",
+)
+tenant_option = click.option(
+    "--tenant",
+    "tenants",
+    multiple=True,
+    help="Only this tenant (repeatable; default: all).",
+)
+
+
+# -- commands are registered below; each imports its engine lazily --
+
+
+@cli.command()
+@brand_option
+@out_option
+@tenant_option
+@click.option("--strict", is_flag=True, help="Treat check warnings as errors.")
+@_handles_errors
+def build(brand_dir: Path, out_dir: Path, tenants: tuple[str, ...], strict: bool) -> None:
+    """Build the brand into dist/ (swapped in whole, only if every check passes)."""
+    from .build import build as build_brand
+    from .build import write_dist
+    from .validate import check_build
+
+    result = build_brand(brand_dir, tenants)
+    problems = check_build(result)
+    _report_problems(problems, "text")
+    if _failed(problems, strict):
+        _fail(f"build failed with {_count(problems)}; {out_dir} left unchanged")
+    write_dist(result, out_dir)
+    click.echo(
+        f"Built {len(result.artifacts)} outputs for {len(result.tenants)} tenant(s) "
+        f"into {out_dir}/ ({_count(problems)})"
+    )
+
+
+def _failed(problems: list, strict: bool) -> bool:
+    return any(p.severity == "error" or strict for p in problems)
+
+
+def _count(problems: list) -> str:
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    return f"{errors} error(s), {warnings} warning(s)"
+
+
+def _report_problems(problems: list, output_format: str) -> None:
+    if output_format == "json":
+        import json
+
+        click.echo(json.dumps([
+            {"severity": p.severity, "code": p.code, "message": p.message,
+             "path": p.location.path if p.location else None,
+             "line": p.location.line if p.location else None}
+            for p in problems
+        ], indent=2))
+        return
+    for problem in problems:
+        if output_format == "github":
+            where = ""
+            if problem.location:
+                where = f" file={problem.location.path}"
+                if problem.location.line:
+                    where += f",line={problem.location.line}"
+            level = "error" if problem.severity == "error" else "warning"
+            click.echo(f"::{level}{where}::{problem.code} {problem.message}")
+        else:
+            click.echo(str(problem), err=True)
+
+
+def main() -> None:
+    """Run the CLI (the console script and `python build.py`)."""
+    cli(prog_name="auth0-branding")

@@ -1,0 +1,290 @@
+"""Brand and tenant configuration: `brand/brand.toml` and `brand/tenants.toml`."""
+
+from __future__ import annotations
+
+import logging
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError, Location, did_you_mean, display_path, line_of
+
+log = logging.getLogger(__name__)
+
+EMAIL_TEMPLATES = (
+    "verify_email", "verify_email_by_code", "auth_email_by_code", "reset_email",
+    "reset_email_by_code", "welcome_email", "blocked_account", "stolen_credentials",
+    "enrollment_email", "mfa_oob_code", "user_invitation", "change_password",
+    "password_reset", "async_approval",
+)
+PAGES = ("login", "password_reset", "error_page", "classic_login")
+MANAGED = ("login", "password_reset", "error_page", "emails", "branding", "theme", "classic_login")
+DEFAULT_MANAGED = ("login", "password_reset", "error_page", "emails", "branding", "theme")
+INLINERS = ("premailer", "css-inline")
+THEME_GROUPS = ("borders", "colors", "fonts", "page_background", "widget")
+_ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+@dataclass(frozen=True)
+class EmailConfig:
+    """One email's settings; strings may hold build-time Jinja and Liquid."""
+
+    name: str
+    subject: str
+    from_: str
+    result_url: str | None
+    url_lifetime_in_seconds: int
+    include_email_in_redirect: bool
+    enabled: bool
+    syntax: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class TenantConfig:
+    """One Auth0 tenant: where it is, how to reach it, what it gets."""
+
+    name: str
+    domain: str
+    custom_domain: str | None
+    client_id_env: str
+    client_secret_env: str
+    manage: tuple[str, ...]
+    variables: Mapping[str, Any]
+    token_overrides: Mapping[str, Any]
+    location: Location
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the build reads from the brand folder besides templates and tokens."""
+
+    brand_dir: Path
+    name: str
+    inliner: str
+    page_style: Path
+    email_style: Path
+    variables: Mapping[str, Any]
+    emails: Mapping[str, EmailConfig]
+    branding: Mapping[str, Any]
+    theme: Mapping[str, Any]
+    tenants: tuple[TenantConfig, ...]
+    tenants_file: Path = field(default=Path("tenants.toml"))
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.brand_dir / "templates"
+
+    @property
+    def tokens_dir(self) -> Path:
+        return self.brand_dir / "tokens"
+
+    def tenant(self, name: str) -> TenantConfig:
+        for tenant in self.tenants:
+            if tenant.name == name:
+                return tenant
+        raise ConfigError(
+            f"unknown tenant '{name}'", Location(display_path(self.tenants_file)),
+            did_you_mean(name, [t.name for t in self.tenants])
+            or f"choose one of: {', '.join(t.name for t in self.tenants)}",
+        )
+
+
+class _Reader:
+    """Read keys from one parsed TOML file, reporting errors at the key's line."""
+
+    def __init__(self, path: Path) -> None:
+        self.shown = display_path(path)
+        if not path.is_file():
+            raise ConfigError(
+                "configuration file not found", Location(self.shown),
+                f"create {path.name} in the brand folder",
+            )
+        self.text = path.read_text(encoding="utf-8")
+        try:
+            self.data = tomllib.loads(self.text)
+        except tomllib.TOMLDecodeError as error:
+            line = re.search(r"line (\d+)", str(error))
+            raise ConfigError(
+                f"malformed TOML: {str(error).split(' (at')[0]}",
+                Location(self.shown, int(line.group(1)) if line else None),
+                "fix the TOML syntax",
+            ) from error
+
+    def at(self, *keys: str) -> Location:
+        # TOML parsers keep no positions: find the table header, then the key under it.
+        table = ".".join(keys[:-1])
+        start = line_of(self.text, f"[{table}]") if table else 1
+        if start is None:
+            start = line_of(self.text, f"{keys[-2]}") if len(keys) > 1 else 1
+        line = _key_line(self.text, keys[-1], start or 1)
+        return Location(self.shown, line or start)
+
+    def get(
+        self, table: Mapping[str, Any], keys: tuple[str, ...], kind: type | tuple[type, ...],
+        default: Any = ..., allowed: tuple[str, ...] | None = None,
+    ) -> Any:
+        name = keys[-1]
+        if name not in table:
+            if default is not ...:
+                return default
+            raise ConfigError(
+                f"missing key '{'.'.join(keys)}'", self.at(*keys[:-1], name) if len(keys) > 1
+                else Location(self.shown), f"add {name} = ...",
+            )
+        value = table[name]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            expected = kind.__name__ if isinstance(kind, type) else " or ".join(
+                k.__name__ for k in kind
+            )
+            raise ConfigError(
+                f"'{'.'.join(keys)}' must be {_article(expected)}, not {type(value).__name__}",
+                self.at(*keys), f"set {name} to {_article(expected)}",
+            )
+        if allowed is not None:
+            for item in value if isinstance(value, list) else [value]:
+                if item not in allowed:
+                    raise ConfigError(
+                        f"invalid value '{item}' for '{'.'.join(keys)}'", self.at(*keys),
+                        did_you_mean(item, allowed) or f"use one of: {', '.join(allowed)}",
+                    )
+        return value
+
+    def check_keys(self, table: Mapping[str, Any], keys: tuple[str, ...], known: tuple[str, ...]):
+        for key in table:
+            if key not in known:
+                raise ConfigError(
+                    f"unknown key '{'.'.join([*keys, key])}'", self.at(*keys, key),
+                    did_you_mean(key, known) or f"known keys: {', '.join(known)}",
+                )
+
+
+def _key_line(text: str, key: str, start: int) -> int | None:
+    pattern = re.compile(rf'^\s*"?{re.escape(key)}"?\s*=|^\s*\[.*\b{re.escape(key)}\]')
+    for number, line in enumerate(text.splitlines()[start - 1:], start):
+        if pattern.match(line):
+            return number
+    return None
+
+
+def _article(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+
+
+def load_config(brand_dir: Path) -> Config:
+    """Read brand.toml and tenants.toml from `brand_dir` into a Config."""
+    if not brand_dir.is_dir():
+        raise ConfigError(
+            "brand folder not found", Location(display_path(brand_dir)),
+            "pass --brand DIR pointing at a brand source folder",
+        )
+    brand = _Reader(brand_dir / "brand.toml")
+    data = brand.data
+    brand.check_keys(data, (), (
+        "name", "inliner", "styles", "variables", "email_defaults", "emails", "branding", "theme",
+    ))
+    styles = brand.get(data, ("styles",), dict, {})
+    emails = _load_emails(brand, brand.get(data, ("email_defaults",), dict, {}),
+                          brand.get(data, ("emails",), dict, {}))
+    theme = brand.get(data, ("theme",), dict, {})
+    for group in THEME_GROUPS if theme else ():
+        brand.get(theme, ("theme", group), dict)
+    tenants_reader = _Reader(brand_dir / "tenants.toml")
+    tenants_table = tenants_reader.get(tenants_reader.data, ("tenants",), dict)
+    if not tenants_table:
+        raise ConfigError("no tenants defined", tenants_reader.at("tenants"),
+                          "add a [tenants.dev] table")
+    return Config(
+        brand_dir=brand_dir,
+        name=brand.get(data, ("name",), str),
+        inliner=brand.get(data, ("inliner",), str, "premailer", allowed=INLINERS),
+        page_style=brand_dir / brand.get(styles, ("styles", "page"), str, "styles/page.scss"),
+        email_style=brand_dir / brand.get(styles, ("styles", "email"), str, "styles/email.scss"),
+        variables=brand.get(data, ("variables",), dict, {}),
+        emails=emails,
+        branding=brand.get(data, ("branding",), dict, {}),
+        theme=theme,
+        tenants=tuple(
+            _load_tenant(tenants_reader, name, table) for name, table in tenants_table.items()
+        ),
+        tenants_file=brand_dir / "tenants.toml",
+    )
+
+
+def _load_emails(
+    reader: _Reader, defaults: Mapping[str, Any], emails: Mapping[str, Any]
+) -> dict[str, EmailConfig]:
+    known = ("subject", "from", "result_url", "url_lifetime_in_seconds",
+             "include_email_in_redirect", "enabled", "syntax")
+    reader.check_keys(defaults, ("email_defaults",), known)
+    loaded = {}
+    for name, table in emails.items():
+        keys = ("emails", name)
+        if name not in EMAIL_TEMPLATES:
+            raise ConfigError(
+                f"unknown email template '{name}'", reader.at("emails", name),
+                did_you_mean(name, EMAIL_TEMPLATES) or "see Auth0's email template names",
+            )
+        if not isinstance(table, dict):
+            raise ConfigError(f"'emails.{name}' must be a table", reader.at("emails", name),
+                              f"write [emails.{name}]")
+        reader.check_keys(table, keys, known)
+        merged = {**defaults, **table}
+        lifetime = reader.get(merged, (*keys, "url_lifetime_in_seconds"), int, 432000)
+        loaded[name] = EmailConfig(
+            name=name,
+            subject=reader.get(merged, (*keys, "subject"), str),
+            from_=reader.get(merged, (*keys, "from"), str),
+            result_url=reader.get(merged, (*keys, "result_url"), str, None),
+            url_lifetime_in_seconds=lifetime,
+            include_email_in_redirect=reader.get(
+                merged, (*keys, "include_email_in_redirect"), bool, False),
+            enabled=reader.get(merged, (*keys, "enabled"), bool, True),
+            syntax=reader.get(merged, (*keys, "syntax"), str, "liquid", allowed=("liquid",)),
+            location=reader.at("emails", name),
+        )
+    return loaded
+
+
+def _load_tenant(reader: _Reader, name: str, table: Any) -> TenantConfig:
+    keys = ("tenants", name)
+    if not isinstance(table, dict):
+        raise ConfigError(f"'tenants.{name}' must be a table", reader.at(*keys),
+                          f"write [tenants.{name}]")
+    reader.check_keys(table, keys, (
+        "domain", "custom_domain", "client_id_env", "client_secret_env", "manage",
+        "variables", "tokens",
+    ))
+    domain = reader.get(table, (*keys, "domain"), str)
+    if not _DOMAIN.match(domain):
+        raise ConfigError(f"invalid domain '{domain}' for tenant '{name}'",
+                          reader.at(*keys, "domain"), "use a host name like acme.eu.auth0.com")
+    custom_domain = reader.get(table, (*keys, "custom_domain"), str, None)
+    if custom_domain is not None and not _DOMAIN.match(custom_domain):
+        raise ConfigError(f"invalid custom_domain '{custom_domain}' for tenant '{name}'",
+                          reader.at(*keys, "custom_domain"), "use a host name like login.acme.com")
+    env_names = {}
+    for key in ("client_id_env", "client_secret_env"):
+        env_names[key] = reader.get(table, (*keys, key), str)
+        if not _ENV_NAME.match(env_names[key]):
+            raise ConfigError(
+                f"'{key}' must name an environment variable, not '{env_names[key]}'",
+                reader.at(*keys, key), "use a name like AUTH0_DEV_CLIENT_ID",
+            )
+    manage = tuple(reader.get(table, (*keys, "manage"), list, list(DEFAULT_MANAGED),
+                              allowed=MANAGED))
+    return TenantConfig(
+        name=name,
+        domain=domain,
+        custom_domain=custom_domain,
+        client_id_env=env_names["client_id_env"],
+        client_secret_env=env_names["client_secret_env"],
+        manage=manage,
+        variables=reader.get(table, (*keys, "variables"), dict, {}),
+        token_overrides=reader.get(table, (*keys, "tokens"), dict, {}),
+        location=reader.at(*keys),
+    )

@@ -1,0 +1,119 @@
+"""Errors and problems: the part of the interface users read most."""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a source file, shown as `path:line`."""
+
+    path: str
+    line: int | None = None
+    col: int | None = None
+
+    def __str__(self) -> str:
+        return self.path if self.line is None else f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding of a check: an error blocks a build, a warning does not (unless strict)."""
+
+    severity: str  # "error" | "warning"
+    code: str
+    message: str
+    location: Location | None = None
+
+    def __str__(self) -> str:
+        where = f" {self.location}:" if self.location else ""
+        return f"{self.severity.upper()}{where} {self.code} {self.message}"
+
+
+class BrandError(Exception):
+    """A user-facing error: what went wrong, where, and what to do next."""
+
+    def __init__(
+        self, message: str, location: Location | None = None, hint: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+        self.hint = hint
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where}{self.message}{hint}"
+
+
+class ConfigError(BrandError):
+    """The brand or tenants configuration is missing, malformed or invalid."""
+
+
+class TokenError(BrandError):
+    """A design token file is malformed, or an alias is unknown or cyclic."""
+
+
+class TemplateError(BrandError):
+    """A Jinja template failed to load, parse or render."""
+
+
+class StyleError(BrandError):
+    """Sass failed to compile."""
+
+
+class InlineError(BrandError):
+    """An email cannot be inlined without damaging its Liquid."""
+
+
+class CheckError(BrandError):
+    """The build produced outputs that fail the Auth0 contract checks."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        errors = [p for p in problems if p.severity == "error"]
+        super().__init__(
+            f"{len(errors)} check error(s)", hint="fix them, then build again"
+        )
+        self.problems = problems
+
+
+class DistError(BrandError):
+    """dist/ is missing, incomplete or does not match its manifest."""
+
+
+class PublishError(BrandError):
+    """A tenant could not be read or written."""
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    """Return a 'did you mean' hint for a misspelt name, or None."""
+    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.8)
+    if not matches:
+        return None
+    return f"did you mean '{matches[0]}'?"
+
+
+def line_of(text: str, needle: str, start_line: int = 1) -> int | None:
+    """Return the 1-based line of the first `needle` at or after `start_line`."""
+    lines = text.splitlines()
+    for number in range(max(start_line, 1), len(lines) + 1):
+        if needle in lines[number - 1]:
+            return number
+    return None
+
+
+def display_path(path: Path | str) -> str:
+    """Return `path` relative to the working directory when it lies under it."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

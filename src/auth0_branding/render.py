@@ -1,0 +1,174 @@
+"""Build-time Jinja: delimiters that cannot collide with Liquid, and strict undefined."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import jinja2
+import jinja2.meta
+
+from .errors import Location, TemplateError, did_you_mean, display_path
+from .tokens import TokenGroup
+
+log = logging.getLogger(__name__)
+
+# Liquid owns {{ }} and {% %}; CSS and HTML own single brackets. These stay out of their way.
+DELIMITERS = {
+    "block_start_string": "[%",
+    "block_end_string": "%]",
+    "variable_start_string": "[[",
+    "variable_end_string": "]]",
+    "comment_start_string": "[#",
+    "comment_end_string": "#]",
+}
+
+
+class _StrictUndefined(jinja2.StrictUndefined):
+    """Fail on any use of a missing name, suggesting the closest defined one."""
+
+    __slots__ = ()
+
+    def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> Any:
+        raise _UndefinedNameError(self._undefined_name, self._undefined_obj)
+
+    __str__ = __iter__ = __len__ = __bool__ = __eq__ = __ne__ = __hash__ = (  # type: ignore
+        _fail_with_undefined_error
+    )
+    __add__ = __radd__ = __getitem__ = __lt__ = __le__ = __gt__ = __ge__ = (  # type: ignore
+        _fail_with_undefined_error
+    )
+
+
+class _UndefinedNameError(jinja2.UndefinedError):
+    def __init__(self, name: str | None, owner: Any) -> None:
+        super().__init__(f"'{name}' is undefined")
+        self.name = name
+        self.owner = owner
+
+
+class Renderer:
+    """Render the brand's templates; one per brand folder, shared by all tenants."""
+
+    def __init__(self, templates_dir: Path) -> None:
+        self.templates_dir = templates_dir
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates_dir)),
+            undefined=_StrictUndefined,
+            autoescape=jinja2.select_autoescape(["html", "htm"], default_for_string=False),
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            **DELIMITERS,
+        )
+        self._string_templates: dict[str, jinja2.Template] = {}
+        self._sources: dict[str, tuple[str, ...]] = {}
+
+    def exists(self, name: str) -> bool:
+        return (self.templates_dir / name).is_file()
+
+    def render(self, name: str, context: Mapping[str, Any]) -> str:
+        """Render the template `name` (relative to templates/) with `context`."""
+        try:
+            template = self.env.get_template(name)
+            return template.render(context)
+        except Exception as error:  # noqa: BLE001 - every Jinja failure becomes a TemplateError
+            raise self._wrap(error, name, context) from error
+
+    def render_string(self, source: str, context: Mapping[str, Any], location: Location) -> str:
+        """Render a short string (an email subject, a From) from the configuration."""
+        try:
+            template = self._string_templates.get(source)
+            if template is None:
+                template = self._string_templates[source] = self.env.from_string(source)
+            return template.render(context)
+        except jinja2.TemplateSyntaxError as error:
+            raise TemplateError(f"template syntax error: {error.message}", location,
+                                "check the [[ ]] and [% %] tags") from error
+        except _UndefinedNameError as error:
+            raise TemplateError(_undefined_message(error), location,
+                                _undefined_hint(error, context)) from error
+
+    def sources_of(self, name: str) -> tuple[str, ...]:
+        """Return `name` and every template it extends, includes or imports, recursively."""
+        if name not in self._sources:
+            self._sources[name] = _referenced(self.env, name)
+        return self._sources[name]
+
+    def _wrap(self, error: Exception, name: str, context: Mapping[str, Any]) -> TemplateError:
+        if isinstance(error, jinja2.TemplateNotFound):
+            missing = error.name or name
+            where = _template_frame(error.__traceback__, self.templates_dir)
+            candidates = self.env.list_templates()
+            return TemplateError(
+                f"template not found: '{missing}'",
+                where or Location(display_path(self.templates_dir / name)),
+                did_you_mean(str(missing), candidates)
+                or f"create templates/{missing} or fix the name",
+            )
+        if isinstance(error, jinja2.TemplateSyntaxError):
+            path = error.filename or str(self.templates_dir / name)
+            return TemplateError(
+                f"template syntax error: {error.message}",
+                Location(display_path(path), error.lineno),
+                "check the [[ ]] and [% %] tags",
+            )
+        where = _template_frame(error.__traceback__, self.templates_dir) or Location(
+            display_path(self.templates_dir / name)
+        )
+        if isinstance(error, _UndefinedNameError):
+            return TemplateError(_undefined_message(error), where, _undefined_hint(error, context))
+        return TemplateError(f"template error: {error}", where, "fix the template")
+
+
+def _undefined_message(error: _UndefinedNameError) -> str:
+    owner = error.owner
+    if isinstance(owner, TokenGroup):
+        path = f"{owner.path}.{error.name}" if owner.path else error.name
+        return f"unknown token '{path}'"
+    if isinstance(owner, Mapping):
+        return f"undefined variable '{error.name}'"
+    if owner is not jinja2.utils.missing:
+        return f"'{type(owner).__name__}' has no attribute '{error.name}'"
+    return f"undefined variable '{error.name}'"
+
+
+def _undefined_hint(error: _UndefinedNameError, context: Mapping[str, Any]) -> str:
+    owner = error.owner
+    candidates = owner if isinstance(owner, Mapping) else context
+    suggestion = did_you_mean(str(error.name), [str(key) for key in candidates])
+    if suggestion and isinstance(owner, TokenGroup) and owner.path:
+        suggestion = suggestion.replace("'", f"'{owner.path}.", 1)
+    return suggestion or "define it, or guard it with [% if ... is defined %]"
+
+
+def _template_frame(traceback: TracebackType | None, templates_dir: Path) -> Location | None:
+    """Find the innermost traceback frame that runs inside one of the brand's templates."""
+    root = str(templates_dir.resolve())
+    found = None
+    while traceback is not None:
+        filename = traceback.tb_frame.f_code.co_filename
+        if filename.startswith(root) or filename.startswith(str(templates_dir)):
+            found = Location(display_path(filename), traceback.tb_lineno)
+        traceback = traceback.tb_next
+    return found
+
+
+def _referenced(env: jinja2.Environment, name: str) -> tuple[str, ...]:
+    seen: list[str] = []
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.append(current)
+        try:
+            source = env.loader.get_source(env, current)[0]  # type: ignore[union-attr]
+            ast = env.parse(source)
+        except (jinja2.TemplateNotFound, jinja2.TemplateSyntaxError):
+            continue
+        pending.extend(ref for ref in jinja2.meta.find_referenced_templates(ast) if ref)
+    return tuple(seen)

@@ -1,0 +1,64 @@
+"""Sass to CSS with libsass; the design tokens arrive as the virtual import `tokens`."""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import sass
+
+from .errors import Location, StyleError, display_path
+
+log = logging.getLogger(__name__)
+
+TOKENS_IMPORT = "tokens"
+_WHERE = re.compile(r"on line (\d+):?(\d+)? of (\S+)")
+
+
+def compile_css(entry: Path, tokens_scss: str) -> str:
+    """Compile the Sass file `entry`; `@import "tokens";` yields `tokens_scss`."""
+    return _compile(str(entry.resolve()), tokens_scss, _mtimes(entry.parent))
+
+
+def _mtimes(styles_dir: Path) -> tuple[float, ...]:
+    # Part of the cache key, so an edited partial is never served from the cache.
+    return tuple(p.stat().st_mtime_ns for p in sorted(styles_dir.rglob("*.scss")))
+
+
+@lru_cache(maxsize=256)
+def _compile(entry: str, tokens_scss: str, _mtimes: tuple[float, ...]) -> str:
+    def importer(path: str) -> tuple[tuple[str, str], ...] | None:
+        if path in (TOKENS_IMPORT, f"_{TOKENS_IMPORT}"):
+            return ((f"{TOKENS_IMPORT}.scss", tokens_scss),)
+        return None
+
+    if not Path(entry).is_file():
+        raise StyleError("Sass entry file not found", Location(display_path(entry)),
+                         "set [styles] in brand.toml to an existing file")
+    try:
+        return sass.compile(
+            filename=entry,
+            include_paths=[str(Path(entry).parent)],
+            importers=[(0, importer)],
+            output_style="compressed",
+        )
+    except sass.CompileError as error:
+        raise _wrap(error, entry) from error
+
+
+def _wrap(error: sass.CompileError, entry: str) -> StyleError:
+    text = str(error)
+    first = text.strip().splitlines()[0] if text.strip() else "Sass error"
+    message = first.removeprefix("Error: ").strip()
+    match = _WHERE.search(text)
+    if match:
+        path = match.group(3)
+        if path.endswith(f"{TOKENS_IMPORT}.scss") and not Path(path).is_file():
+            path = "design tokens (generated tokens.scss)"
+        location = Location(display_path(path) if Path(path).exists() else path,
+                            int(match.group(1)), int(match.group(2) or 0) or None)
+    else:
+        location = Location(display_path(entry))
+    return StyleError(f"Sass error: {message}", location, "fix the Sass source")
