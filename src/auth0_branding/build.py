@@ -16,7 +16,16 @@ from typing import Any
 from markupsafe import Markup
 
 from .config import EmailConfig, TenantConfig, load_config
-from .errors import BrandError, Location, Problem, TemplateError, did_you_mean, display_path
+from .errors import (
+    BrandError,
+    InlineError,
+    Location,
+    Problem,
+    TemplateError,
+    did_you_mean,
+    display_path,
+    locate_source,
+)
 from .inline import inline_css
 from .render import Renderer
 from .styles import compile_css
@@ -116,8 +125,8 @@ def _build_tenant(config: Any, tenant: TenantConfig, tokens: Tokens, renderer: R
         email_css = compile_css(config.email_style, to_scss(tokens, "email"))
         for email in config.emails.values():
             yield from _build_email(
-                config, tenant, email, renderer, context, email_css, _sources(renderer, f"emails/{email.name}.html", style_sources,
-                                    shared_sources),
+                config, tenant, email, renderer, context, email_css,
+                _sources(renderer, f"emails/{email.name}.html", style_sources, shared_sources),
             )
     if "branding" in tenant.manage and config.branding:
         settings = _resolve_settings(config.branding, tokens, renderer, context,
@@ -151,7 +160,14 @@ def _build_email(config, tenant, email: EmailConfig, renderer, context, css, sou
     if email.result_url is not None:
         settings["resultUrl"] = renderer.render_string(email.result_url, context, email.location)
     html = renderer.render(template, {**context, "email": settings})
-    body = inline_css(html, css, config.inliner, sources[0])
+    try:
+        body = inline_css(html, css, config.inliner, sources[0])
+    except InlineError as error:
+        # The output's line means nothing to a designer: point at the template instead.
+        found = locate_source(error.snippet or "", sources)
+        if found:
+            raise InlineError(error.message, found, error.hint, error.snippet) from error
+        raise
     resource = f"email-templates/{email.name}"
     yield Artifact(tenant.name, "email", email.name, f"{tenant.name}/emails/{email.name}.html",
                    resource, body, sources)

@@ -25,6 +25,8 @@ MANAGED = ("login", "password_reset", "error_page", "emails", "branding", "theme
 DEFAULT_MANAGED = ("login", "password_reset", "error_page", "emails", "branding", "theme")
 INLINERS = ("premailer", "css-inline")
 THEME_GROUPS = ("borders", "colors", "fonts", "page_background", "widget")
+_TYPE_NAMES = {str: "string", int: "integer", bool: "boolean", list: "list", dict: "table",
+               float: "number"}
 _ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
@@ -87,8 +89,9 @@ class Config:
         for tenant in self.tenants:
             if tenant.name == name:
                 return tenant
+        first_line = line_of(self.tenants_file.read_text(encoding="utf-8"), "[tenants.")
         raise ConfigError(
-            f"unknown tenant '{name}'", Location(display_path(self.tenants_file)),
+            f"unknown tenant '{name}'", Location(display_path(self.tenants_file), first_line),
             did_you_mean(name, [t.name for t in self.tenants])
             or f"choose one of: {', '.join(t.name for t in self.tenants)}",
         )
@@ -138,11 +141,11 @@ class _Reader:
             )
         value = table[name]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            expected = kind.__name__ if isinstance(kind, type) else " or ".join(
-                k.__name__ for k in kind
-            )
+            kinds = kind if isinstance(kind, tuple) else (kind,)
+            expected = " or ".join(_TYPE_NAMES.get(k, k.__name__) for k in kinds)
+            actual = _TYPE_NAMES.get(type(value), type(value).__name__)
             raise ConfigError(
-                f"'{'.'.join(keys)}' must be {_article(expected)}, not {type(value).__name__}",
+                f"'{'.'.join(keys)}' must be {_article(expected)}, not {_article(actual)}",
                 self.at(*keys), f"set {name} to {_article(expected)}",
             )
         if allowed is not None:

@@ -73,6 +73,13 @@ class StyleError(BrandError):
 class InlineError(BrandError):
     """An email cannot be inlined without damaging its Liquid."""
 
+    def __init__(
+        self, message: str, location: Location | None = None, hint: str | None = None,
+        snippet: str | None = None,
+    ) -> None:
+        super().__init__(message, location, hint)
+        self.snippet = snippet
+
 
 class CheckError(BrandError):
     """The build produced outputs that fail the Auth0 contract checks."""
@@ -107,6 +114,26 @@ def line_of(text: str, needle: str, start_line: int = 1) -> int | None:
     for number in range(max(start_line, 1), len(lines) + 1):
         if needle in lines[number - 1]:
             return number
+    return None
+
+
+def locate_source(snippet: str, sources: Iterable[str]) -> Location | None:
+    """Find the first source file (and line) that contains `snippet` verbatim.
+
+    Liquid passes through the build byte-identical, so a construct seen in an output can be
+    traced back to the template that wrote it.
+    """
+    first_line = snippet.strip().splitlines()[0] if snippet.strip() else ""
+    if not first_line:
+        return None
+    for source in sources:
+        try:
+            text = Path(source).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        line = line_of(text, first_line)
+        if line is not None:
+            return Location(source, line)
     return None
 
 

@@ -80,6 +80,7 @@ def protect_liquid(html: str, name: str = "<email>") -> Protected:
             Location(name, line),
             "move the condition around the whole element, or put the Liquid inside an "
             "attribute value",
+            snippet=originals[token],
         )
     for token in scanner.in_content:
         masked = masked.replace(token, f"<!--{token}-->", 1)
@@ -96,6 +97,7 @@ def restore_liquid(html: str, protected: Protected, name: str = "<email>") -> st
                 f"the CSS inliner {'dropped' if count == 0 else 'duplicated'} Liquid "
                 f"{original!r}",
                 Location(name), "report this template; meanwhile wrap the Liquid in an element",
+                snippet=original,
             )
         html = html.replace(form, original)
     return html

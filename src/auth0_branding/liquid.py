@@ -10,20 +10,20 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TextIO
 
 from liquid import BoundTemplate, Environment, Mode, RenderContext, Undefined
 from liquid.ast import Node
 from liquid.builtin.expressions import FilteredExpression, Path
 from liquid.builtin.output import OutputNode
-from liquid.exceptions import LiquidError, LiquidSyntaxError
+from liquid.exceptions import LiquidError, LiquidSyntaxError, TemplateNotFoundError
 from liquid.tag import Tag
 from liquid.token import TOKEN_DOC, TOKEN_EXPRESSION, TOKEN_ILLEGAL, TOKEN_TAG, Token
 
 from .errors import Location, TemplateError, did_you_mean
 
 if TYPE_CHECKING:
-    from liquid.builtin.expressions.filtered import Filter
     from liquid.expression import Expression
     from liquid.stream import TokenStream
 
@@ -79,7 +79,11 @@ _REJECTED_HINTS = {
 }
 _BLOCK_INNER = frozenset({"else", "elsif", "when"})
 
-_SLOTS: ContextVar[Mapping[str, str]] = ContextVar("auth0_liquid_slots", default={})
+# A ContextVar, not template data: each thread (and each render) sees only its own HTML,
+# and a template cannot read or overwrite it.
+_SLOTS: ContextVar[Mapping[str, str]] = ContextVar(
+    "auth0_liquid_slots", default=MappingProxyType({})
+)
 
 
 class _TagError(LiquidSyntaxError):
@@ -104,7 +108,7 @@ class _Auth0SlotNode(Node):
     def __str__(self) -> str:
         return f"{{%- auth0:{self.slot} -%}}"
 
-    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:  # noqa: ARG002
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
         return buffer.write(_SLOTS.get().get(self.slot, ""))
 
 
@@ -117,9 +121,11 @@ class _Auth0Tag(Tag):
     def parse(self, stream: TokenStream) -> Node:
         token = stream.current
         expr = stream.peek
+        # `auth0 :head` lexes the same as `auth0:head`; Auth0 only knows the joined name.
         joined = expr.kind == TOKEN_EXPRESSION and expr.start_index == token.start_index + 5
         if not (joined and expr.value in (":head", ":widget")):
-            written = f"auth0{expr.value}" if expr.kind == TOKEN_EXPRESSION else "auth0"
+            end = expr.start_index + len(expr.value) if expr.kind == TOKEN_EXPRESSION else -1
+            written = token.source[token.start_index : end] if end > 0 else "auth0"
             raise _TagError(
                 f"unknown Auth0 tag '{written}'",
                 token=token,
@@ -136,11 +142,13 @@ class _DebugNode(Node):
 
     __slots__ = ()
 
-    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:  # noqa: ARG002
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
         return 0
 
 
 class _DebugTag(Tag):
+    """Parse Auth0's `{% debug %}`, ignoring any arguments."""
+
     name = "debug"
     block = False
 
@@ -163,7 +171,11 @@ class _UnsupportedTag(Tag):
         if stream.peek.kind == TOKEN_EXPRESSION:
             next(stream)
         if name.startswith("end") or name in _BLOCK_INNER:
-            raise _TagError(f"unexpected '{name}' outside its block", token=token, hint=None)
+            raise _TagError(
+                f"unexpected '{name}'",
+                token=token,
+                hint="a block opened before it is not closed, or it has no opening tag",
+            )
         if name in _REJECTED_HINTS or name in ("doc", "ifchanged"):
             raise _TagError(
                 f"tag '{name}' is not supported by Auth0's Liquid",
@@ -202,7 +214,29 @@ def auth0_environment() -> Environment:
     env.add_tag(_UnsupportedTag)
     env.add_tag(_Auth0Tag)
     env.add_tag(_DebugTag)
+    for tag in env.tags.values():
+        _locate_errors(tag)
     return env
+
+
+def _locate_errors(tag: Tag) -> None:
+    """Point errors that python-liquid raises at end-of-input back at the failing tag.
+
+    An unclosed `{% if %}` or a dangling `|` fails on an end-of-stream token with no
+    position; the tag or output that was being parsed is where the user must look.
+    """
+    parse_node = tag.get_node
+
+    def get_node(stream: TokenStream) -> Node:
+        start = stream.current
+        try:
+            return parse_node(stream)
+        except LiquidError as error:
+            if error.token is None or error.token.start_index < 0:
+                error.token = start
+            raise
+
+    tag.get_node = get_node  # type: ignore[method-assign]
 
 
 @lru_cache(maxsize=1)
@@ -220,9 +254,11 @@ def _template_error(error: LiquidError, name: str) -> TemplateError:
     context = error.context()
     line, col = (context[0], context[1] + 1) if context else (None, None)
     message = str(error.message) if error.message else error.__class__.__name__
-    return TemplateError(
-        message, location=Location(name, line, col), hint=getattr(error, "hint", None)
-    )
+    hint = getattr(error, "hint", None)
+    if isinstance(error, TemplateNotFoundError):
+        message = f"include: no template named '{message}'"
+        hint = "Auth0 stores no partial templates to include: inline the markup at build time"
+    return TemplateError(message, location=Location(name, line, col), hint=hint)
 
 
 def parse_liquid(text: str, name: str = "<template>") -> BoundTemplate:
@@ -394,7 +430,7 @@ def _output_use(node: OutputNode, text: str, lines: _Lines) -> OutputUse:
     tainted = list(seen)
     escaped = False
     for filter_ in filters:
-        arg_paths = _paths(_filter_args(filter_))
+        arg_paths = _paths(filter_.children())
         seen += arg_paths
         if filter_.name in _SANITISING_FILTERS:
             tainted, escaped = [], filter_.name in ESCAPING_FILTERS
@@ -413,10 +449,6 @@ def _output_use(node: OutputNode, text: str, lines: _Lines) -> OutputUse:
         markup, line, col, tuple(dict.fromkeys(seen)), tuple(f.name for f in filters),
         escaped and not tainted, tuple(dict.fromkeys(tainted)),
     )
-
-
-def _filter_args(filter_: Filter) -> list[Expression]:
-    return filter_.children()
 
 
 def _walk(nodes: Iterable[Node], context: RenderContext) -> Iterator[Node]:

@@ -1,0 +1,95 @@
+"""Render built outputs with scenario data, as Auth0 would: shared by preview and snapshots."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .build import Artifact
+from .liquid import render_liquid
+from .scenarios import Scenario, scenarios_for
+from .widget import head_html, render_widget
+
+log = logging.getLogger(__name__)
+
+RENDERED_KINDS = ("page", "email")
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One output rendered in one scenario."""
+
+    artifact: Artifact
+    scenario: Scenario
+    html: str
+    subject: str | None
+
+    @property
+    def key(self) -> str:
+        return f"{self.artifact.tenant}/{self.artifact.kind}s/{self.artifact.name}/{self.scenario.name}"
+
+
+def widget_theme(theme: Mapping[str, Any] | None, branding: Mapping[str, Any] | None) -> dict:
+    """Map the tenant's Universal Login theme (and branding) onto the widget mock's styles."""
+    theme = theme or {}
+    branding = branding or {}
+    colors = dict(theme.get("colors", {}))
+    if "primary_button" not in colors and branding.get("colors", {}).get("primary"):
+        colors["primary_button"] = branding["colors"]["primary"]
+    borders = theme.get("borders", {})
+    widget = theme.get("widget", {})
+    return {
+        **colors,
+        "widget_corner_radius": borders.get("widget_corner_radius"),
+        "button_border_radius": borders.get("button_border_radius"),
+        "input_border_radius": borders.get("input_border_radius"),
+        "show_widget_shadow": borders.get("show_widget_shadow"),
+        "logo_url": widget.get("logo_url") or branding.get("logo_url"),
+        "logo_height": widget.get("logo_height"),
+        "header_text_alignment": widget.get("header_text_alignment"),
+    }
+
+
+def render_sample(
+    artifact: Artifact, scenario: Scenario, theme: Mapping[str, Any] | None = None,
+    settings: Mapping[str, Any] | None = None,
+) -> Sample:
+    """Render one page or email through Liquid with the scenario's data."""
+    data = scenario.data
+    head = widget = ""
+    if artifact.kind == "page" and artifact.name == "login":
+        prompt = data.get("prompt", {})
+        screen = prompt.get("screen", {})
+        head = head_html()
+        widget = render_widget(prompt.get("name", "login"), screen.get("name", ""),
+                               screen.get("texts", {}), theme or {})
+    html = render_liquid(artifact.content, data, head_html=head, widget_html=widget,
+                         name=artifact.path)
+    subject = None
+    if settings and settings.get("subject"):
+        subject = render_liquid(settings["subject"], data, name=f"{artifact.path} (subject)")
+    return Sample(artifact, scenario, html, subject)
+
+
+def render_samples(
+    artifacts: Iterable[Artifact], scenarios: Mapping[str, tuple[Scenario, ...]]
+) -> Iterator[Sample]:
+    """Render every page and email of a build in each of its scenarios."""
+    artifacts = list(artifacts)
+    by_key = {(a.tenant, a.kind, a.name): a for a in artifacts}
+    for artifact in artifacts:
+        if artifact.kind not in RENDERED_KINDS:
+            continue
+        theme_artifact = by_key.get((artifact.tenant, "theme", "theme"))
+        branding_artifact = by_key.get((artifact.tenant, "branding", "branding"))
+        theme = widget_theme(
+            json.loads(theme_artifact.content) if theme_artifact else None,
+            json.loads(branding_artifact.content) if branding_artifact else None,
+        )
+        settings_artifact = by_key.get((artifact.tenant, "email_settings", artifact.name))
+        settings = json.loads(settings_artifact.content) if settings_artifact else None
+        for scenario in scenarios_for(scenarios, artifact.kind, artifact.name):
+            yield render_sample(artifact, scenario, theme, settings)

@@ -1,0 +1,466 @@
+"""Mock the Auth0 Universal Login widget as static HTML and CSS for previews and snapshots."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from html import escape
+from urllib.parse import urlsplit
+
+log = logging.getLogger(__name__)
+
+DEFAULT_THEME: Mapping[str, object] = {
+    # Auth0's default theme, so an empty theme looks like a fresh tenant.
+    "primary_button": "#635dff", "primary_button_label": "#ffffff",
+    "secondary_button_border": "#c9cace", "secondary_button_label": "#1e212a",
+    "links_focused_components": "#635dff", "header": "#1e212a", "body_text": "#1e212a",
+    "widget_background": "#ffffff", "widget_border": "#c9cace", "input_background": "#ffffff",
+    "input_border": "#c9cace", "input_filled_text": "#000000",
+    "input_labels_placeholders": "#65676e", "icons": "#65676e", "error": "#d03c38",
+    "widget_corner_radius": 5, "widget_border_weight": 0, "show_widget_shadow": True,
+    "button_border_radius": 3, "button_border_weight": 1, "buttons_style": "rounded",
+    "input_border_radius": 3, "input_border_weight": 1, "inputs_style": "rounded",
+    "font_family": "-apple-system, BlinkMacSystemFont, Roboto, Helvetica, sans-serif",
+    "reference_text_size": 16, "links_style": "normal", "logo_url": "", "logo_height": 52,
+    "logo_position": "center", "header_text_alignment": "center",
+    "social_buttons_layout": "bottom",
+}
+_COLOURS = {
+    "primary": "primary_button", "primary-label": "primary_button_label",
+    "secondary-border": "secondary_button_border", "secondary-label": "secondary_button_label",
+    "link": "links_focused_components", "header": "header", "text": "body_text",
+    "bg": "widget_background", "widget-border": "widget_border",
+    "input-bg": "input_background", "input-border": "input_border",
+    "input-text": "input_filled_text", "input-label": "input_labels_placeholders",
+    "icons": "icons", "error": "error",
+}
+# (css variable, theme key, lowest, highest): Auth0's own ranges for each border field.
+_LENGTHS = (
+    ("widget-radius", "widget_corner_radius", 0, 50),
+    ("widget-border-weight", "widget_border_weight", 0, 10),
+    ("button-border-weight", "button_border_weight", 0, 10),
+    ("input-border-weight", "input_border_weight", 0, 3),
+    ("text-size", "reference_text_size", 12, 24),
+    ("logo-height", "logo_height", 1, 100),
+)
+_RE_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
+_RE_FONT = re.compile(r"[\w ,'\"-]+")
+_RE_LENGTH = re.compile(r"(\d+(?:\.\d+)?)(?:px)?")
+_RE_PLACEHOLDER = re.compile(r"\$\{(\w+)\}")
+
+_COMMON_TEXTS = {
+    "companyName": "My Company", "clientName": "My App", "email": "user@example.com",
+    "userName": "Jane Doe", "phoneNumber": "+1 XXX-XXX-XX42", "connectionName": "Google",
+    "buttonText": "Continue", "emailPlaceholder": "Email address",
+    "passwordPlaceholder": "Password", "codePlaceholder": "Enter the code",
+    "forgotPasswordText": "Forgot password?", "separatorText": "OR",
+    "federatedConnectionButtonText": "Continue with ${connectionName}", "editEmailText": "Edit",
+    "rememberMeText": "Remember this device for 30 days", "logoAltText": "${companyName}",
+    "pickAuthenticatorText": "Try another method", "resendText": "Resend code",
+    "backToLoginLinkText": "Back to ${clientName}", "declineButtonText": "Decline",
+}
+_LOGIN_FOOTER = {"footerText": "Don't have an account?", "footerLinkText": "Sign up"}
+_SIGNUP_FOOTER = {"footerText": "Already have an account?", "footerLinkText": "Log in"}
+
+
+@dataclass(frozen=True)
+class _Screen:
+    """What one prompt shows: default texts (Auth0's text keys) and which parts appear."""
+
+    texts: Mapping[str, str]
+    fields: tuple[tuple[str, str], ...] = ()  # (label text key, input type)
+    identifier: bool = False
+    forgot: bool = False
+    remember: bool = False
+    options: tuple[str, ...] = ()
+    scopes: tuple[str, ...] = ()
+    button: bool = True
+    decline: bool = False
+    links: tuple[str, ...] = ()
+    footer: bool = False
+    social: bool = False
+
+
+_EMAIL = ("emailPlaceholder", "email")
+_PASSWORD = ("passwordPlaceholder", "password")
+_CODE = ("codePlaceholder", "text")
+_MFA_LINKS = ("resendText", "pickAuthenticatorText")
+
+_SCREENS: Mapping[str, _Screen] = {
+    "login": _Screen(
+        {"title": "Welcome",
+         "description": "Log in to ${companyName} to continue to ${clientName}.",
+         **_LOGIN_FOOTER},
+        fields=(_EMAIL, _PASSWORD), forgot=True, footer=True, social=True),
+    "login-id": _Screen(
+        {"title": "Welcome",
+         "description": "Log in to ${companyName} to continue to ${clientName}.",
+         **_LOGIN_FOOTER},
+        fields=(_EMAIL,), footer=True, social=True),
+    "login-password": _Screen(
+        {"title": "Enter Your Password",
+         "description": "Enter your password for ${companyName} to continue to ${clientName}",
+         **_LOGIN_FOOTER},
+        fields=(_PASSWORD,), identifier=True, forgot=True, footer=True),
+    "signup": _Screen(
+        {"title": "Create Your Account",
+         "description": "Sign Up to ${companyName} to continue to ${clientName}.",
+         **_SIGNUP_FOOTER},
+        fields=(_EMAIL, _PASSWORD), footer=True, social=True),
+    "signup-id": _Screen(
+        {"title": "Create Your Account",
+         "description": "Sign Up to ${companyName} to continue to ${clientName}.",
+         **_SIGNUP_FOOTER},
+        fields=(_EMAIL,), footer=True, social=True),
+    "signup-password": _Screen(
+        {"title": "Create Your Account",
+         "description": "Set your password for ${companyName} to continue to ${clientName}",
+         **_SIGNUP_FOOTER},
+        fields=(_PASSWORD,), identifier=True, footer=True),
+    "reset-password": _Screen(
+        {"title": "Forgot Your Password?",
+         "description": "Enter your email address and we will send you instructions to "
+         "reset your password."},
+        fields=(_EMAIL,), links=("backToLoginLinkText",)),
+    "reset-password/reset-password-email": _Screen(
+        {"title": "Check Your Email", "buttonText": "Resend email",
+         "description": "Please check the email address ${email} for instructions to "
+         "reset your password."}),
+    "reset-password/reset-password": _Screen(
+        {"title": "Change Your Password", "buttonText": "Reset password",
+         "description": "Enter a new password below to change your password.",
+         "passwordPlaceholder": "New password",
+         "reEnterpasswordPlaceholder": "Re-enter new password"},
+        fields=(_PASSWORD, ("reEnterpasswordPlaceholder", "password"))),
+    "mfa": _Screen(
+        {"title": "Verify Your Identity",
+         "description": "Choose how you want to verify your identity.",
+         "otpText": "Google Authenticator or similar", "smsText": "SMS",
+         "emailText": "Email"},
+        options=("otpText", "smsText", "emailText"), button=False),
+    "mfa-otp": _Screen(
+        {"title": "Verify Your Identity",
+         "description": "Check your preferred one-time password application for a code.",
+         "codePlaceholder": "Enter your one-time code"},
+        fields=(_CODE,), remember=True, links=("pickAuthenticatorText",)),
+    "mfa-sms": _Screen(
+        {"title": "Verify Your Identity",
+         "description": "We've sent a text message to: ${phoneNumber}",
+         "codePlaceholder": "Enter the 6-digit code"},
+        fields=(_CODE,), remember=True, links=_MFA_LINKS),
+    "mfa-email": _Screen(
+        {"title": "Verify Your Identity",
+         "description": "We've sent an email with your code to: ${email}"},
+        fields=(_CODE,), remember=True, links=_MFA_LINKS),
+    "consent": _Screen(
+        {"title": "Authorize ${clientName}", "buttonText": "Accept",
+         "description": "Hi ${userName}, ${clientName} is requesting access to your "
+         "${companyName} account.",
+         "profileScope": "Personal user data", "emailScope": "Email address"},
+        scopes=("profileScope", "emailScope"), decline=True),
+    "email-verification": _Screen(
+        {"title": "Email Verified", "buttonText": "Back to ${clientName}",
+         "description": "Your email address was successfully verified."}),
+    "logout": _Screen(
+        {"title": "Log Out", "buttonText": "Yes", "declineButtonText": "No",
+         "description": "Are you sure you want to log out of ${clientName}?"},
+        decline=True),
+}
+
+_LOGO_SVG = (
+    '<svg class="ulp-mock-logo" viewBox="0 0 64 64" role="img" aria-label="{alt}">'
+    '<path fill="var(--ulp-mock-primary)" d="M32 4 8 13v17c0 15 10 26 24 30 14-4 24-15 '
+    '24-30V13z"/><path fill="var(--ulp-mock-primary-label)" d="m28 42-10-10 4-4 6 6 14-14 '
+    '4 4z"/></svg>'
+)
+_GOOGLE_SVG = (
+    '<svg viewBox="0 0 48 48" aria-hidden="true"><path fill="#EA4335" d="M24 9.5c3.5 0 6.6 '
+    '1.2 9 3.6l6.7-6.7C35.6 2.4 30.2 0 24 0 14.6 0 6.6 5.4 2.6 13.2l7.8 6C12.3 13.6 17.7 9.5 '
+    '24 9.5z"/><path fill="#4285F4" d="M46.1 24.5c0-1.6-.1-3.1-.4-4.5H24v9h12.4c-.5 2.9-2.2 '
+    '5.4-4.7 7l7.6 5.9c4.4-4.1 6.8-10.1 6.8-17.4z"/><path fill="#FBBC05" d="M10.4 28.8c-.5-1.4'
+    '-.8-3-.8-4.8s.3-3.3.8-4.8l-7.8-6C.9 16.5 0 20.1 0 24s.9 7.5 2.6 10.8z"/><path '
+    'fill="#34A853" d="M24 48c6.5 0 11.9-2.1 15.9-5.8l-7.6-5.9c-2.1 1.4-4.9 2.3-8.3 2.3-6.3 0'
+    '-11.7-4.1-13.6-9.8l-7.8 6C6.6 42.6 14.6 48 24 48z"/></svg>'
+)
+
+_CSS = """
+body._widget-auto-layout{display:flex;align-items:center;justify-content:center;\
+min-height:100vh;margin:0}
+.ulp-mock{font-family:var(--ulp-mock-font);font-size:var(--ulp-mock-text-size);\
+line-height:1.5;color:var(--ulp-mock-text);box-sizing:border-box;\
+-webkit-font-smoothing:antialiased}
+.ulp-mock *,.ulp-mock *::before,.ulp-mock *::after{box-sizing:inherit}
+.ulp-mock-card{width:400px;max-width:100%;margin:0 auto;padding:40px;\
+background:var(--ulp-mock-bg);border:var(--ulp-mock-widget-border-weight) solid \
+var(--ulp-mock-widget-border);border-radius:var(--ulp-mock-widget-radius);\
+box-shadow:var(--ulp-mock-shadow)}
+.ulp-mock-header{text-align:var(--ulp-mock-header-align);margin-bottom:24px}
+.ulp-mock-brand{text-align:var(--ulp-mock-logo-align)}
+.ulp-mock-logo{display:inline-block;height:var(--ulp-mock-logo-height);max-width:100%;\
+margin:0 0 24px}
+.ulp-mock-title{margin:0 0 8px;color:var(--ulp-mock-header);font-size:1.5em;\
+font-weight:400;line-height:1.25}
+.ulp-mock-description{margin:0;font-size:.875em}
+.ulp-mock-form{display:flex;flex-direction:column;gap:16px;margin:0}
+.ulp-mock-field{position:relative;display:block}
+.ulp-mock-input{display:block;width:100%;height:52px;margin:0;padding:20px 16px 4px;\
+font:inherit;color:var(--ulp-mock-input-text);background:var(--ulp-mock-input-bg);\
+border:var(--ulp-mock-input-border-weight) solid var(--ulp-mock-input-border);\
+border-radius:var(--ulp-mock-input-radius);outline:none;\
+transition:border-color .15s,box-shadow .15s}
+.ulp-mock-input:focus{border-color:var(--ulp-mock-link);\
+box-shadow:0 0 0 1px var(--ulp-mock-link)}
+.ulp-mock-label{position:absolute;left:16px;top:50%;max-width:calc(100% - 32px);\
+overflow:hidden;white-space:nowrap;text-overflow:ellipsis;color:var(--ulp-mock-input-label);\
+pointer-events:none;transform:translateY(-50%);transition:top .15s,font-size .15s}
+.ulp-mock-input:focus+.ulp-mock-label,.ulp-mock-input:not(:placeholder-shown)+\
+.ulp-mock-label{top:6px;font-size:.75em;transform:none}
+.ulp-mock-input:focus+.ulp-mock-label{color:var(--ulp-mock-link)}
+.ulp-mock-identifier{display:flex;justify-content:space-between;align-items:center;\
+padding:12px 16px;font-size:.875em;border:1px solid var(--ulp-mock-input-border);\
+border-radius:var(--ulp-mock-input-radius)}
+.ulp-mock-checkbox{display:flex;align-items:center;gap:8px;font-size:.875em}
+.ulp-mock-link{color:var(--ulp-mock-link);font-weight:700;\
+text-decoration:var(--ulp-mock-link-decoration)}
+.ulp-mock-link:hover{text-decoration:underline}
+.ulp-mock-forgot{margin:-4px 0 0;font-size:.875em}
+.ulp-mock-button{display:flex;align-items:center;justify-content:center;gap:12px;\
+width:100%;min-height:52px;margin:0;padding:4px 16px;font:inherit;cursor:pointer;\
+border-radius:var(--ulp-mock-button-radius);transition:filter .15s,background .15s}
+.ulp-mock-primary{color:var(--ulp-mock-primary-label);background:var(--ulp-mock-primary);\
+border:var(--ulp-mock-button-border-weight) solid var(--ulp-mock-primary)}
+.ulp-mock-primary:hover{filter:brightness(.88)}
+.ulp-mock-secondary{color:var(--ulp-mock-secondary-label);background:var(--ulp-mock-bg);\
+border:var(--ulp-mock-button-border-weight) solid var(--ulp-mock-secondary-border)}
+.ulp-mock-secondary:hover{filter:brightness(.96)}
+.ulp-mock-option{justify-content:space-between;text-align:left}
+.ulp-mock-social svg{flex:none;width:20px;height:20px}
+.ulp-mock-options{display:flex;flex-direction:column;gap:8px;margin:0;padding:0;\
+list-style:none}
+.ulp-mock-scopes{margin:0;padding-left:20px;font-size:.875em}
+.ulp-mock-footer,.ulp-mock-links{margin:16px 0 0;font-size:.875em;text-align:center}
+.ulp-mock-links{display:flex;justify-content:center;gap:16px}
+.ulp-mock-separator{display:flex;align-items:center;gap:16px;margin:24px 0;\
+font-size:.75em;text-transform:uppercase}
+.ulp-mock-separator::before,.ulp-mock-separator::after{content:"";flex:1;\
+border-top:1px solid var(--ulp-mock-secondary-border)}
+.ulp-mock-error{color:var(--ulp-mock-error)}
+@media (max-width:480px){.ulp-mock-card{width:100%;padding:24px 16px;border:0;\
+border-radius:0;box-shadow:none}}
+"""
+
+
+def head_html() -> str:
+    """Return the `<style>` block that `{%- auth0:head -%}` injects for the mock widget."""
+    # Every rule is scoped to `ulp-mock-` classes; the one exception is Auth0's own
+    # `_widget-auto-layout`, which a brand's <body> opts into to centre the widget.
+    return f'<style id="ulp-mock-styles">{_CSS}</style>'
+
+
+def _flat_theme(theme: Mapping[str, object] | None) -> dict[str, object]:
+    """Accept Auth0's grouped theme (colors/borders/fonts/widget/...) or flat keys."""
+    values = dict(DEFAULT_THEME)
+    theme = theme or {}
+    # colors last: fonts.body_text is a {bold, size} object, colors.body_text a colour.
+    for group in ("page_background", "widget", "borders", "fonts", "colors"):
+        nested = theme.get(group)
+        if isinstance(nested, Mapping):
+            values.update({k: v for k, v in nested.items() if not isinstance(v, Mapping)})
+    values.update({k: v for k, v in theme.items() if not isinstance(v, Mapping)})
+    return values
+
+
+def _colour(values: Mapping[str, object], key: str) -> str:
+    value = values.get(key)
+    if isinstance(value, str) and _RE_COLOUR.fullmatch(value):
+        return value
+    log.warning("theme %s: %r is not a hex colour; the mock uses the default", key, value)
+    return str(DEFAULT_THEME[key])
+
+
+def _length(values: Mapping[str, object], key: str, low: float, high: float) -> str:
+    value = values.get(key)
+    number: float | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str) and (match := _RE_LENGTH.fullmatch(value.strip())):
+        number = float(match.group(1))
+    if number is None:
+        log.warning("theme %s: %r is not a number; the mock uses the default", key, value)
+        number = float(DEFAULT_THEME[key])  # type: ignore[arg-type]
+    number = min(max(number, low), high)
+    return f"{number:g}px"
+
+
+def _radius(values: Mapping[str, object], style_key: str, radius_key: str) -> str:
+    style = values.get(style_key)
+    if style == "pill":
+        return "9999px"
+    if style == "sharp":
+        return "0px"
+    return _length(values, radius_key, 0, 10)
+
+
+def _choice(values: Mapping[str, object], key: str, allowed: tuple[str, ...]) -> str:
+    value = values.get(key)
+    return value if isinstance(value, str) and value in allowed else str(DEFAULT_THEME[key])
+
+
+def _style(values: Mapping[str, object]) -> str:
+    """Build the root's CSS custom properties from validated theme values only."""
+    props = {f"--ulp-mock-{name}": _colour(values, key) for name, key in _COLOURS.items()}
+    props.update({f"--ulp-mock-{name}": _length(values, key, low, high)
+                  for name, key, low, high in _LENGTHS})
+    props["--ulp-mock-button-radius"] = _radius(values, "buttons_style", "button_border_radius")
+    props["--ulp-mock-input-radius"] = _radius(values, "inputs_style", "input_border_radius")
+    shadow = values.get("show_widget_shadow") is not False
+    props["--ulp-mock-shadow"] = "0 12px 40px rgba(0,0,0,.12)" if shadow else "none"
+    font = values.get("font_family")
+    if not (isinstance(font, str) and _RE_FONT.fullmatch(font)):
+        font = DEFAULT_THEME["font_family"]
+    props["--ulp-mock-font"] = str(font)
+    underline = values.get("links_style") == "underlined"
+    props["--ulp-mock-link-decoration"] = "underline" if underline else "none"
+    align = ("center", "left", "right")
+    props["--ulp-mock-header-align"] = _choice(values, "header_text_alignment", align)
+    props["--ulp-mock-logo-align"] = _choice(values, "logo_position", (*align, "none"))
+    return ";".join(f"{name}:{value}" for name, value in props.items())
+
+
+def _logo_url(value: object) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    parts = urlsplit(value.strip())
+    if parts.scheme in ("https", "http", "") or value.startswith("data:image/"):
+        return value.strip()
+    log.warning("theme logo_url: %r is not an http(s) or image URL; the mock ignores it", value)
+    return None
+
+
+def _texts(screen: _Screen, texts: Mapping[str, object] | None) -> dict[str, str]:
+    merged = {**_COMMON_TEXTS, **screen.texts}
+    merged.update({k: str(v) for k, v in (texts or {}).items() if v is not None})
+
+    def fill(text: str) -> str:
+        # Two passes resolve one level of nesting, as Auth0's `${footerLinkText}` does.
+        for _ in range(2):
+            text = _RE_PLACEHOLDER.sub(lambda m: merged.get(m.group(1), m.group(0)), text)
+        return text
+
+    return {key: fill(value) for key, value in merged.items()}
+
+
+def _header(t: Mapping[str, str], values: Mapping[str, object]) -> str:
+    parts = ['<header class="ulp-mock-header">']
+    if values.get("logo_position") != "none":
+        url = _logo_url(values.get("logo_url"))
+        alt = escape(t["logoAltText"])
+        logo = (f'<img class="ulp-mock-logo" src="{escape(url)}" alt="{alt}">' if url
+                else _LOGO_SVG.format(alt=alt))
+        parts.append(f'<div class="ulp-mock-brand">{logo}</div>')
+    parts.append(f'<h1 class="ulp-mock-title">{escape(t["title"])}</h1>')
+    if t.get("description"):
+        parts.append(f'<p class="ulp-mock-description">{escape(t["description"])}</p>')
+    parts.append("</header>")
+    return "".join(parts)
+
+
+def _link(text: str) -> str:
+    return f'<a class="ulp-mock-link" href="#">{escape(text)}</a>'
+
+
+def _button(text: str, kind: str = "primary") -> str:
+    return f'<button type="button" class="ulp-mock-button ulp-mock-{kind}">{escape(text)}</button>'
+
+
+def _form(screen: _Screen, t: Mapping[str, str]) -> str:
+    parts = ['<form class="ulp-mock-form" action="#" novalidate>']
+    if screen.identifier:
+        parts.append(f'<div class="ulp-mock-identifier"><span>{escape(t["email"])}</span>'
+                     f'{_link(t["editEmailText"])}</div>')
+    for label_key, input_type in screen.fields:
+        parts.append(
+            f'<label class="ulp-mock-field"><input class="ulp-mock-input" type="{input_type}" '
+            f'placeholder=" " autocomplete="off"><span class="ulp-mock-label">'
+            f'{escape(t.get(label_key, ""))}</span></label>'
+        )
+    if screen.forgot:
+        parts.append(f'<p class="ulp-mock-forgot">{_link(t["forgotPasswordText"])}</p>')
+    if screen.remember:
+        parts.append(f'<label class="ulp-mock-checkbox"><input type="checkbox">'
+                     f'<span>{escape(t["rememberMeText"])}</span></label>')
+    if screen.scopes:
+        items = "".join(f"<li>{escape(t.get(key, ''))}</li>" for key in screen.scopes)
+        parts.append(f'<ul class="ulp-mock-scopes">{items}</ul>')
+    if screen.options:
+        items = "".join(
+            '<li><button type="button" class="ulp-mock-button ulp-mock-secondary '
+            f'ulp-mock-option">{escape(t.get(key, ""))}<span aria-hidden="true">&rsaquo;'
+            "</span></button></li>"
+            for key in screen.options
+        )
+        parts.append(f'<ul class="ulp-mock-options">{items}</ul>')
+    if screen.button:
+        parts.append(_button(t["buttonText"]))
+    if screen.decline:
+        parts.append(_button(t["declineButtonText"], "secondary"))
+    parts.append("</form>")
+    return "".join(parts)
+
+
+def _social(t: Mapping[str, str]) -> tuple[str, str]:
+    separator = f'<div class="ulp-mock-separator"><span>{escape(t["separatorText"])}</span></div>'
+    button = (
+        '<button type="button" class="ulp-mock-button ulp-mock-secondary ulp-mock-social">'
+        f'{_GOOGLE_SVG}<span>{escape(t["federatedConnectionButtonText"])}</span></button>'
+    )
+    return separator, button
+
+
+def _screen_for(prompt_name: str, screen: str | None) -> _Screen:
+    found = _SCREENS.get(f"{prompt_name}/{screen}") or _SCREENS.get(prompt_name)
+    if found is None:
+        title = prompt_name.replace("-", " ").strip().title() or "Continue"
+        found = _Screen({"title": title, "description": ""})
+    return found
+
+
+def render_widget(
+    prompt_name: str,
+    screen: str | None = None,
+    texts: Mapping[str, object] | None = None,
+    theme: Mapping[str, object] | None = None,
+) -> str:
+    """Render a static look-alike of the Universal Login widget for one prompt.
+
+    `texts` overrides Auth0's text keys (`title`, `description`, `buttonText`,
+    `emailPlaceholder`, `footerLinkText`, ... and `companyName`/`clientName` for
+    `${...}` placeholders). `theme` is Auth0's theme, grouped or flat.
+    """
+    spec = _screen_for(prompt_name, screen)
+    t = _texts(spec, texts)
+    values = _flat_theme(theme)
+    slug = re.sub(r"[^a-z0-9-]", "", prompt_name.lower()) or "generic"
+    parts = [
+        f'<div class="ulp-mock ulp-mock-prompt-{slug}" data-prompt="{escape(prompt_name)}" '
+        f'data-screen="{escape(screen or prompt_name)}" style="{escape(_style(values))}">',
+        '<main class="ulp-mock-card">',
+        _header(t, values),
+    ]
+    separator, social = _social(t)
+    social_top = spec.social and values.get("social_buttons_layout") == "top"
+    if social_top:
+        parts += [social, separator]
+    parts.append(_form(spec, t))
+    if spec.links:
+        links = "".join(_link(t.get(key, "")) for key in spec.links)
+        parts.append(f'<p class="ulp-mock-links">{links}</p>')
+    if spec.footer:
+        parts.append(f'<p class="ulp-mock-footer">{escape(t["footerText"])} '
+                     f'{_link(t["footerLinkText"])}</p>')
+    if spec.social and not social_top:
+        parts += [separator, social]
+    parts.append("</main></div>")
+    return "".join(parts)
