@@ -96,6 +96,38 @@ def build(brand_dir: Path, out_dir: Path, tenants: tuple[str, ...], strict: bool
     )
 
 
+@cli.command()
+@brand_option
+@tenant_option
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
+    show_default=True, help="text for people, json for tools, github for Actions annotations.",
+)
+@_handles_errors
+def check(brand_dir: Path, tenants: tuple[str, ...], strict: bool, output_format: str) -> None:
+    """Build in memory and check every output against the Auth0 contract; write nothing."""
+    from .build import build as build_brand
+    from .errors import BrandError, Problem
+    from .validate import check_build
+
+    try:
+        problems = check_build(build_brand(brand_dir, tenants))
+    except BrandError as error:
+        if output_format == "text":
+            raise
+        problems = [Problem("error", "build", _message_of(error), error.location)]
+    _report_problems(problems, output_format)
+    if output_format == "text":
+        click.echo(f"Checked {brand_dir}: {_count(problems)}", err=True)
+    if _failed(problems, strict):
+        sys.exit(1)
+
+
+def _message_of(error: BrandError) -> str:
+    return error.message + (f" ({error.hint})" if error.hint else "")
+
+
 def _failed(problems: list, strict: bool) -> bool:
     return any(p.severity == "error" or strict for p in problems)
 
@@ -191,6 +223,63 @@ def emulator(port: int | None, state_file: Path | None, config_file: Path | None
             engine.save_state(state_file)
             click.echo(f"\nState saved to {state_file}")
     click.echo("Emulator stopped.")
+
+
+@cli.command()
+@brand_option
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              default=Path("tests/snapshots"), show_default=True, help="The snapshot folder.")
+@tenant_option
+@click.option("--check", is_flag=True,
+              help="Write nothing; exit 1 with a unified diff if any snapshot differs.")
+@click.option("--update", is_flag=True, help="Write the snapshots (the default).")
+@_handles_errors
+def snapshot(brand_dir: Path, out_dir: Path, tenants: tuple[str, ...], check: bool,
+             update: bool) -> None:
+    """Render every output in every scenario into reviewable snapshots (or --check them)."""
+    from .snapshot import snapshot as take_snapshots
+
+    if check and update:
+        raise click.UsageError("--check and --update exclude each other")
+    report = take_snapshots(brand_dir, out_dir, tenants, update=not check)
+    counts = ", ".join(f"{report.count(s)} {s}" for s in ("changed", "added", "removed"))
+    if check:
+        for change in report.changes:
+            click.echo(change.diff, nl=False)
+        if report.changes:
+            _fail(f"{len(report.changes)} snapshot(s) differ from {out_dir}/ ({counts}); "
+                  "if the change is intended, run `python build.py snapshot --update`")
+        click.echo(f"All {report.files} snapshots match {out_dir}/")
+        return
+    click.echo(f"Snapshots in {out_dir}/: {report.files} files ({counts})")
+
+
+@cli.command()
+@brand_option
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              default=Path("dist/review"), show_default=True,
+              help="The gallery folder (replaced whole).")
+@tenant_option
+@click.option("--base", "base_ref", metavar="REF",
+              help="Compare with the brand folder at this git ref (e.g. origin/main).")
+@click.option("--only", multiple=True, metavar="OUTPUT",
+              help="Only 'pages', 'emails' or one output by name (repeatable).")
+@click.option("--jobs", type=click.IntRange(1, 32), default=4, show_default=True,
+              help="Screenshots taken at once in the one browser.")
+@_handles_errors
+def review(brand_dir: Path, out_dir: Path, tenants: tuple[str, ...], base_ref: str | None,
+           only: tuple[str, ...], jobs: int) -> None:
+    """Screenshot every page and email in every scenario into a static gallery."""
+    from .review import review as run_review
+
+    result = run_review(brand_dir, out_dir, tenants, base=base_ref, only=only, jobs=jobs)
+    line = (f"Reviewed {len(result.comparisons)} views of {len(result.tenants)} tenant(s) "
+            f"in {result.seconds:.1f}s: {out_dir / 'index.html'}")
+    if base_ref is not None:
+        counts = ", ".join(f"{result.count(s)} {s}"
+                           for s in ("changed", "added", "removed", "unchanged"))
+        line += f" (against {base_ref}: {counts})"
+    click.echo(line)
 
 
 def main() -> None:

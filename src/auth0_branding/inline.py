@@ -27,6 +27,12 @@ log = logging.getLogger(__name__)
 INLINERS = ("premailer", "css-inline")
 LIQUID = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _RAW_TEXT = frozenset({"style", "script", "title", "textarea"})
+# A <style> block whose rules depend on Liquid cannot be inlined (its values exist only when
+# Auth0 renders the email), so the whole block is set aside and kept exactly as written.
+_STYLE_WITH_LIQUID = re.compile(
+    r"<style\b[^>]*>(?:(?!</style>).)*?(?:\{\{|\{%)(?:(?!</style>).)*?</style>",
+    re.DOTALL | re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -68,7 +74,14 @@ def protect_liquid(html: str, name: str = "<email>") -> Protected:
         starts[token] = match.start()
         return token
 
-    masked = LIQUID.sub(swap, html)
+    set_aside: list[str] = []
+
+    def set_aside_style(match: re.Match[str]) -> str:
+        token = swap(match)
+        set_aside.append(token)
+        return token
+
+    masked = LIQUID.sub(swap, _STYLE_WITH_LIQUID.sub(set_aside_style, html))
     scanner = _ContextScanner(set(originals))
     scanner.feed(masked)
     scanner.close()
@@ -82,9 +95,10 @@ def protect_liquid(html: str, name: str = "<email>") -> Protected:
             "attribute value",
             snippet=originals[token],
         )
-    for token in scanner.in_content:
+    commented = [*scanner.in_content, *(t for t in set_aside if t not in scanner.in_content)]
+    for token in commented:
         masked = masked.replace(token, f"<!--{token}-->", 1)
-    return Protected(masked, originals, frozenset(scanner.in_content))
+    return Protected(masked, originals, frozenset(commented))
 
 
 def restore_liquid(html: str, protected: Protected, name: str = "<email>") -> str:

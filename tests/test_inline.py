@@ -1,0 +1,137 @@
+"""Liquid must survive CSS inlining byte-identical, with either inliner."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from premailer import Premailer
+
+from auth0_branding.errors import InlineError
+from auth0_branding.inline import INLINERS, LIQUID, inline_css, protect_liquid, restore_liquid
+
+EMAIL = """<!DOCTYPE html>
+<html lang="{{ request_language | default: 'en' }}">
+<head>
+  <meta charset="utf-8">
+  <title>{{ application.name | escape }}</title>
+  <style>.tint { color: {{ tenant.colors.primary }}; }</style>
+  <!--[if mso]><style>td { font-family: Arial !important; }</style><![endif]-->
+</head>
+<body>
+  <table class="wrap">
+    <tr><td class="cell">Hi {{ user.given_name | default: 'there' | escape }},</td></tr>
+    {% if organization.display_name %}
+    <tr><td class="org">{{ organization.display_name | escape }}</td></tr>
+    {% endif %}
+    <tr><td>
+      <a class="button" href="{{ url }}" style="border-color: {{ tenant.colors.primary }}">Go</a>
+      <img src="{{ user.picture }}" alt="{{ user.nickname | escape }}">
+    </td></tr>
+    {%- comment -%} between rows {%- endcomment -%}
+  </table>
+</body>
+</html>
+"""
+CSS = (".button { color: #ffffff; background: #0055aa; } .cell { font-size: 14px; }"
+       "@media (max-width: 600px) { .cell { font-size: 18px !important; } }")
+
+
+def _outside_start_tags(html: str) -> list[str]:
+    return LIQUID.findall(re.sub(r"<[a-zA-Z][^<>]*>", "", html))
+
+
+def test_every_liquid_construct_survives_in_order_with_premailer():
+    out = inline_css(EMAIL, CSS, "premailer")
+    assert LIQUID.findall(out) == LIQUID.findall(EMAIL)
+
+
+def test_every_liquid_construct_survives_with_css_inline():
+    # css-inline writes `style` first in a start tag, so only the order inside one tag moves.
+    out = inline_css(EMAIL, CSS, "css-inline")
+    assert sorted(LIQUID.findall(out)) == sorted(LIQUID.findall(EMAIL))
+    assert _outside_start_tags(out) == _outside_start_tags(EMAIL)
+
+
+@pytest.mark.parametrize("inliner", INLINERS)
+def test_css_is_inlined_and_media_rules_keep_important(inliner):
+    out = inline_css(EMAIL, CSS, inliner)
+    button = re.search(r'<a class="button"[^>]*>', out).group(0)
+    assert re.search(r"background: ?#(0055aa|05a)", button)
+    # The element's own style (with its Liquid) is kept beside the inlined rules.
+    assert "border-color: {{ tenant.colors.primary }}" in button.replace(":{{", ": {{")
+    media = re.search(r"@media[^{]*\{.*?\}\s*\}", out, re.DOTALL).group(0)
+    assert "!important" in media
+
+
+@pytest.mark.parametrize("inliner", INLINERS)
+def test_outlook_conditional_comments_are_kept(inliner):
+    out = inline_css(EMAIL, CSS, inliner)
+    assert "<!--[if mso]><style>td { font-family: Arial !important; }</style><![endif]-->" in out
+
+
+@pytest.mark.parametrize("inliner", INLINERS)
+def test_guarded_row_stays_inside_the_table(inliner):
+    out = inline_css(EMAIL, CSS, inliner)
+    table = out[out.index("<table"):out.index("</table>")]
+    assert "{% if organization.display_name %}" in table
+    assert table.index("{% if organization.display_name %}") < table.index('class="org"')
+    assert table.index('class="org"') < table.index("{% endif %}")
+
+
+@pytest.mark.parametrize("inliner", INLINERS)
+def test_auth0_head_stays_in_head(inliner):
+    page = ("<!DOCTYPE html><html lang=\"en\"><head>{%- auth0:head -%}<title>x</title></head>"
+            "<body>{%- auth0:widget -%}</body></html>")
+    out = inline_css(page, "body { margin: 0; }", inliner)
+    head = out[out.index("<head>"):out.index("</head>")]
+    assert "{%- auth0:head -%}" in head
+    assert "{%- auth0:widget -%}" in out[out.index("<body"):]
+
+
+def test_premailer_alone_mangles_liquid_which_is_why_we_protect_it():
+    """The known failure cases, reproduced on bare premailer, so the guard above means something."""
+    raw = Premailer(EMAIL, css_text=CSS, allow_network=False).transform()
+    assert 'href="{{ url }}"' not in raw  # URL-encoded to {{%20url%20}}
+    assert "%20url%20" in raw
+    page = "<html><head>{%- auth0:head -%}<title>x</title></head><body><p>x</p></body></html>"
+    moved = Premailer(page, allow_network=False).transform()
+    assert "{%- auth0:head -%}" not in moved[moved.index("<head>"):moved.index("</head>")]
+
+
+def test_liquid_inside_a_start_tag_is_an_error_with_its_line():
+    html = '<table>\n<tr>\n<td {% if x %}class="a"{% endif %}>x</td></tr></table>'
+    with pytest.raises(InlineError) as caught:
+        inline_css(html, "td { color: red; }", "premailer", "emails/x.html")
+    assert str(caught.value) == (
+        "emails/x.html:3: Liquid inside a start tag cannot survive CSS inlining: {% if x %} "
+        "(move the condition around the whole element, or put the Liquid inside an attribute "
+        "value)"
+    )
+
+
+def test_protect_uses_plain_tokens_in_attributes_and_comments_elsewhere():
+    protected = protect_liquid('<a href="{{ url }}">{{ label }}</a><title>{{ t }}</title>')
+    assert "{{" not in protected.html
+    href_token = re.search(r'href="(\w+)"', protected.html).group(1)
+    assert protected.originals[href_token] == "{{ url }}"
+    assert re.search(r"<a [^>]*><!--\w+--></a>", protected.html)
+    assert re.search(r"<title>\w+</title>", protected.html)  # raw text: no comment inside
+
+
+def test_restore_refuses_a_dropped_token():
+    protected = protect_liquid("<p>{{ a }}</p><p>{{ b }}</p>")
+    damaged = re.sub(r"<!--\w+-->", "", protected.html, count=1)
+    with pytest.raises(InlineError, match=r"dropped Liquid '\{\{ a \}\}'"):
+        restore_liquid(damaged, protected, "emails/x.html")
+
+
+def test_tokens_never_collide_with_text_in_the_email():
+    protected = protect_liquid("<p>LQ LQ0000 {{ a }}</p>")
+    token = next(iter(protected.originals))
+    assert "LQ LQ0000" in protected.html and token not in "<p>LQ LQ0000 {{ a }}</p>"
+
+
+def test_config_marker_and_text_without_liquid_are_untouched():
+    html = '<html><head><title>x</title></head><body><p id="c">@@config@@</p></body></html>'
+    assert "@@config@@" in inline_css(html, "p { color: red; }", "premailer")

@@ -1,0 +1,121 @@
+"""Design tokens: DTCG parsing, aliases, overrides, and Sass output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from auth0_branding.errors import Location, TokenError
+from auth0_branding.styles import compile_css
+from auth0_branding.tokens import apply_overrides, load_raw_tokens, resolve_tokens, to_scss
+
+
+def _write(tmp_path: Path, name: str, document) -> Path:
+    path = tmp_path / name
+    path.write_text(document if isinstance(document, str) else json.dumps(document, indent=2))
+    return path
+
+
+@pytest.fixture
+def two_files(tmp_path):
+    core = _write(tmp_path, "a.tokens.json", {
+        "palette": {"$type": "color", "green": {"$value": "#23724A"}},
+        "space": {"$type": "dimension", "md": {"$value": {"value": 16, "unit": "px"}},
+                  "lg": {"$value": "24px"}},
+        "font": {
+            "family": {"$type": "fontFamily", "sans": {"$value": ["Inter", "Segoe UI", "sans-serif"]}},
+            "weight": {"$type": "fontWeight", "bold": {"$value": "bold"}, "w5": {"$value": 500}},
+        },
+        "shadow": {"$type": "shadow", "card": {"$value": {
+            "color": "#00000033", "offsetX": "0px", "offsetY": "2px", "blur": "8px", "spread": "0px"}}},
+    })
+    semantic = _write(tmp_path, "b.tokens.json", {
+        "color": {"$type": "color", "$description": "meanings",
+                  "primary": {"$value": "{palette.green}", "$description": "buttons"},
+                  "link": {"$value": "{color.primary}"}},
+        "card": {"shadow": {"$value": "{shadow.card}"}},
+    })
+    return [core, semantic]
+
+
+def test_aliases_resolve_chained_and_across_files(two_files):
+    tokens = resolve_tokens(load_raw_tokens(two_files))
+    assert tokens.css("color.link") == "#23724a"
+    assert tokens.by_path["color.link"].type == "color"
+    assert tokens.by_path["color.primary"].description == "buttons"
+    # An alias with no $type of its own takes the type of what it points at.
+    assert tokens.by_path["card.shadow"].type == "shadow"
+
+
+def test_each_type_becomes_a_css_literal(two_files):
+    tokens = resolve_tokens(load_raw_tokens(two_files))
+    assert tokens.css("space.md") == "16px"
+    assert tokens.css("space.lg") == "24px"
+    assert tokens.css("font.family.sans") == 'Inter, "Segoe UI", sans-serif'
+    assert tokens.css("font.weight.bold") == "700"
+    assert tokens.css("font.weight.w5") == "500"
+    assert tokens.css("shadow.card") == "0px 2px 8px 0px #00000033"
+
+
+def test_tree_serves_templates(two_files):
+    tree = resolve_tokens(load_raw_tokens(two_files)).tree()
+    assert tree["color"]["primary"] == "#23724a"
+    assert tree["color"].path == "color"
+
+
+def test_overrides_layer_on_the_base_and_may_alias(two_files):
+    raw = load_raw_tokens(two_files)
+    layered = apply_overrides(raw, {"palette.green": "#004488", "color.link": "{space.md}"},
+                              Location("tenants.toml", 3))
+    with pytest.raises(TokenError):  # a colour token cannot point at a dimension's value
+        resolve_tokens(layered)
+    layered = apply_overrides(raw, {"palette.green": "#004488"}, Location("tenants.toml", 3))
+    assert resolve_tokens(layered).css("color.link") == "#004488"
+    assert resolve_tokens(raw).css("color.link") == "#23724a"  # the base is untouched
+
+
+def test_override_of_an_unknown_token_names_the_tenant_line(two_files):
+    with pytest.raises(TokenError) as caught:
+        apply_overrides(load_raw_tokens(two_files), {"color.primray": "#000"},
+                        Location("brand/tenants.toml", 9))
+    assert str(caught.value) == ("brand/tenants.toml:9: override of unknown token 'color.primray' "
+                                 "(did you mean 'color.primary'?)")
+
+
+@pytest.mark.parametrize("document, message", [
+    ('{\n  "a": {"$type": "color", "x": {"$value": "{a.y}"},\n  "y": {"$value": "{a.x}"}}\n}',
+     "t.tokens.json:2: alias cycle: a.x -> a.y -> a.x (point one alias at a value)"),
+    ('{\n  "a": {"$type": "color",\n    "x": {"$value": "{a.yy}"},\n    "y": {"$value": "#fff"}}\n}',
+     "t.tokens.json:3: unknown token reference '{a.yy}' in 'a.x' (did you mean 'a.y'?)"),
+    ('{\n  "a": {"$type": "color",\n    "x": {"$value": "#ff"}\n  }\n}',
+     't.tokens.json:3: invalid color value "#ff" for \'a.x\': expected a hex colour such as '
+     "#1a2b3c (see the DTCG format for this $type)"),
+    ('{\n  "a": {\n    "x": {"$value": "#fff"}\n  }\n}',
+     "t.tokens.json:3: token 'a.x' has no $type (add $type to it or to its group)"),
+    ('{\n  "a": {"$type": "color",\n    "x": {"$value": "#fff"},\n  }\n}',
+     "t.tokens.json:4: malformed tokens JSON: Expecting property name enclosed in double quotes "
+     "(fix the JSON syntax)"),
+    ('{\n  "a": {"$type": "colour",\n    "x": {"$value": "#fff"}\n  }\n}',
+     "t.tokens.json:3: unsupported $type 'colour' for 'a.x' (did you mean 'color'?)"),
+])
+def test_token_errors_say_what_where_and_what_next(tmp_path, monkeypatch, document, message):
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, "t.tokens.json", document)
+    with pytest.raises(TokenError) as caught:
+        resolve_tokens(load_raw_tokens([Path("t.tokens.json")]))
+    assert str(caught.value) == message
+
+
+def test_pages_get_custom_properties_and_emails_get_literals(two_files, tmp_path):
+    tokens = resolve_tokens(load_raw_tokens(two_files))
+    entry = tmp_path / "s.scss"
+    entry.write_text('@import "tokens";\n:root { @include token-custom-properties; }\n'
+                     "a { color: $color-link; border-color: darken(token('color-link'), 10%); }\n")
+    page = compile_css(entry, to_scss(tokens, "page"))
+    email = compile_css(entry, to_scss(tokens, "email"))
+    assert "--color-link: #23724a" in page
+    assert "a{color:var(--color-link)" in page
+    assert "a{color:#23724a" in email
+    assert "var(" not in email.split(":root")[0] + email.split("}", 1)[1]
