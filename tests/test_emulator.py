@@ -1,0 +1,739 @@
+"""Tests for the loopback Auth0 emulator, over real HTTP and through auth0-python."""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from auth0.authentication import GetToken
+from auth0.authentication.exceptions import Auth0Error
+from auth0.management import Auth0
+from auth0.management.core.api_error import ApiError
+from auth0.management.errors import (
+    BadRequestError,
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    PaymentRequiredError,
+    TooManyRequestsError,
+    UnauthorizedError,
+)
+from click.testing import CliRunner
+from emulator_fixtures import sdk_client
+
+from auth0_branding.cli import cli
+from auth0_branding.emulator import Emulator, run_emulator
+from auth0_branding.emulator_limits import FakeClock, Faults, LimitSpec
+from auth0_branding.emulator_state import (
+    EmulatorConfig,
+    EmulatorConfigError,
+    TenantConfig,
+    config_from_dict,
+    load_config,
+)
+
+NO_RETRY = {"max_retries": 0}
+UL = "<html><head>{%- auth0:head -%}</head><body>{%- auth0:widget -%}</body></html>"
+FONT = {"bold": False, "size": 100}
+COLOR_NAMES = (
+    "body_text error header icons input_background input_border input_filled_text "
+    "input_labels_placeholders links_focused_components primary_button primary_button_label "
+    "secondary_button_border secondary_button_label success widget_background widget_border"
+).split()
+THEME = {
+    "borders": {
+        "button_border_radius": 3, "button_border_weight": 1, "buttons_style": "rounded",
+        "input_border_radius": 3, "input_border_weight": 1, "inputs_style": "rounded",
+        "show_widget_shadow": True, "widget_border_weight": 0, "widget_corner_radius": 5,
+    },
+    "colors": {name: "#635dff" for name in COLOR_NAMES},
+    "fonts": {
+        "font_url": "", "reference_text_size": 16, "links_style": "normal",
+        "title": {"bold": True, "size": 150}, "subtitle": FONT, "body_text": FONT,
+        "buttons_text": FONT, "input_labels": FONT, "links": FONT,
+    },
+    "page_background": {
+        "background_color": "#000", "background_image_url": "", "page_layout": "center",
+    },
+    "widget": {
+        "header_text_alignment": "center", "logo_height": 52, "logo_position": "center",
+        "logo_url": "https://cdn.example.test/logo.png", "social_buttons_layout": "bottom",
+    },
+}
+EMAIL = {
+    "template": "verify_email", "body": "<a href=\"{{ url }}\">Verify</a>", "from": "a@example.test",
+    "subject": "Verify", "syntax": "liquid", "enabled": True,
+}
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _free_limited(**limits: LimitSpec) -> EmulatorConfig:
+    """Declare a Free tenant (with `limits` overrides) and an Enterprise one, limits on."""
+    return EmulatorConfig(
+        tenants=(
+            TenantConfig("free", plan="free", limits=limits),
+            TenantConfig("ent", plan="enterprise", limits={"global": LimitSpec(100, 100)}),
+        )
+    )
+
+
+@pytest.fixture
+def http() -> Iterator[httpx.Client]:
+    """A plain-HTTP client for calls the SDK cannot make (raw bodies, headers)."""
+    with httpx.Client(timeout=10, verify=False) as client:
+        yield client
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """A clock the test moves by hand."""
+    return FakeClock()
+
+
+@pytest.fixture
+def limited(clock: FakeClock) -> Iterator[Emulator]:
+    """An emulator with Auth0's Free and Enterprise buckets on an injected clock."""
+    with run_emulator(_free_limited(), clock=clock) as running:
+        yield running
+
+
+# -- tokens and authorisation --
+
+
+def test_sdk_get_token_fetches_a_token_that_opens_the_api(emulator: Emulator) -> None:
+    credentials = emulator.tenant_config("dev")
+    getter = GetToken(emulator.domain("dev"), credentials.client_id,
+                      credentials.client_secret, protocol="http")
+    answer = getter.client_credentials(emulator.audience("dev"))
+    assert answer["token_type"] == "Bearer"
+    assert answer["expires_in"] == 86400
+    assert "update:email_templates" in answer["scope"].split()
+    client = Auth0(base_url=emulator.api_url("dev"), token=answer["access_token"],
+                   httpx_client=httpx.Client(verify=False))
+    assert client.branding.get().logo_url is None
+
+
+def test_token_endpoint_accepts_a_form_body(http: httpx.Client, emulator: Emulator) -> None:
+    reply = http.post(emulator.token_url("free"), data={
+        "grant_type": "client_credentials", "client_id": "free-client-id",
+        "client_secret": "free-client-secret", "audience": emulator.audience("free")})
+    assert reply.status_code == 200
+    assert len(reply.json()["access_token"]) >= 32
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "body"),
+    [
+        ({"client_secret": "wrong"}, 401,
+         {"error": "access_denied", "error_description": "Unauthorized"}),
+        ({"client_id": "free-client-id"}, 401,
+         {"error": "access_denied", "error_description": "Unauthorized"}),
+        ({"grant_type": "password"}, 403, {"error": "unauthorized_client",
+         "error_description": "Grant type 'password' not allowed for the client."}),
+        ({"audience": "https://elsewhere.test/"}, 403, {"error": "access_denied",
+         "error_description": "Service not enabled within domain: https://elsewhere.test/"}),
+    ],
+)
+def test_token_endpoint_refuses_bad_requests(http: httpx.Client, 
+    emulator: Emulator, change: dict[str, str], status: int, body: dict[str, str]
+) -> None:
+    request = {"grant_type": "client_credentials", "client_id": "dev-client-id",
+               "client_secret": "dev-client-secret", "audience": emulator.audience("dev"), **change}
+    reply = http.post(emulator.token_url("dev"), json=request)
+    assert (reply.status_code, reply.json()) == (status, body)
+
+
+def test_sdk_get_token_with_a_wrong_secret_raises_401(emulator: Emulator) -> None:
+    getter = GetToken(emulator.domain("dev"), "dev-client-id", "nope", protocol="http")
+    with pytest.raises(Auth0Error) as caught:
+        getter.client_credentials(emulator.audience("dev"))
+    assert caught.value.status_code == 401
+
+
+def test_unknown_or_missing_token_is_401(http: httpx.Client, emulator: Emulator) -> None:
+    client = Auth0(base_url=emulator.api_url("dev"), token="not-a-token", httpx_client=http)
+    with pytest.raises(UnauthorizedError) as caught:
+        client.branding.get()
+    invalid = {"statusCode": 401, "error": "Unauthorized", "message": "Invalid token"}
+    assert caught.value.body == invalid
+    for headers in ({}, {"Authorization": "Basic ZGV2OmRldg=="}):
+        reply = http.get(f"{emulator.api_url('dev')}/branding", headers=headers)
+        assert (reply.status_code, reply.json()) == (401, invalid)
+
+
+def test_missing_scope_is_403_naming_the_scope(emulator: Emulator) -> None:
+    client = sdk_client(emulator, "dev", scopes=["read:email_templates"])
+    with pytest.raises(ForbiddenError) as caught:
+        client.email_templates.create(template="verify_email", body="x", from_="a@b.test",
+                                      subject="s", syntax="liquid", enabled=True)
+    assert caught.value.body == {
+        "statusCode": 403, "error": "Forbidden",
+        "message": "Insufficient scope, expected any of: create:email_templates",
+        "errorCode": "insufficient_scope"}
+
+
+def test_tokens_expire_by_ttl_by_hand_and_by_fault(http: httpx.Client, clock: FakeClock) -> None:
+    config = EmulatorConfig((TenantConfig("dev", rate_limits=False),))
+    with run_emulator(config, clock=clock) as emu:
+        short = Auth0(base_url=emu.api_url("dev"), token=emu.issue_token("dev", ttl=10),
+                      httpx_client=http)
+        short.branding.get()
+        clock.advance(10)
+        with pytest.raises(UnauthorizedError) as caught:
+            short.branding.get()
+        assert caught.value.body["message"] == "Expired token"
+
+        older = Auth0(base_url=emu.api_url("dev"), token=emu.issue_token("dev"), httpx_client=http)
+        emu.expire_all_tokens()
+        with pytest.raises(UnauthorizedError, match="Expired token"):
+            older.branding.get()
+        fresh = sdk_client(emu, "dev")
+        fresh.branding.get()
+
+        emu.set_faults("dev", token_ttl=5)
+        clock.advance(5)
+        with pytest.raises(UnauthorizedError, match="Expired token"):
+            fresh.branding.get()
+        answer = http.post(emu.token_url("dev"), json={
+            "grant_type": "client_credentials", "client_id": "dev-client-id",
+            "client_secret": "dev-client-secret", "audience": emu.audience("dev")}).json()
+        assert answer["expires_in"] == 5
+
+
+# -- Universal Login template --
+
+
+def test_universal_login_template_lifecycle(http: httpx.Client, auth0_client, emulator: Emulator) -> None:
+    templates = auth0_client("dev").branding.templates
+    with pytest.raises(NotFoundError) as caught:
+        templates.get_universal_login()
+    assert caught.value.body == {
+        "statusCode": 404, "error": "Not Found", "message": "Template not found",
+        "errorCode": "inexistent_templates_universal_login"}
+    templates.update_universal_login(request={"template": UL})
+    assert templates.get_universal_login().body == UL
+    templates.update_universal_login(request=UL.replace("<html>", "<html lang='fr'>"))
+    assert "lang='fr'" in templates.get_universal_login().body
+    raw = http.put(f"{emulator.api_url('dev')}/branding/templates/universal-login",
+                    content=UL.encode(), headers={**_bearer(emulator.issue_token("dev")),
+                                                  "Content-Type": "text/html"})
+    assert raw.status_code == 201
+    assert templates.get_universal_login().body == UL
+    templates.delete_universal_login()
+    with pytest.raises(NotFoundError):
+        templates.get_universal_login()
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "<head></head><body>{%- auth0:widget -%}</body>",
+        "{%- auth0:head -%}{%- auth0:head -%}{%- auth0:widget -%}",
+        "<head>{%- auth0:head -%}</head><body></body>",
+        "<head>{% auth0:head %}</head><body>{% auth0:widget %}</body>",
+    ],
+    ids=["no-head", "two-heads", "no-widget", "unhyphenated"],
+)
+def test_universal_login_template_needs_its_tags(auth0_client, template: str) -> None:
+    with pytest.raises(BadRequestError) as caught:
+        auth0_client("dev").branding.templates.update_universal_login(request={"template": template})
+    assert caught.value.body["message"] == (
+        "The template must contain a single auth0:head tag and at least one auth0:widget tag.")
+
+
+def test_universal_login_template_size_limit(auth0_client) -> None:
+    templates = auth0_client("dev").branding.templates
+    exact = UL + " " * (102_400 - len(UL))
+    templates.update_universal_login(request={"template": exact})
+    with pytest.raises(BadRequestError) as caught:
+        templates.update_universal_login(request={"template": exact + " "})
+    assert caught.value.body["message"] == (
+        "Payload validation error: 'String is too long (102401 chars), maximum 102400' "
+        "on property template.")
+
+
+def test_universal_login_template_needs_a_paid_plan(auth0_client) -> None:
+    with pytest.raises(PaymentRequiredError) as caught:
+        auth0_client("free").branding.templates.update_universal_login(request={"template": UL})
+    assert caught.value.status_code == 402
+
+
+def test_universal_login_template_is_stored_without_a_custom_domain(http: httpx.Client) -> None:
+    # Auth0 stores it; it only renders on a custom domain, which the publisher checks itself.
+    config = EmulatorConfig((TenantConfig("bare", plan="essentials", rate_limits=False),))
+    with run_emulator(config) as emu:
+        client = sdk_client(emu, "bare")
+        assert client.custom_domains.list() == []
+        client.branding.templates.update_universal_login(request={"template": UL})
+        assert client.branding.templates.get_universal_login().body == UL
+
+
+def test_payload_over_one_megabyte_is_413(http: httpx.Client, emulator: Emulator) -> None:
+    reply = http.put(
+        f"{emulator.api_url('dev')}/branding/templates/universal-login",
+        json={"template": "x" * (1024 * 1024)}, headers=_bearer(emulator.issue_token("dev")))
+    assert reply.status_code == 413
+    assert reply.json()["error"] == "Request Entity Too Large"
+
+
+# -- email templates --
+
+
+def test_email_template_lifecycle(auth0_client) -> None:
+    emails = auth0_client("dev").email_templates
+    with pytest.raises(ApiError) as missing:
+        emails.get("verify_email")
+    assert missing.value.status_code == 404
+    with pytest.raises(NotFoundError):
+        emails.update("verify_email", subject="x")
+    created = emails.create(template="verify_email", body=EMAIL["body"], from_="a@example.test",
+                            subject="Verify", syntax="liquid", enabled=True,
+                            url_lifetime_in_seconds=432000)
+    assert created.template == "verify_email" and created.url_lifetime_in_seconds == 432000
+    updated = emails.update("verify_email", subject="Please verify", result_url="https://x.test/")
+    assert (updated.subject, updated.body, updated.result_url) == (
+        "Please verify", EMAIL["body"], "https://x.test/")
+    replaced = emails.set("verify_email", template="verify_email", body="<p>{{ url }}</p>",
+                          from_="b@example.test", subject="New", syntax="liquid", enabled=False)
+    assert replaced.result_url is None and replaced.enabled is False
+    got = emails.get("verify_email")
+    assert (got.from_, got.subject, got.body) == ("b@example.test", "New", "<p>{{ url }}</p>")
+
+
+def test_duplicate_email_template_post_is_409(auth0_client, emulator: Emulator) -> None:
+    emails = auth0_client("dev").email_templates
+    emails.create(**_sdk_email())
+    emulator.clear_requests()
+    with pytest.raises(ConflictError) as caught:
+        emails.create(**_sdk_email(), request_options=NO_RETRY)
+    assert caught.value.body["statusCode"] == 409
+    assert emulator.count_writes("dev") == 1
+
+
+def _sdk_email() -> dict[str, object]:
+    fields = {k: v for k, v in EMAIL.items() if k != "from"}
+    return {**fields, "from_": EMAIL["from"]}
+
+
+@pytest.mark.parametrize("missing", ["body", "from", "subject", "syntax", "enabled"])
+def test_email_template_post_requires_fields(http: httpx.Client, emulator: Emulator, missing: str) -> None:
+    payload = {k: v for k, v in EMAIL.items() if k != missing}
+    reply = http.post(f"{emulator.api_url('dev')}/email-templates", json=payload,
+                       headers=_bearer(emulator.issue_token("dev")))
+    assert reply.status_code == 400
+    assert reply.json()["message"] == (
+        f"Payload validation error: 'Missing required property: {missing}'.")
+
+
+def test_email_template_names_are_an_enum(auth0_client) -> None:
+    emails = auth0_client("dev").email_templates
+    with pytest.raises(BadRequestError) as caught:
+        emails.get("newsletter")
+    assert "No enum match for: \"newsletter\"" in caught.value.body["message"]
+    with pytest.raises(BadRequestError):
+        emails.create(**{**_sdk_email(), "template": "newsletter"})
+
+
+# -- tenant settings, branding, theme, clients, custom domains --
+
+
+def test_tenant_settings_fields_and_merge(auth0_client) -> None:
+    settings = auth0_client("dev").tenants.settings
+    picked = settings.get(fields="change_password,error_page", include_fields=True)
+    assert picked.error_page.url == "" and picked.friendly_name is None
+    assert settings.get(fields="error_page", include_fields=False).error_page is None
+    settings.update(error_page={"html": "<p>oops</p>", "show_log_link": False, "url": ""},
+                    support_email="help@example.test")
+    settings.update(change_password={"enabled": True, "html": "<div>cp</div>"})
+    got = settings.get()
+    assert got.error_page.html == "<p>oops</p>"
+    assert got.support_email == "help@example.test"
+    assert (got.change_password.enabled, got.change_password.html) == (True, "<div>cp</div>")
+    with pytest.raises(BadRequestError) as caught:
+        settings.update(change_password={"enabled": "yes"})
+    assert "on property change_password.enabled" in caught.value.body["message"]
+
+
+def test_branding_patch_wipes_what_it_omits(auth0_client) -> None:
+    branding = auth0_client("dev").branding
+    branding.update(colors={"primary": "#0059d6", "page_background": "#000000"},
+                    logo_url="https://cdn.example.test/logo.png",
+                    favicon_url="https://cdn.example.test/favicon.ico",
+                    font={"url": "https://cdn.example.test/font.woff2"})
+    assert branding.get().font.url == "https://cdn.example.test/font.woff2"
+    after = branding.update(logo_url="https://cdn.example.test/other.png")
+    assert after.logo_url == "https://cdn.example.test/other.png"
+    assert (after.colors, after.favicon_url, after.font) == (None, None, None)
+    with pytest.raises(BadRequestError) as caught:
+        branding.update(logo_url="http://cdn.example.test/logo.png")
+    assert "on property logo_url" in caught.value.body["message"]
+
+
+def test_theme_lifecycle(auth0_client) -> None:
+    themes = auth0_client("dev").branding.themes
+    with pytest.raises(NotFoundError):
+        themes.get_default()
+    created = themes.create(**copy.deepcopy(THEME), display_name="Brand")
+    assert created.display_name == "Brand" and created.widget.logo_height == 52
+    assert themes.get_default().theme_id == created.theme_id
+    with pytest.raises(ConflictError):
+        themes.create(**copy.deepcopy(THEME), request_options=NO_RETRY)
+    changed = copy.deepcopy(THEME)
+    changed["colors"]["primary_button"] = "#ff0000"
+    updated = themes.update(created.theme_id, **changed)
+    assert updated.colors.primary_button == "#ff0000" and updated.display_name == "Brand"
+    themes.delete(created.theme_id)
+    with pytest.raises(NotFoundError):
+        themes.get_default()
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        ("colors.primary_button", "red", "String does not match pattern"),
+        ("colors.captcha_widget_theme", "blue", 'No enum match for: "blue"'),
+        ("borders.button_border_radius", 11, "Value 11 is greater than maximum 10"),
+        ("borders.input_border_weight", 4, "Value 4 is greater than maximum 3"),
+        ("fonts.title.size", 50, "Value 50 is less than minimum 75"),
+        ("fonts.reference_text_size", "16", "Expected type number but found type string"),
+        ("widget.logo_position", "top", 'No enum match for: "top"'),
+        ("page_background.background_image_url", "http://x.test/a.png",
+         "absolute-https-uri-or-empty"),
+    ],
+)
+def test_theme_validation_names_the_field(
+    auth0_client, path: str, value: object, message: str
+) -> None:
+    theme = copy.deepcopy(THEME)
+    *parents, leaf = path.split(".")
+    target = theme
+    for parent in parents:
+        target = target[parent]
+    target[leaf] = value
+    with pytest.raises(BadRequestError) as caught:
+        auth0_client("dev").branding.themes.create(**theme)
+    assert message in caught.value.body["message"]
+    assert caught.value.body["message"].endswith(f"on property {path}.")
+
+
+@pytest.mark.parametrize("group", ["borders", "colors", "fonts", "page_background", "widget"])
+def test_theme_requires_all_five_groups(http: httpx.Client, emulator: Emulator, group: str) -> None:
+    theme = {k: v for k, v in THEME.items() if k != group}
+    reply = http.post(f"{emulator.api_url('dev')}/branding/themes", json=theme,
+                       headers=_bearer(emulator.issue_token("dev")))
+    assert reply.status_code == 400
+    assert reply.json()["message"] == f"Payload validation error: 'Missing required property: {group}'."
+
+
+def test_global_client_login_page(http: httpx.Client, auth0_client, emulator: Emulator) -> None:
+    clients = auth0_client("dev").clients
+    found = list(clients.list(is_global=True))
+    assert [(c.name, c.global_) for c in found] == [("All Applications", True)]
+    updated = clients.update(found[0].client_id, custom_login_page="<p>@@config@@</p>",
+                             custom_login_page_on=True)
+    assert (updated.custom_login_page, updated.custom_login_page_on) == ("<p>@@config@@</p>", True)
+    plain = http.get(f"{emulator.api_url('dev')}/clients", params={"is_global": "true"},
+                      headers=_bearer(emulator.issue_token("dev")))
+    assert plain.json()[0]["custom_login_page_on"] is True  # no include_totals: a plain array
+
+
+def test_custom_domains(auth0_client) -> None:
+    [domain] = auth0_client("dev").custom_domains.list()
+    assert (domain.domain, domain.status, domain.primary) == ("login.dev.example.test", "ready", True)
+    assert auth0_client("free").custom_domains.list() == []
+
+
+def test_tenants_are_isolated(http: httpx.Client, auth0_client, emulator: Emulator) -> None:
+    auth0_client("dev").tenants.settings.update(friendly_name="Dev")
+    assert auth0_client("free").tenants.settings.get().friendly_name == "free"
+    stolen = Auth0(base_url=emulator.api_url("free"), token=emulator.issue_token("dev"),
+                   httpx_client=http)
+    with pytest.raises(UnauthorizedError):
+        stolen.branding.get()
+    assert http.get(f"{emulator.url}/nobody/api/v2/branding").status_code == 404
+
+
+def test_host_header_selects_a_tenant_by_domain(http: httpx.Client) -> None:
+    config = EmulatorConfig((TenantConfig("dev", domain="dev.example.test", rate_limits=False),))
+    with run_emulator(config) as emu:
+        reply = http.get(f"{emu.url}/api/v2/tenants/settings",
+                          headers={**_bearer(emu.issue_token("dev")), "Host": "dev.example.test"})
+        assert reply.json()["friendly_name"] == "dev"
+
+
+# -- rate limits --
+
+
+def test_rate_limit_headers_429_and_refill(http: httpx.Client, limited: Emulator, clock: FakeClock) -> None:
+    url = f"{limited.api_url('free')}/branding"
+    headers = _bearer(limited.issue_token("free"))
+    first, second, third = (http.get(url, headers=headers) for _ in range(3))
+    wall = clock.wall()
+    assert [r.headers["X-RateLimit-Remaining"] for r in (first, second)] == ["1", "0"]
+    assert first.headers["X-RateLimit-Limit"] == "2"
+    assert first.headers["X-RateLimit-Reset"] == str(math.ceil(wall + 0.5))  # one token away
+    assert second.headers["X-RateLimit-Reset"] == str(math.ceil(wall + 1.0))  # full again
+    assert third.status_code == 429
+    assert third.json() == {"statusCode": 429, "error": "Too Many Requests",
+                            "message": "Global limit has been reached"}
+    assert third.headers["X-RateLimit-Reset"] == str(math.ceil(wall + 0.5))
+    clock.advance(0.49)
+    assert http.get(url, headers=headers).status_code == 429
+    clock.advance(0.01)
+    assert http.get(url, headers=headers).status_code == 200
+    clock.advance(10)  # refills up to the burst, never past it
+    assert [http.get(url, headers=headers).status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_sdk_sees_429_as_too_many_requests(limited: Emulator) -> None:
+    client = sdk_client(limited, "free")
+    for _ in range(2):  # the burst
+        client.branding.get()
+    with pytest.raises(TooManyRequestsError) as caught:
+        client.branding.get(request_options=NO_RETRY)
+    assert caught.value.headers["x-ratelimit-remaining"] == "0"
+
+
+@pytest.mark.parametrize(("tenant", "burst", "per_minute"), [("free", 5, 25), ("ent", 10, 100)])
+def test_email_writes_have_their_own_bucket(
+    clock: FakeClock, tenant: str, burst: int, per_minute: int
+) -> None:
+    config = _free_limited(**{"global": LimitSpec(100, 100)})
+    with run_emulator(config, clock=clock) as emu:
+        emails = sdk_client(emu, tenant).email_templates
+        emails.create(**_sdk_email())
+        for _ in range(burst - 1):
+            emails.update("verify_email", subject="s", request_options=NO_RETRY)
+        wall = clock.wall()
+        with pytest.raises(TooManyRequestsError) as caught:
+            emails.update("verify_email", subject="s", request_options=NO_RETRY)
+        assert caught.value.headers["x-ratelimit-limit"] == str(burst)
+        assert caught.value.headers["x-ratelimit-reset"] == str(math.ceil(wall + 60 / per_minute))
+        emails.get("verify_email")  # reads draw from another bucket
+        clock.advance(60 / per_minute)
+        emails.update("verify_email", subject="s", request_options=NO_RETRY)
+
+
+def test_email_reads_have_their_own_bucket(clock: FakeClock) -> None:
+    config = _free_limited(**{"global": LimitSpec(100, 100)})
+    with run_emulator(config, clock=clock) as emu:
+        emails = sdk_client(emu, "free").email_templates
+        emails.create(**_sdk_email())
+        for _ in range(10):
+            emails.get("verify_email", request_options=NO_RETRY)
+        with pytest.raises(TooManyRequestsError) as caught:
+            emails.get("verify_email", request_options=NO_RETRY)
+        assert caught.value.headers["x-ratelimit-limit"] == "10"
+        clock.advance(60 / 50)
+        emails.get("verify_email", request_options=NO_RETRY)
+
+
+def test_concurrent_requests_never_overdraw_a_bucket(limited: Emulator) -> None:
+    headers = _bearer(limited.issue_token("free"))
+    url = f"{limited.api_url('free')}/branding"
+
+    def call(_: int) -> int:
+        with httpx.Client(timeout=10, verify=False) as client:
+            return client.get(url, headers=headers).status_code
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        statuses = list(pool.map(call, range(20)))
+    assert sorted(statuses) == [200] * 2 + [429] * 18
+
+
+def test_rate_limits_can_be_turned_off(http: httpx.Client, emulator: Emulator) -> None:
+    headers = _bearer(emulator.issue_token("free"))
+    replies = [http.get(f"{emulator.api_url('free')}/branding", headers=headers)
+               for _ in range(12)]
+    assert {r.status_code for r in replies} == {200}
+    assert "X-RateLimit-Limit" not in replies[0].headers
+
+
+def test_sdk_retries_pace_to_the_real_bucket() -> None:
+    config = EmulatorConfig((TenantConfig("free", plan="free"),))
+    with run_emulator(config) as emu:
+        client = sdk_client(emu, "free")
+        started = time.monotonic()
+        for _ in range(3):
+            client.branding.get()  # the third waits for X-RateLimit-Reset, then succeeds
+        elapsed = time.monotonic() - started
+        statuses = [r.status for r in emu.requests]
+    assert statuses.count(200) == 3 and set(statuses) <= {200, 429}
+    assert 0.5 <= elapsed < 2.5  # one token takes 0.5 s; Reset is whole seconds
+
+
+# -- faults --
+
+
+def test_error_rate_is_seeded_and_deterministic(emulator: Emulator) -> None:
+    client = sdk_client(emulator, "dev")
+
+    def pattern() -> list[int]:
+        statuses = []
+        for _ in range(40):
+            try:
+                client.branding.get(request_options=NO_RETRY)
+                statuses.append(200)
+            except ApiError as error:
+                statuses.append(error.status_code)
+        return statuses
+
+    emulator.set_faults("dev", error_rate=0.5, seed=7)
+    first = pattern()
+    emulator.set_faults("dev", error_rate=0.5, seed=7)
+    assert pattern() == first
+    assert 8 <= first.count(503) <= 32 and set(first) == {200, 503}
+    emulator.set_faults("dev", Faults(error_rate=1.0, error_status=500))
+    with pytest.raises(ApiError) as caught:
+        client.branding.get(request_options=NO_RETRY)
+    assert caught.value.body["statusCode"] == 500
+
+
+def test_latency_is_added(emulator: Emulator) -> None:
+    client = sdk_client(emulator, "dev")
+    emulator.set_faults("dev", latency_ms=200)
+    started = time.monotonic()
+    client.branding.get()
+    assert time.monotonic() - started >= 0.2
+    emulator.set_faults("dev", latency_ms=0)
+    started = time.monotonic()
+    client.branding.get()
+    assert time.monotonic() - started < 0.2
+
+
+def test_dropped_connection(emulator: Emulator) -> None:
+    client = sdk_client(emulator, "dev")
+    emulator.set_faults("dev", drop_rate=1.0)
+    with pytest.raises(httpx.RemoteProtocolError):
+        client.branding.get(request_options=NO_RETRY)
+    assert emulator.requests[-1].status == 0
+    emulator.set_faults("dev", drop_rate=0.0)
+    client.branding.get()
+
+
+def test_429_storm(emulator: Emulator) -> None:
+    client = sdk_client(emulator, "dev")
+    emulator.set_faults("dev", storm_requests=2, storm_reset=1)
+    for _ in range(2):
+        with pytest.raises(TooManyRequestsError) as caught:
+            client.branding.get(request_options=NO_RETRY)
+        reset = int(caught.value.headers["x-ratelimit-reset"])
+        assert time.time() <= reset <= time.time() + 2
+    client.branding.get(request_options=NO_RETRY)
+
+
+# -- inspection, state, config, CLI --
+
+
+def test_dump_save_load_state_and_http_inspection(http: httpx.Client, auth0_client, emulator: Emulator,
+                                                  emulator_config: EmulatorConfig,
+                                                  tmp_path: Path) -> None:
+    client = auth0_client("dev")
+    client.branding.templates.update_universal_login(request={"template": UL})
+    client.email_templates.create(**_sdk_email())
+    client.branding.get()
+    dumped = emulator.dump_state()
+    json.dumps(dumped)
+    assert dumped["tenants"]["dev"]["universal_login_template"] == UL
+    assert dumped["tenants"]["free"]["email_templates"] == {}
+    assert emulator.count_writes("dev") == 2 and emulator.count_writes("free") == 0
+    over_http = http.get(f"{emulator.url}/__emulator__/state").json()
+    assert over_http == dumped
+    log = http.get(f"{emulator.url}/__emulator__/requests").json()
+    assert [(r["method"], r["path"], r["status"]) for r in log][-1] == (
+        "GET", "/api/v2/branding", 200)
+
+    state_file = tmp_path / "state.json"
+    emulator.save_state(state_file)
+    with run_emulator(emulator_config) as again:
+        again.load_state(state_file)
+        restored = sdk_client(again, "dev")
+        assert restored.branding.templates.get_universal_login().body == UL
+        assert restored.email_templates.get("verify_email").subject == "Verify"
+
+
+def test_config_from_json(tmp_path: Path) -> None:
+    path = tmp_path / "emulator.json"
+    path.write_text(json.dumps({"port": 0, "tenants": [
+        {"name": "prod", "plan": "enterprise", "custom_domain": "login.example.test",
+         "scopes": ["read:branding"], "limits": {"email_write": {"burst": 3, "per_second": 1}},
+         "faults": {"error_rate": 0.1, "seed": 3}},
+        {"name": "trial", "plan": "free", "ul_templates": True, "rate_limits": False}]}))
+    config = load_config(path)
+    prod, trial = config.tenants
+    assert prod.client_id == "prod-client-id" and prod.scopes == ("read:branding",)
+    assert prod.bucket_limits()["email_write"] == LimitSpec(3, 1.0)
+    assert prod.faults == Faults(error_rate=0.1, seed=3)
+    assert trial.allows_ul_templates and not trial.rate_limits
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"tenants": [{"name": "x", "plan": "gold"}]},
+         "emulator.json: tenants[0]: plan must be one of free, essentials, professional, "
+         "enterprise (got 'gold') (see `auth0-branding emulator --help` for the config format)"),
+        ({"tenants": [{"name": "x", "custom_domian": "a"}]},
+         "emulator.json: tenants[0].custom_domian: unknown key (did you mean 'custom_domain'?)"),
+        ({"tenants": [{"name": "x", "faults": {"error_rate": 2}}]},
+         "emulator.json: tenants[0]: error_rate must be between 0 and 1 "
+         "(see `auth0-branding emulator --help` for the config format)"),
+        ({"tenants": []}, "emulator.json: tenants: expected a non-empty list of tenant objects "
+         "(see `auth0-branding emulator --help` for the config format)"),
+    ],
+)
+def test_config_errors_name_the_key(data: dict[str, object], message: str) -> None:
+    with pytest.raises(EmulatorConfigError) as caught:
+        config_from_dict(data, "emulator.json")
+    assert str(caught.value) == message
+
+
+def test_cli_emulator_help() -> None:
+    result = CliRunner().invoke(cli, ["emulator", "--help"])
+    assert result.exit_code == 0
+    assert "--state" in result.output and "--config" in result.output
+    assert '"tenants"' in result.output
+
+
+def test_cli_emulator_serves_and_saves_state_on_ctrl_c(http: httpx.Client, tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[1]
+    state_file = tmp_path / "state.json"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1",
+           "PYTHONPATH": os.pathsep.join([str(root / "src"), os.environ.get("PYTHONPATH", "")])}
+    process = subprocess.Popen(
+        [sys.executable, str(root / "build.py"), "emulator", "--port", "0", "--state",
+         str(state_file)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        first_line = process.stdout.readline() if process.stdout else ""
+        assert first_line.startswith("Auth0 emulator on http://127.0.0.1:")
+        base = first_line.split()[3]
+        token = http.post(f"{base}/dev/oauth/token", json={
+            "grant_type": "client_credentials", "client_id": "dev-client-id",
+            "client_secret": "dev-client-secret", "audience": f"{base}/dev/api/v2/"}).json()
+        client = Auth0(base_url=f"{base}/dev/api/v2", token=token["access_token"],
+                       httpx_client=http)
+        client.tenants.settings.update(friendly_name="Saved")
+        process.send_signal(signal.SIGINT)
+        output, errors = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=5)
+    assert process.returncode == 0, errors
+    assert "State saved to" in output
+    saved = json.loads(state_file.read_text())
+    assert saved["tenants"]["dev"]["tenant_settings"]["friendly_name"] == "Saved"
