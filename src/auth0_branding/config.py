@@ -76,6 +76,8 @@ class Config:
     theme: Mapping[str, Any]
     tenants: tuple[TenantConfig, ...]
     tenants_file: Path = field(default=Path("tenants.toml"))
+    # Remote URL prefix -> local folder, so previews and screenshots work offline.
+    preview_assets: Mapping[str, Path] = field(default_factory=dict)
 
     @property
     def templates_dir(self) -> Path:
@@ -189,6 +191,7 @@ def load_config(brand_dir: Path) -> Config:
     data = brand.data
     brand.check_keys(data, (), (
         "name", "inliner", "styles", "variables", "email_defaults", "emails", "branding", "theme",
+        "preview",
     ))
     styles = brand.get(data, ("styles",), dict, {})
     emails = _load_emails(brand, brand.get(data, ("email_defaults",), dict, {}),
@@ -215,7 +218,23 @@ def load_config(brand_dir: Path) -> Config:
             _load_tenant(tenants_reader, name, table) for name, table in tenants_table.items()
         ),
         tenants_file=brand_dir / "tenants.toml",
+        preview_assets=_load_preview_assets(brand, brand_dir),
     )
+
+
+def _load_preview_assets(reader: _Reader, brand_dir: Path) -> dict[str, Path]:
+    preview = reader.get(reader.data, ("preview",), dict, {})
+    reader.check_keys(preview, ("preview",), ("assets",))
+    assets = reader.get(preview, ("preview", "assets"), dict, {})
+    mapping = {}
+    for prefix, folder in assets.items():
+        if not isinstance(folder, str) or not prefix.startswith("https://"):
+            raise ConfigError(
+                f"invalid preview asset mapping '{prefix}'", reader.at("preview", "assets"),
+                'write "https://assets.example.com/" = "assets/"',
+            )
+        mapping[prefix] = (brand_dir / folder).resolve()
+    return mapping
 
 
 def _load_emails(

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .build import Artifact
@@ -30,6 +32,27 @@ class Sample:
     @property
     def key(self) -> str:
         return f"{self.artifact.tenant}/{self.artifact.kind}s/{self.artifact.name}/{self.scenario.name}"
+
+
+def asset_file(url: str, assets: Mapping[str, Path]) -> Path | None:
+    """Return the local file standing in for a remote asset URL, if the brand maps it."""
+    for prefix, folder in assets.items():
+        if url.startswith(prefix):
+            relative = url[len(prefix):].split("?")[0].split("#")[0]
+            candidate = (folder / relative).resolve()
+            # Never serve outside the mapped folder, whatever the URL says.
+            if candidate.is_relative_to(folder) and candidate.is_file():
+                return candidate
+    return None
+
+
+def localise_assets(html: str, assets: Mapping[str, Path], url_for: Callable[[int, str], str]
+                    ) -> str:
+    """Point mapped remote asset URLs at local copies: `url_for(index, relative_path)`."""
+    for index, prefix in enumerate(assets):
+        html = re.sub(re.escape(prefix) + r"([^\"'\s)<>]*)",
+                      lambda m, i=index: url_for(i, m.group(1)), html)
+    return html
 
 
 def widget_theme(theme: Mapping[str, Any] | None, branding: Mapping[str, Any] | None) -> dict:
