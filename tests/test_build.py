@@ -134,7 +134,8 @@ def test_tenant_overrides_reach_pages_as_custom_properties_and_emails_as_literal
 def test_liquid_zoo_survives_byte_identical_and_in_order(tmp_path, monkeypatch, inliner):
     """Every Liquid construct in every source reaches the output unchanged, in order."""
     brand = tmp_path / "brand"
-    shutil.copytree(FIXTURES / "liquid_zoo", brand)
+    shutil.copytree(FIXTURES / "minimal", brand)
+    shutil.copytree(FIXTURES / "liquid_zoo", brand, dirs_exist_ok=True)  # an overlay
     config = brand / "brand.toml"
     config.write_text(config.read_text().replace('name = "Minimal"',
                                                  f'name = "Minimal"\ninliner = "{inliner}"'))
