@@ -165,8 +165,32 @@ class _ContextScanner(HTMLParser):
         return None
 
 
+class _SharedRulesPremailer(Premailer):
+    """Premailer that turns a stylesheet into rules once, not once per email.
+
+    Every email of a tenant shares one stylesheet, and premailer spends most of its time
+    serialising the same rules again. Its options here never change, and it only reads the
+    returned lists, so sharing them between instances is safe.
+    """
+
+    def _parse_style_rules(self, css_body: str, ruleset_index: int):  # type: ignore[override]
+        return _parsed_rules(self, css_body, ruleset_index)
+
+
+_RULES_CACHE: dict[tuple[str, int], tuple] = {}
+
+
+def _parsed_rules(premailer: Premailer, css_body: str, ruleset_index: int) -> tuple:
+    key = (css_body, ruleset_index)
+    if key not in _RULES_CACHE:
+        if len(_RULES_CACHE) > 256:
+            _RULES_CACHE.clear()
+        _RULES_CACHE[key] = Premailer._parse_style_rules(premailer, css_body, ruleset_index)
+    return _RULES_CACHE[key]
+
+
 def _premailer(html: str, css: str) -> str:
-    return Premailer(
+    return _SharedRulesPremailer(
         html,
         css_text=css,
         allow_network=False,
