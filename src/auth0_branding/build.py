@@ -55,6 +55,9 @@ class Artifact:
     resource: str
     content: str
     sources: tuple[str, ...] = ()
+    # An email's HTML before inlining: the inliner's parser repairs broken nesting, so the
+    # HTML checks read this instead. Not part of the manifest or of equality.
+    rendered: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def sha256(self) -> str:
@@ -170,7 +173,7 @@ def _build_email(config, tenant, email: EmailConfig, renderer, context, css, sou
         raise
     resource = f"email-templates/{email.name}"
     yield Artifact(tenant.name, "email", email.name, f"{tenant.name}/emails/{email.name}.html",
-                   resource, body, sources)
+                   resource, body, sources, rendered=html)
     yield _json_artifact(tenant, "email_settings", email.name, resource, settings,
                          (display_path(config.brand_dir / "brand.toml"), *sources[1:]),
                          path=f"{tenant.name}/emails/{email.name}.json")

@@ -329,6 +329,9 @@ def _pub_connection(command: Callable[..., Any]) -> Callable[..., Any]:
                      help="Email-template writes allowed at once [default: 5]."),
         click.option("--email-per-minute", type=click.FloatRange(min=0, min_open=True),
                      default=None, help="Email-template writes per minute [default: 25]."),
+        click.option("--no-pacing", is_flag=True,
+                     help="Do not pace calls client-side (for an emulator with its limits off); "
+                     "429s are still honoured."),
         click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
                      show_default=True, help="Seconds to wait for one API answer."),
         click.option("--report", "report_file", type=click.Path(path_type=Path, dir_okay=False),
@@ -362,10 +365,12 @@ def _pub_options(kwargs: dict[str, Any], backups_dir: Path = Path(".backups")) -
     from dataclasses import replace
 
     from .credentials import api_base, default_env_files
-    from .pacing import PLAN_LIMITS, Limits, Rate
+    from .pacing import PLAN_LIMITS, UNPACED, Limits, Rate
     from .publish import Options
 
     limits = PLAN_LIMITS[kwargs["plan_name"]] if kwargs.get("plan_name") else Limits()
+    if kwargs.get("no_pacing"):
+        limits = UNPACED
     if kwargs.get("email_burst") or kwargs.get("email_per_minute"):
         current = limits.email_write or Rate(5, 25 / 60)
         limits = replace(limits, email_write=Rate(
@@ -432,9 +437,8 @@ def _pub_render(console: Any, result: Any, show_diffs: bool) -> None:
 
 
 def _pub_summary(console: Any, result: Any) -> None:
-    from rich.table import Table
-
     from rich import box
+    from rich.table import Table
 
     table = Table(title=f"{result.command}{' (dry run)' if result.dry_run else ''}: "
                   f"{len(result.tenants)} tenant(s) in {result.seconds:.1f}s", box=box.SIMPLE)

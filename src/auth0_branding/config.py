@@ -198,6 +198,9 @@ def load_config(brand_dir: Path) -> Config:
                           brand.get(data, ("emails",), dict, {}))
     theme = brand.get(data, ("theme",), dict, {})
     for group in THEME_GROUPS if theme else ():
+        if group not in theme:
+            raise ConfigError(f"missing table 'theme.{group}'", brand.at("theme", group),
+                              f"add a [theme.{group}] table: Auth0 requires all five groups")
         brand.get(theme, ("theme", group), dict)
     tenants_reader = _Reader(brand_dir / "tenants.toml")
     tenants_table = tenants_reader.get(tenants_reader.data, ("tenants",), dict)

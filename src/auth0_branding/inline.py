@@ -82,7 +82,7 @@ def protect_liquid(html: str, name: str = "<email>") -> Protected:
         return token
 
     masked = LIQUID.sub(swap, _STYLE_WITH_LIQUID.sub(set_aside_style, html))
-    scanner = _ContextScanner(set(originals))
+    scanner = _ContextScanner(re.compile(re.escape(prefix) + r"\d{5}Q"))
     scanner.feed(masked)
     scanner.close()
     if scanner.in_start_tag:
@@ -128,16 +128,15 @@ def _unused_prefix(html: str) -> str:
 class _ContextScanner(HTMLParser):
     """Classify each token by where the HTML parser sees it."""
 
-    def __init__(self, tokens: set[str]) -> None:
+    def __init__(self, pattern: re.Pattern[str]) -> None:
         super().__init__(convert_charrefs=False)
-        self.tokens = tokens
-        self.pattern = re.compile("|".join(map(re.escape, tokens))) if tokens else None
+        self.pattern = pattern
         self.raw_text_depth = 0
         self.in_start_tag: list[str] = []
         self.in_content: list[str] = []
 
     def _found(self, text: str | None) -> list[str]:
-        if not text or self.pattern is None:
+        if not text:
             return []
         return self.pattern.findall(text)
 

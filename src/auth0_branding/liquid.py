@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import json
 import logging
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -244,7 +245,7 @@ def _shared_environment() -> Environment:
     return auth0_environment()
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=512)
 def _parse_cached(text: str) -> BoundTemplate:
     # Keyed by text alone: the preview renders one template many times per second.
     return _shared_environment().from_string(text)
@@ -391,7 +392,7 @@ class _Lines:
     """Turn string offsets into 1-based (line, column)."""
 
     def __init__(self, text: str) -> None:
-        self.starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
+        self.starts = [0] + [match.end() for match in re.finditer("\n", text)]
 
     def at(self, index: int) -> tuple[int, int]:
         line = bisect.bisect_right(self.starts, index)
@@ -457,7 +458,7 @@ def _walk(nodes: Iterable[Node], context: RenderContext) -> Iterator[Node]:
         yield from _walk(node.children(context, include_partials=False), context)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=512)
 def _usage_cached(text: str) -> LiquidUsage:
     template = _parse_cached(text)
     analysis = template.analyze(include_partials=False)

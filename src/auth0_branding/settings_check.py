@@ -1,181 +1,212 @@
-"""Check the JSON outputs (email settings, branding, theme) against Auth0's rules."""
+"""Check the JSON outputs (email settings, branding, theme) against Auth0's rules.
+
+Each problem points at the brand.toml line that set the value: the key under its table,
+else (for an email) the same key under [email_defaults], else the table itself.
+"""
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from .config import EMAIL_TEMPLATES
-from .errors import Location, Problem, TemplateError
+from .contract import (
+    COLOR,
+    EMAIL_COMMON,
+    EMAIL_CONTRACT,
+    RESULT_URL_VARIABLES,
+    THEME_FIELDS,
+)
+from .errors import Location, Problem, TemplateError, did_you_mean
 from .liquid import liquid_usage, parse_liquid
+from .sourcemap import toml_key_line, toml_location, toml_table_line
 
 log = logging.getLogger(__name__)
 
-RESULT_URL_VARIABLES = frozenset({"application.name", "application.clientID",
-                                  "application.callback_domain"})
-COLOR = re.compile(r"^#(([0-9a-fA-F]{3}){1,2}|([0-9a-fA-F]{4}){1,2})$")
-# Contract §3: (type, minimum or choices, maximum); "color" and "url" are string formats.
-THEME_FIELDS: dict[str, dict[str, tuple]] = {
-    "borders": {
-        "button_border_radius": ("number", 1, 10), "button_border_weight": ("number", 0, 10),
-        "buttons_style": ("enum", ("pill", "rounded", "sharp")),
-        "input_border_radius": ("number", 0, 10), "input_border_weight": ("number", 0, 3),
-        "inputs_style": ("enum", ("pill", "rounded", "sharp")),
-        "show_widget_shadow": ("bool",), "widget_border_weight": ("number", 0, 10),
-        "widget_corner_radius": ("number", 0, 50),
-    },
-    "colors": {
-        **{name: ("color",) for name in (
-            "body_text", "error", "header", "icons", "input_background", "input_border",
-            "input_filled_text", "input_labels_placeholders", "links_focused_components",
-            "primary_button", "primary_button_label", "secondary_button_border",
-            "secondary_button_label", "success", "widget_background", "widget_border")},
-        **{name: ("color", "optional") for name in (
-            "base_focus_color", "base_hover_color", "read_only_background")},
-        "captcha_widget_theme": ("enum", ("auto", "dark", "light"), "optional"),
-    },
-    "fonts": {
-        "font_url": ("url",), "reference_text_size": ("number", 12, 24),
-        "links_style": ("enum", ("normal", "underlined")),
-        "title": ("font", 75, 150), "subtitle": ("font", 0, 150),
-        "body_text": ("font", 0, 150), "buttons_text": ("font", 0, 150),
-        "input_labels": ("font", 0, 150), "links": ("font", 0, 150),
-    },
-    "page_background": {
-        "background_color": ("color",), "background_image_url": ("url",),
-        "page_layout": ("enum", ("center", "left", "right")),
-    },
-    "widget": {
-        "header_text_alignment": ("enum", ("center", "left", "right")),
-        "logo_height": ("number", 1, 100),
-        "logo_position": ("enum", ("center", "left", "none", "right")),
-        "logo_url": ("url",), "social_buttons_layout": ("enum", ("bottom", "top")),
-    },
-}
 
+def check_email_settings(data: Mapping[str, Any], artifact: Any, *_: Any) -> list[Problem]:
+    """Check one email's settings: name, subject, from, result_url, url lifetime."""
+    brand_toml = artifact.sources[0] if artifact.sources else artifact.path
+    name = str(data.get("template"))
 
-def check_email_settings(data: Mapping[str, Any], artifact: Any,
-                         location: Location | None) -> list[Problem]:
-    """Check one email's settings: name, subject, from, resultUrl, lifetime."""
+    def at(key: str) -> Location:
+        return _email_key(brand_toml, name, key)
+
     problems = []
-    where = location or (Location(artifact.sources[0]) if artifact.sources else None)
-    name = data.get("template")
     if name not in EMAIL_TEMPLATES:
-        problems.append(Problem("error", "email-name",
-                                f"'{name}' is not an Auth0 email template", where))
+        problems.append(Problem("error", "email-name", f"'{name}' is not an Auth0 email template "
+                                f"({did_you_mean(name, EMAIL_TEMPLATES) or 'rename the table'})",
+                                at("subject")))
     subject = data.get("subject") or ""
     if not subject.strip():
-        problems.append(Problem("error", "email-subject", f"{name} has no subject", where))
+        problems.append(Problem("error", "email-subject",
+                                f"{name} has an empty subject; set subject under [emails.{name}]",
+                                at("subject")))
     else:
-        try:
-            parse_liquid(subject, f"{name} subject")
-        except TemplateError as error:
-            problems.append(Problem("error", "liquid-syntax",
-                                    f"subject of {name}: {error.message}", where))
+        problems.extend(_subject(subject, name, at("subject")))
     sender = data.get("from") or ""
     if "@auth0.com" in sender.lower():
         problems.append(Problem("error", "email-from",
                                 f"from {sender!r} contains @auth0.com, so Auth0 would ignore "
-                                "this template; use your own domain", where))
-    if not sender.strip():
-        problems.append(Problem("error", "email-from", f"{name} has no from address", where))
+                                "this template; send from your own domain", at("from")))
+    elif not sender.strip():
+        problems.append(Problem("error", "email-from", f"{name} has an empty from address; set "
+                                "from under [emails] or [email_defaults]", at("from")))
     result_url = data.get("resultUrl")
     if result_url:
-        try:
-            variables = {use.name for use in liquid_usage(result_url).variables}
-        except TemplateError as error:
-            problems.append(Problem("error", "liquid-syntax", f"resultUrl: {error.message}",
-                                    where))
-            variables = set()
-        for variable in sorted(variables - RESULT_URL_VARIABLES):
-            problems.append(Problem(
-                "error", "result-url-variable",
-                f"resultUrl of {name} uses '{variable}'; Auth0 allows only "
-                f"{', '.join(sorted(RESULT_URL_VARIABLES))}", where))
-        if not re.match(r"^(https://|\{\{)", result_url):
-            problems.append(Problem("error", "insecure-url",
-                                    f"resultUrl of {name} must be an https URL", where))
+        problems.extend(_result_url(result_url, name, at("result_url")))
     lifetime = data.get("urlLifetimeInSeconds")
     if lifetime is not None and (not isinstance(lifetime, int) or lifetime < 0):
         problems.append(Problem("error", "url-lifetime",
-                                f"urlLifetimeInSeconds of {name} must be 0 or more, "
-                                f"not {lifetime}", where))
+                                f"url_lifetime_in_seconds of {name} is {lifetime}; use 0 or "
+                                "more seconds (Auth0's default is 432000)",
+                                at("url_lifetime_in_seconds")))
+    return problems
+
+
+def _email_key(path: str, name: str, key: str) -> Location:
+    for table in (f"emails.{name}", "email_defaults"):
+        line = toml_key_line(path, table, key)
+        if line is not None:
+            return Location(path, line)
+    return Location(path, toml_table_line(path, f"emails.{name}"))
+
+
+def _subject(subject: str, name: str, where: Location) -> list[Problem]:
+    try:
+        parse_liquid(subject, f"{name} subject")
+        usage = liquid_usage(subject)
+    except TemplateError as error:
+        return [Problem("error", "liquid-syntax", f"subject of {name}: {error.message} "
+                        f"({error.hint or 'fix the Liquid'})", where)]
+    required, _verified, extra = EMAIL_CONTRACT.get(name, (None, True, frozenset()))
+    allowed = EMAIL_COMMON | extra | (frozenset({required}) if required else frozenset())
+    problems = []
+    for root in dict.fromkeys(use.name.split(".")[0] for use in usage.variables):
+        if root not in allowed:
+            hint = did_you_mean(root, allowed) or "it would print nothing"
+            problems.append(Problem("warning", "unknown-variable",
+                                    f"Auth0 does not provide '{root}' in the subject of {name} "
+                                    f"({hint})", where))
+    return problems
+
+
+def _result_url(result_url: str, name: str, where: Location) -> list[Problem]:
+    try:
+        variables = {use.name for use in liquid_usage(result_url).variables}
+    except TemplateError as error:
+        return [Problem("error", "liquid-syntax", f"result_url of {name}: {error.message} "
+                        f"({error.hint or 'fix the Liquid'})", where)]
+    problems = []
+    for variable in sorted(variables - RESULT_URL_VARIABLES):
+        hint = did_you_mean(variable, RESULT_URL_VARIABLES) or (
+            "Auth0 allows only " + ", ".join(sorted(RESULT_URL_VARIABLES)))
+        problems.append(Problem("error", "result-url-variable",
+                                f"result_url of {name} uses '{variable}', which Auth0 does not "
+                                f"fill in there ({hint})", where))
+    if not result_url.startswith(("https://", "{{")):
+        problems.append(Problem("error", "insecure-url",
+                                f"result_url of {name} must be an https:// URL, not "
+                                f"{result_url!r}", where))
     return problems
 
 
 def check_branding(data: Mapping[str, Any], artifact: Any) -> list[Problem]:
     """Check the branding object: https URLs and valid colours."""
-    where = Location(artifact.sources[0]) if artifact.sources else None
+    brand_toml = artifact.sources[0] if artifact.sources else artifact.path
     problems = []
     for key in ("logo_url", "favicon_url"):
-        problems.extend(_url(data.get(key), f"branding.{key}", where))
-    problems.extend(_url((data.get("font") or {}).get("url"), "branding.font.url", where))
+        problems.extend(_url(data.get(key), f"branding.{key}", brand_toml))
+    problems.extend(_url((data.get("font") or {}).get("url"), "branding.font.url", brand_toml))
     for key, value in (data.get("colors") or {}).items():
-        if isinstance(value, str) and not COLOR.match(value):
+        if not (isinstance(value, str) and COLOR.match(value)):
+            path = f"branding.colors.{key}"
             problems.append(Problem("error", "branding-invalid",
-                                    f"branding.colors.{key} {value!r} is not a hex colour", where))
+                                    f"{path} is {value!r}, not a hex colour; write e.g. "
+                                    "\"#0055aa\"", toml_location(brand_toml, path)))
     return problems
 
 
 def check_theme(data: Mapping[str, Any], artifact: Any) -> list[Problem]:
     """Check the Universal Login theme against the fields and ranges Auth0 accepts."""
-    where = Location(artifact.sources[0]) if artifact.sources else None
+    brand_toml = artifact.sources[0] if artifact.sources else artifact.path
     problems = []
     for group, fields in THEME_FIELDS.items():
         values = data.get(group)
         if not isinstance(values, Mapping):
             problems.append(Problem("error", "theme-invalid",
-                                    f"theme.{group} is required by Auth0", where))
+                                    f"theme.{group} is missing; Auth0 requires all five groups "
+                                    f"(add [theme.{group}])", toml_location(brand_toml, "theme")))
             continue
         for field, spec in fields.items():
-            problems.extend(_theme_field(values, f"theme.{group}.{field}", field, spec, where))
+            problems.extend(_theme_field(values, f"theme.{group}.{field}", field, spec,
+                                         brand_toml))
         for field in values:
             if field not in fields:
+                path = f"theme.{group}.{field}"
+                hint = did_you_mean(field, fields) or "remove it"
                 problems.append(Problem("error", "theme-invalid",
-                                        f"theme.{group}.{field} is not a theme field", where))
+                                        f"{path} is not an Auth0 theme field ({hint})",
+                                        toml_location(brand_toml, path)))
     return problems
 
 
 def _theme_field(values: Mapping[str, Any], path: str, field: str, spec: tuple,
-                 where: Location | None) -> list[Problem]:
+                 brand_toml: str) -> list[Problem]:
     kind = spec[0]
     if field not in values:
         if "optional" in spec:
             return []
-        return [Problem("error", "theme-invalid", f"{path} is required by Auth0", where)]
+        return [Problem("error", "theme-invalid", f"{path} is missing; Auth0 requires it",
+                        toml_location(brand_toml, path))]
     value = values[field]
+    if kind == "url":
+        return _url(value, path, brand_toml, allow_empty=True)
+    if kind == "font":
+        return _font(value, path, spec, brand_toml)
     wrong = None
     if kind == "color" and not (isinstance(value, str) and COLOR.match(value)):
-        wrong = "a hex colour"
-    elif kind == "url":
-        return _url(value, path, where, allow_empty=True)
+        wrong = "a hex colour such as \"#0055aa\""
     elif kind == "enum" and value not in spec[1]:
-        wrong = f"one of {', '.join(spec[1])}"
+        wrong = "one of " + ", ".join(spec[1])
     elif kind == "bool" and not isinstance(value, bool):
         wrong = "true or false"
     elif kind == "number" and not (_is_number(value) and spec[1] <= value <= spec[2]):
         wrong = f"a number from {spec[1]} to {spec[2]}"
-    elif kind == "font":
-        if not isinstance(value, Mapping) or not isinstance(value.get("bold"), bool) or not (
-            _is_number(value.get("size")) and spec[1] <= value["size"] <= spec[2]
-        ):
-            wrong = f"{{bold = true|false, size = {spec[1]}-{spec[2]}}}"
     if wrong:
-        return [Problem("error", "theme-invalid", f"{path} must be {wrong}, not {value!r}", where)]
+        return [Problem("error", "theme-invalid", f"{path} is {value!r}; Auth0 accepts {wrong}",
+                        toml_location(brand_toml, path))]
     return []
+
+
+def _font(value: Any, path: str, spec: tuple, brand_toml: str) -> list[Problem]:
+    if not isinstance(value, Mapping):
+        return [Problem("error", "theme-invalid", f"{path} is {value!r}; Auth0 accepts a table "
+                        f"{{bold = true|false, size = {spec[1]}-{spec[2]}}}",
+                        toml_location(brand_toml, path))]
+    problems = []
+    if not isinstance(value.get("bold"), bool):
+        problems.append(Problem("error", "theme-invalid",
+                                f"{path}.bold is {value.get('bold')!r}; Auth0 accepts true or false",
+                                toml_location(brand_toml, f"{path}.bold")))
+    size = value.get("size")
+    if not (_is_number(size) and spec[1] <= size <= spec[2]):
+        problems.append(Problem("error", "theme-invalid",
+                                f"{path}.size is {size!r}; Auth0 accepts a number from "
+                                f"{spec[1]} to {spec[2]}", toml_location(brand_toml, f"{path}.size")))
+    return problems
 
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _url(value: Any, path: str, where: Location | None, allow_empty: bool = False
-         ) -> list[Problem]:
+def _url(value: Any, path: str, brand_toml: str, allow_empty: bool = False) -> list[Problem]:
     if value is None or (allow_empty and value == ""):
         return []
     if not isinstance(value, str) or not value.startswith("https://"):
-        return [Problem("error", "insecure-url", f"{path} must be an https URL, not {value!r}",
-                        where)]
+        return [Problem("error", "insecure-url", f"{path} is {value!r}; Auth0 needs an https:// "
+                        "URL" + (" or \"\"" if allow_empty else ""),
+                        toml_location(brand_toml, path))]
     return []

@@ -5,301 +5,293 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
 from .build import Artifact, BuildResult
-from .config import EMAIL_TEMPLATES
-from .errors import Location, Problem, TemplateError, did_you_mean, locate_source
-from .htmlcheck import check_html, relative_urls, tag_parents
-from .liquid import LiquidUsage, liquid_usage, parse_liquid
+from .contract import (
+    CHANGE_PASSWORD_CONTAINER,
+    CHANGE_PASSWORD_REQUIRED,
+    CHANGE_PASSWORD_SCRIPT,
+    EMAIL_COMMON,
+    EMAIL_CONTRACT,
+    GMAIL_CLIP_BYTES,
+    PAGE_VARIABLES,
+    PAYLOAD_MAX_BYTES,
+    SMTP_LINE_MAX,
+    UL_MAX_CHARS,
+    UNTRUSTED,
+    UNTRUSTED_ERROR_PAGE,
+)
+from .errors import Location, Problem, TemplateError, did_you_mean
+from .htmlcheck import check_html, scan_html
+from .liquid import AUTH0_FILTERS, LiquidUsage, liquid_usage, parse_liquid
 from .settings_check import check_branding, check_email_settings, check_theme
+from .sourcemap import SourceMap, source_version
 
 log = logging.getLogger(__name__)
 
-UL_MAX_CHARS = 102_400
-PAYLOAD_MAX_BYTES = 1_000_000
-GMAIL_CLIP_BYTES = 102 * 1024
-SMTP_LINE_MAX = 998
-CHANGE_PASSWORD_SCRIPT = "https://cdn.auth0.com/js/change-password-1.5.min.js"
-
-EMAIL_COMMON = frozenset({
-    "application", "request_language", "connection", "tenant", "friendly_name",
-    "support_email", "support_url", "user", "organization", "custom_domain",
-})
-# (required placeholder, whether the requirement is verified, extra variables Auth0 gives)
-EMAIL_CONTRACT: dict[str, tuple[str | None, bool, frozenset[str]]] = {
-    "verify_email": ("url", True, frozenset()),
-    "reset_email": ("url", True, frozenset()),
-    "blocked_account": ("url", True, frozenset()),
-    "change_password": ("url", True, frozenset()),
-    "password_reset": ("url", True, frozenset()),
-    "async_approval": ("url", True, frozenset({"binding_message"})),
-    "verify_email_by_code": ("code", True, frozenset()),
-    "reset_email_by_code": ("code", True, frozenset()),
-    "mfa_oob_code": ("code", True, frozenset()),
-    "enrollment_email": ("link", True, frozenset()),
-    # UNVERIFIED in Auth0's documentation: a missing placeholder is a warning.
-    "user_invitation": ("url", False, frozenset({"inviter", "roles"})),
-    "auth_email_by_code": ("code", False, frozenset()),
-    "welcome_email": (None, True, frozenset()),
-    "stolen_credentials": (None, True, frozenset()),
-}
-PAGE_VARIABLES = {
-    "login": frozenset({"application", "branding", "tenant", "organization", "custom_domain",
-                        "user", "dir", "locale", "prompt", "transaction"}),
-    "password_reset": frozenset({"email", "csrf_token", "ticket", "password_policy",
-                                 "password_complexity_options", "tenant", "lang", "min_length"}),
-    # `log_url` is UNVERIFIED: accepted without complaint.
-    "error_page": frozenset({"error", "error_description", "tracking", "client_id", "connection",
-                             "lang", "log_url"}),
-}
-CHANGE_PASSWORD_REQUIRED = ("email", "csrf_token", "ticket", "password_policy",
-                            "password_complexity_options")
-UNTRUSTED = ("user.name", "user.nickname", "user.given_name", "user.family_name",
-             "error_description", "transaction.params")
-UNTRUSTED_ERROR_PAGE = ("error", "error_description", "tracking", "client_id", "connection")
 _LEFTOVER = re.compile(r"\[\[.*?\]\]|\[%.*?%\]|\[#.*?#\]|@@(?!config@@)[A-Za-z_]\w*@@", re.DOTALL)
+_CONSTRUCT = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+_QUOTED_OPTIONS = re.compile(r"password_complexity_options\s*:\s*[\"']\s*\{\{")
 
 
 def check_build(result: BuildResult) -> list[Problem]:
-    """Run every check on every output; return all problems, errors first."""
-    by_key = {(a.tenant, a.kind, a.name): a for a in result.artifacts}
+    """Run every check on every output; return all problems, errors first, then by place."""
     problems: list[Problem] = []
     for artifact in result.artifacts:
-        problems.extend(check_artifact(artifact, result.config, by_key))
+        problems.extend(check_artifact(artifact))
+    # Tenants share templates: the same fault found in each tenant's output is one problem.
     unique = list(dict.fromkeys(problems))
-    return sorted(unique, key=lambda p: (p.severity != "error", str(p.location or ""),
-                                          p.location.line or 0 if p.location else 0))
+    return sorted(unique, key=lambda p: (
+        p.severity != "error", p.location.path if p.location else "",
+        (p.location.line or 0) if p.location else 0))
 
 
-def check_artifact(artifact: Artifact, config: Any, by_key: dict) -> list[Problem]:
+def check_artifact(artifact: Artifact, *_: Any) -> list[Problem]:
     """Check one output with the checks its kind calls for."""
+    versions = tuple(source_version(path) for path in artifact.sources)
+    return list(_check_cached(artifact, versions))
+
+
+@lru_cache(maxsize=256)
+def _check_cached(artifact: Artifact, _versions: tuple) -> tuple[Problem, ...]:
+    # Keyed by the output and the version of every source it maps back to, so `serve`
+    # re-checks only what an edit changed, and never reports a stale line.
     if artifact.kind in ("page", "email"):
-        return list(_check_markup(artifact, by_key))
+        return tuple(_check_markup(artifact))
     data = json.loads(artifact.content)
     if artifact.kind == "email_settings":
-        email = config.emails.get(artifact.name)
-        return check_email_settings(data, artifact, email.location if email else None)
+        return tuple(check_email_settings(data, artifact))
     if artifact.kind == "branding":
-        return check_branding(data, artifact)
+        return tuple(check_branding(data, artifact))
     if artifact.kind == "theme":
-        return check_theme(data, artifact)
-    return []
+        return tuple(check_theme(data, artifact))
+    return ()
 
 
-def _check_markup(artifact: Artifact, by_key: dict) -> Iterator[Problem]:
+def _check_markup(artifact: Artifact) -> Iterator[Problem]:
     text = artifact.content
-    find = _finder(artifact)
+    where = SourceMap(artifact)
     try:
         parse_liquid(text, artifact.path)
     except TemplateError as error:
-        line = error.location.line if error.location else None
-        yield Problem("error", "liquid-syntax", error.message,
-                      _output_line_location(artifact, line))
+        line, col = (error.location.line, error.location.col) if error.location else (None, None)
+        yield Problem("error", "liquid-syntax", _liquid_message(error),
+                      where.at_output(line, _construct_at(where, line, col)))
         return
     usage = liquid_usage(text, artifact.path)
-    yield from _check_liquid_names(usage, find)
-    yield from _check_leftovers(text, find)
-    yield from _check_sizes(artifact, find)
+    yield from _check_liquid_names(usage, where)
+    yield from _check_leftovers(text, where)
+    yield from _check_sizes(artifact, where)
     if artifact.kind == "page":
-        yield from _check_page(artifact, usage, find)
+        yield from _check_page(artifact, usage, where)
     else:
-        yield from _check_email(artifact, usage, find)
-    for problem in check_html(artifact):
-        yield _relocate(problem, artifact)
+        yield from _check_email(artifact, usage, where)
+    yield from check_html(artifact, where)
 
 
-def _finder(artifact: Artifact) -> Callable[[str], Location]:
-    """Map a snippet of the output back to the brand source line that wrote it."""
-    fallback = Location(artifact.sources[0]) if artifact.sources else Location(artifact.path)
-
-    def find(snippet: str) -> Location:
-        return _locate(snippet, artifact.sources) or fallback
-
-    return find
+def _liquid_message(error: TemplateError) -> str:
+    hint = error.hint
+    unclosed = re.search(r"expected tag (end\w+)", error.message)
+    if not hint and unclosed:
+        hint = f"a block is not closed: add {{% {unclosed.group(1)} %}}"
+    return f"{error.message} ({hint or 'fix the Liquid: Auth0 runs LiquidJS'})"
 
 
-@lru_cache(maxsize=8192)
-def _locate(snippet: str, sources: tuple[str, ...]) -> Location | None:
-    return locate_source(snippet, sources)
+def _construct_at(where: SourceMap, line: int | None, col: int | None) -> str | None:
+    """Return the `{{ }}` or `{% %}` that covers output line `line`, column `col`."""
+    lines = where.output_lines
+    if not line or not col or line > len(lines):
+        return None
+    offset = sum(len(x) + 1 for x in lines[: line - 1]) + col - 1
+    for match in _CONSTRUCT.finditer(where.content, max(0, offset - 2000), offset + 2000):
+        if match.start() <= offset < match.end():
+            return match.group(0)
+    return None
 
 
-def _output_line_location(artifact: Artifact, line: int | None) -> Location:
-    """Find the source line that wrote output line `line`.
-
-    Inlining adds style attributes, so when the whole line is not in a source, try its
-    attributes and text runs one by one, the longest (most telling) first.
-    """
-    lines = artifact.content.splitlines()
-    if line is not None and 0 < line <= len(lines):
-        text_line = lines[line - 1].strip()
-        pieces = [text_line, *sorted(
-            re.findall(r'[\w:-]+="[^"]*"|>[^<>]{8,}<', text_line), key=len, reverse=True)]
-        for piece in pieces:
-            found = _locate(piece.strip("<>").strip(), artifact.sources)
-            if found and piece:
-                return found
-    return Location(artifact.sources[0] if artifact.sources else artifact.path)
+def _at_use(where: SourceMap, line: int, col: int) -> Location:
+    return where.at_output(line, _construct_at(where, line, col))
 
 
-def _relocate(problem: Problem, artifact: Artifact) -> Problem:
-    """Point an HTML problem found at an output line to its source line when we can."""
-    if problem.location and problem.location.path == artifact.path:
-        location = _output_line_location(artifact, problem.location.line)
-        return Problem(problem.severity, problem.code, problem.message, location)
-    return problem
-
-
-def _check_liquid_names(usage: LiquidUsage, find: Callable[[str], Location]) -> Iterator[Problem]:
+def _check_liquid_names(usage: LiquidUsage, where: SourceMap) -> Iterator[Problem]:
     for use in usage.unknown_filters:
+        hint = (did_you_mean(use.name, AUTH0_FILTERS)
+                or "remove it: Auth0 would print the value unfiltered")
         yield Problem("error", "liquid-filter",
-                      f"filter '{use.name}' is not available in Auth0's Liquid",
-                      find(f"| {use.name}") if use.name else None)
+                      f"filter '{use.name}' is not available in Auth0's Liquid ({hint})",
+                      _at_use(where, use.line, use.col))
     for use in usage.unverified_filters:
         yield Problem("warning", "liquid-unverified",
-                      f"filter '{use.name}' is standard LiquidJS but not documented by Auth0",
-                      find(use.name))
+                      f"filter '{use.name}' is standard LiquidJS but not documented by Auth0 "
+                      "(test it on a tenant, or use a documented filter)",
+                      _at_use(where, use.line, use.col))
     for tag in usage.unverified_tags:
         yield Problem("warning", "liquid-unverified",
-                      f"tag '{tag.name}' is standard LiquidJS but not documented by Auth0",
-                      find(tag.markup))
+                      f"tag '{tag.name}' is standard LiquidJS but not documented by Auth0 "
+                      "(test it on a tenant, or use a documented tag)",
+                      where.at_output(tag.line, tag.markup))
 
 
-def _check_leftovers(text: str, find: Callable[[str], Location]) -> Iterator[Problem]:
+def _check_leftovers(text: str, where: SourceMap) -> Iterator[Problem]:
     for match in _LEFTOVER.finditer(text):
-        yield Problem("error", "build-leftover",
-                      f"build-time syntax left in the output: {match.group(0)[:60]!r}",
-                      find(match.group(0)))
+        found = match.group(0)
+        line = text.count("\n", 0, match.start()) + 1
+        if found.startswith("@@"):
+            message = (f"unreplaced keyword {found!r} in the output (Auth0 replaces only "
+                       "@@config@@, on the classic login page; write the value with [[ ]])")
+        else:
+            message = (f"build-time syntax left in the output: {found[:60]!r} (a [% raw %] "
+                       "block or a broken delimiter kept it from rendering)")
+        yield Problem("error", "build-leftover", message, where.at_output(line, found))
 
 
-def _check_sizes(artifact: Artifact, find: Callable[[str], Location]) -> Iterator[Problem]:
-    where = Location(artifact.sources[0]) if artifact.sources else None
+def _check_sizes(artifact: Artifact, where: SourceMap) -> Iterator[Problem]:
     if artifact.size > PAYLOAD_MAX_BYTES:
         yield Problem("error", "size-limit",
                       f"{artifact.path} is {artifact.size:,} bytes; Auth0 accepts at most "
-                      f"{PAYLOAD_MAX_BYTES:,}", where)
+                      f"{PAYLOAD_MAX_BYTES:,} (make the template smaller)", where.file)
     if artifact.kind == "page" and artifact.name == "login" and len(artifact.content) > UL_MAX_CHARS:
         yield Problem("error", "size-limit",
-                      f"the Universal Login template has {len(artifact.content):,} characters; "
-                      f"Auth0 accepts at most {UL_MAX_CHARS:,}", where)
-    if artifact.kind == "email":
-        if artifact.size > GMAIL_CLIP_BYTES:
-            yield Problem("warning", "gmail-clipping",
-                          f"{artifact.path} is {artifact.size / 1024:.0f} KB; Gmail clips "
-                          "messages over 102 KB", where)
-        for number, line in enumerate(artifact.content.splitlines(), 1):
-            if len(line) > SMTP_LINE_MAX:
-                yield Problem("warning", "long-line",
-                              f"output line {number} has {len(line)} characters; mail servers "
-                              f"may break lines over {SMTP_LINE_MAX}", where)
-                break
+                      f"{artifact.path} has {len(artifact.content):,} characters; Auth0 accepts "
+                      f"at most {UL_MAX_CHARS:,} in the Universal Login template (make it "
+                      "smaller)", where.file)
+    if artifact.kind != "email":
+        return
+    if artifact.size > GMAIL_CLIP_BYTES:
+        yield Problem("warning", "gmail-clipping",
+                      f"{artifact.path} is {artifact.size / 1024:.0f} KB; Gmail clips emails "
+                      "over 102 KB (shorten it)", where.file)
+    for number, line in enumerate(where.output_lines, 1):
+        if len(line) > SMTP_LINE_MAX:
+            yield Problem("warning", "long-line",
+                          f"{artifact.path} line {number} has {len(line):,} characters; mail "
+                          f"servers may break lines over {SMTP_LINE_MAX} (add line breaks)",
+                          where.at_output(number))
+            break
 
 
-def _check_page(artifact: Artifact, usage: LiquidUsage, find) -> Iterator[Problem]:
+def _check_page(artifact: Artifact, usage: LiquidUsage, where: SourceMap) -> Iterator[Problem]:
     name = artifact.name
     if name == "login":
-        yield from _check_ul_tags(artifact, usage, find)
+        yield from _check_ul_tags(artifact, usage, where)
     if name == "password_reset":
-        yield from _check_change_password(artifact, usage, find)
+        yield from _check_change_password(artifact, usage, where)
     if name == "classic_login" and "@@config@@" not in artifact.content:
         yield Problem("error", "missing-placeholder",
-                      "the classic login page must read '@@config@@'", find("<script"))
+                      "the classic login page never reads '@@config@@'; initialise Lock from "
+                      "JSON.parse(decodeURIComponent(escape(window.atob('@@config@@'))))",
+                      where.file)
     allowed = PAGE_VARIABLES.get(name)
     if allowed is not None:
-        yield from _unknown_variables(usage, allowed, None, find, f"the {name} page")
+        yield from _unknown_variables(usage, allowed, None, where, f"the {name} page")
     roots = UNTRUSTED_ERROR_PAGE if name == "error_page" else UNTRUSTED
-    yield from _unescaped(usage, roots, find)
+    yield from _unescaped(usage, roots, where)
 
 
-def _check_ul_tags(artifact: Artifact, usage: LiquidUsage, find) -> Iterator[Problem]:
+def _check_ul_tags(artifact: Artifact, usage: LiquidUsage, where: SourceMap) -> Iterator[Problem]:
     heads, widgets = usage.tags_named("auth0:head"), usage.tags_named("auth0:widget")
-    if len(heads) != 1:
+    if not heads:
+        yield Problem("error", "auth0-head", "the Universal Login template has no "
+                      "{%- auth0:head -%}; add exactly one inside <head>", where.file)
+    for extra in heads[1:]:
         yield Problem("error", "auth0-head",
-                      f"the Universal Login template needs exactly one {{%- auth0:head -%}}, "
-                      f"found {len(heads)}", find(heads[1].markup) if heads else find("<head"))
+                      f"the Universal Login template has {len(heads)} {{%- auth0:head -%}} tags; "
+                      "Auth0 accepts exactly one: remove this one",
+                      where.at_output(extra.line, extra.markup))
     if not widgets:
-        yield Problem("error", "auth0-widget",
-                      "the Universal Login template needs at least one {%- auth0:widget -%}",
-                      find("<body"))
+        yield Problem("error", "auth0-widget", "the Universal Login template has no "
+                      "{%- auth0:widget -%}; add one inside <body>", where.file)
     for tag in (*heads, *widgets):
         if not tag.hyphenated:
             yield Problem("error", "auth0-tag-form",
-                          f"write {{%- {tag.name} -%}} exactly; Auth0 rejects {tag.markup!r}",
-                          find(tag.markup))
-    parents = tag_parents(artifact.content)
-    for tag, wanted in ((*[(t, "head") for t in heads], *[(t, "body") for t in widgets])):
-        if wanted not in parents.get(tag.markup, ()):
-            yield Problem("error", f"auth0-{tag.name.split(':')[1]}",
-                          f"{tag.markup} must be inside <{wanted}>", find(tag.markup))
+                          f"write {{%- {tag.name} -%}} exactly: Auth0 rejects {tag.markup!r}",
+                          where.at_output(tag.line, tag.markup))
+    scan = scan_html(artifact.content)
+    starts = [0] + [m.end() for m in re.finditer("\n", artifact.content)]
+    for tags, wanted, other in ((heads, "head", "body"), (widgets, "body", "head")):
+        for tag in tags:
+            open_elements = scan.open_at(starts[tag.line - 1] + tag.col - 1)
+            if wanted not in open_elements or (other in open_elements):
+                yield Problem("error", f"auth0-{tag.name.split(':')[1]}",
+                              f"{tag.markup} must be inside <{wanted}>; move it there",
+                              where.at_output(tag.line, tag.markup))
 
 
-def _check_change_password(artifact: Artifact, usage: LiquidUsage, find) -> Iterator[Problem]:
+def _check_change_password(artifact: Artifact, usage: LiquidUsage, where: SourceMap
+                           ) -> Iterator[Problem]:
     text = artifact.content
-    if not re.search(r"<div[^>]*\bid=[\"']change-password-widget-container[\"']", text):
+    if not re.search(rf"<div[^>]*\bid=[\"']{CHANGE_PASSWORD_CONTAINER}[\"']", text):
         yield Problem("error", "change-password-widget",
-                      'missing <div id="change-password-widget-container">', find("<body"))
+                      f"the change password page has no <div id=\"{CHANGE_PASSWORD_CONTAINER}\">; "
+                      "add it where the widget should appear", where.file)
     if CHANGE_PASSWORD_SCRIPT not in text:
         yield Problem("error", "change-password-widget",
-                      f"missing the script {CHANGE_PASSWORD_SCRIPT}", find("<script"))
+                      f"the change password page does not load {CHANGE_PASSWORD_SCRIPT}; add "
+                      f"<script src=\"{CHANGE_PASSWORD_SCRIPT}\"></script>", where.file)
     if "new Auth0ChangePassword(" not in text:
         yield Problem("error", "change-password-widget",
-                      "missing `new Auth0ChangePassword({...})`", find("<script"))
+                      "the change password page never calls new Auth0ChangePassword({...}); "
+                      "add it after the widget script", where.file)
+    call = where.find("Auth0ChangePassword") if "Auth0ChangePassword" in text else where.file
     for variable in CHANGE_PASSWORD_REQUIRED:
         if variable not in usage.variable_names:
             yield Problem("error", "missing-placeholder",
-                          f"the change password page must pass {{{{ {variable} }}}} to "
-                          "Auth0ChangePassword", find("Auth0ChangePassword"))
-    if re.search(r"password_complexity_options\s*:\s*[\"']\s*\{\{", text):
+                          f"Auth0ChangePassword is not given {{{{ {variable} }}}}; pass "
+                          f"{variable}: \"{{{{ {variable} }}}}\"", call)
+    quoted = _QUOTED_OPTIONS.search(text)
+    if quoted:
+        line = text.count("\n", 0, quoted.start()) + 1
         yield Problem("error", "change-password-widget",
-                      "password_complexity_options must be unquoted (it is a JavaScript object)",
-                      find("password_complexity_options"))
+                      "password_complexity_options is quoted, so the widget gets a string; "
+                      "write password_complexity_options: {{ password_complexity_options }}",
+                      where.at_output(line, quoted.group(0)))
 
 
-def _check_email(artifact: Artifact, usage: LiquidUsage, find) -> Iterator[Problem]:
+def _check_email(artifact: Artifact, usage: LiquidUsage, where: SourceMap) -> Iterator[Problem]:
     name = artifact.name
-    if name not in EMAIL_TEMPLATES:
-        yield Problem("error", "email-name", f"'{name}' is not an Auth0 email template",
-                      find("<html"))
+    if name not in EMAIL_CONTRACT:
+        yield Problem("error", "email-name", f"'{name}' is not an Auth0 email template "
+                      "(rename the template and its [emails] table)", where.file)
         return
     required, verified, extra = EMAIL_CONTRACT[name]
     if required and required not in usage.variable_names:
+        if required == "code":
+            fix = "so it carries no code; add {{ code }} where the code should appear"
+        else:
+            fix = (f"so it has no working link; add <a href=\"{{{{ {required} }}}}\">...</a>")
         yield Problem(
             "error" if verified else "warning", "missing-placeholder",
-            f"{name} must contain {{{{ {required} }}}}"
-            + ("" if verified else " (Auth0's documentation is unclear here)"),
-            find("<body"),
+            f"{name} never uses {{{{ {required} }}}}, {fix}"
+            + ("" if verified else " (UNVERIFIED in Auth0's documentation, so a warning)"),
+            where.file,
         )
-    yield from _unknown_variables(usage, EMAIL_COMMON | extra | ({required} - {None}), required,
-                                  find, name)
-    yield from _unescaped(usage, UNTRUSTED, find)
-    yield from _relative_urls(artifact, find)
+    allowed = EMAIL_COMMON | extra | (frozenset({required}) if required else frozenset())
+    yield from _unknown_variables(usage, allowed, required, where, name)
+    yield from _unescaped(usage, UNTRUSTED, where)
 
 
-def _unknown_variables(usage, allowed, required, find, where: str) -> Iterator[Problem]:
+def _unknown_variables(usage: LiquidUsage, allowed: Iterable[str], required: str | None,
+                       where: SourceMap, place: str) -> Iterator[Problem]:
     seen: set[str] = set()
     for use in usage.variables:
         root = use.name.split(".")[0]
         if root in allowed or root in seen:
             continue
         seen.add(root)
-        hint = did_you_mean(root, allowed) or (f"did you mean '{required}'?" if required else None)
+        hint = did_you_mean(root, allowed) or (f"did you mean '{required}'?" if required
+                                               else "it would print nothing")
         yield Problem("warning", "unknown-variable",
-                      f"Auth0 does not provide '{root}' in {where}" + (f" ({hint})" if hint else ""),
-                      find(use.name))
+                      f"Auth0 does not provide '{root}' in {place} ({hint})",
+                      _at_use(where, use.line, use.col))
 
 
-def _unescaped(usage: LiquidUsage, roots: Iterable[str], find) -> Iterator[Problem]:
+def _unescaped(usage: LiquidUsage, roots: Iterable[str], where: SourceMap) -> Iterator[Problem]:
     for output in usage.unescaped_outputs(*roots):
         variables = ", ".join(output.unescaped_variables)
         yield Problem("warning", "unescaped",
-                      f"untrusted {variables} printed without | escape: {output.markup}",
-                      find(output.markup))
-
-
-def _relative_urls(artifact: Artifact, find) -> Iterator[Problem]:
-    for attribute, value in relative_urls(artifact.content):
-        yield Problem("error", "relative-url",
-                      f"emails need absolute URLs: {attribute}=\"{value}\"",
-                      find(f'{attribute}="{value}"'))
+                      f"untrusted {variables} printed without | escape: {output.markup} "
+                      "(add | escape as the last filter)",
+                      where.at_output(output.line, output.markup))
