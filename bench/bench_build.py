@@ -19,10 +19,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def generated_brand(folder: Path, tenants: int, distinct_themes: int) -> Path:
+def generated_brand(folder: Path, tenants: int, distinct_themes: int,
+                    inliner: str = "premailer") -> Path:
     """Copy the reference brand and give it `tenants` tenants, each with its own overrides."""
-    brand = folder / "brand"
+    brand = folder / f"brand-{inliner}"
     shutil.copytree(ROOT / "brand", brand)
+    config = brand / "brand.toml"
+    config.write_text(config.read_text().replace('inliner = "premailer"', f'inliner = "{inliner}"'))
     lines = []
     for index in range(tenants):
         hue = (index % distinct_themes) / distinct_themes
@@ -72,10 +75,12 @@ def main() -> None:
         reference = time_cli(ROOT / "brand", scratch_path / "dist-ref", args.runs)
         rows.append(("(a) reference brand, 3 tenants", reference,
                      count_outputs(scratch_path / "dist-ref")))
-        brand = generated_brand(scratch_path, args.tenants, args.themes)
-        generated = time_cli(brand, scratch_path / "dist-gen", args.runs)
-        rows.append((f"(b) generated brand, {args.tenants} tenants, {args.themes} themes",
-                     generated, count_outputs(scratch_path / "dist-gen")))
+        for inliner in ("premailer", "css-inline"):
+            brand = generated_brand(scratch_path, args.tenants, args.themes, inliner)
+            out = scratch_path / f"dist-{inliner}"
+            generated = time_cli(brand, out, args.runs)
+            rows.append((f"(b) {args.tenants} tenants, {args.themes} themes, {inliner}",
+                         generated, count_outputs(out)))
     print(f"{'case':<52} {'median s':>9} {'min s':>7} {'outputs':>8} {'ms/output':>10}")
     for name, times, outputs in rows:
         median = statistics.median(times)

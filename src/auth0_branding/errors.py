@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import difflib
 import logging
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -139,8 +141,12 @@ def locate_source(snippet: str, sources: Iterable[str]) -> Location | None:
 
 def display_path(path: Path | str) -> str:
     """Return `path` relative to the working directory when it lies under it."""
-    path = Path(path)
+    return _display_path(str(path), os.getcwd())
+
+
+@lru_cache(maxsize=4096)
+def _display_path(path: str, cwd: str) -> str:
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(path).resolve().relative_to(Path(cwd).resolve()))
     except ValueError:
-        return str(path)
+        return path

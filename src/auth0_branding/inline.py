@@ -175,8 +175,16 @@ class _SharedRulesPremailer(Premailer):
     def _parse_style_rules(self, css_body: str, ruleset_index: int):  # type: ignore[override]
         return _parsed_rules(self, css_body, ruleset_index)
 
+    def _css_rules_to_string(self, rules: list) -> str:  # type: ignore[override]
+        # The leftover (@media) rules come from the shared parse, so their text can be too.
+        cached = _LEFTOVER_TEXT.get(id(rules))
+        if cached is None or cached[0] is not rules:
+            cached = _LEFTOVER_TEXT[id(rules)] = (rules, super()._css_rules_to_string(rules))
+        return cached[1]
+
 
 _RULES_CACHE: dict[tuple[str, int], tuple] = {}
+_LEFTOVER_TEXT: dict[int, tuple[list, str]] = {}
 
 
 def _parsed_rules(premailer: Premailer, css_body: str, ruleset_index: int) -> tuple:
@@ -184,6 +192,7 @@ def _parsed_rules(premailer: Premailer, css_body: str, ruleset_index: int) -> tu
     if key not in _RULES_CACHE:
         if len(_RULES_CACHE) > 256:
             _RULES_CACHE.clear()
+            _LEFTOVER_TEXT.clear()
         _RULES_CACHE[key] = Premailer._parse_style_rules(premailer, css_body, ruleset_index)
     return _RULES_CACHE[key]
 
