@@ -1,0 +1,139 @@
+"""The preview in a real headless Chromium: live reload, the error overlay, recovery."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from auth0_branding.browser import find_chromium, launch_chromium
+from auth0_branding.preview_site import start_preview
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = [
+    pytest.mark.skipif(find_chromium() is None,
+                       reason="no Chromium found: apt-get install -y chromium "
+                              "(or set CHROMIUM_PATH to a Chromium binary)"),
+    pytest.mark.skipif(importlib.util.find_spec("playwright") is None,
+                       reason="Playwright is not installed: pip install -e '.[test]'"),
+]
+
+PANEL_COLOUR = "getComputedStyle(document.querySelector('.ap-panel')).backgroundColor"
+
+
+def wait_for(probe: Callable[[], object], expected: Callable[[object], bool],
+             timeout: float = 15.0) -> object:
+    """Poll `probe` until `expected(value)`; a page mid-reload just means "try again"."""
+    deadline = time.monotonic() + timeout
+    value: object = None
+    while time.monotonic() < deadline:
+        try:
+            value = probe()
+        except Exception as error:  # noqa: BLE001 - Playwright raises while a frame navigates
+            value = error
+        else:
+            if expected(value):
+                return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout} s; last value: {value!r}")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with launch_chromium() as chromium:
+        yield chromium
+
+
+@pytest.fixture
+def brand(tmp_path, monkeypatch) -> Path:
+    shutil.copytree(ROOT / "brand", tmp_path / "brand")
+    monkeypatch.chdir(tmp_path)
+    return Path("brand")
+
+
+@pytest.fixture
+def live(brand):
+    server, first = start_preview(brand, port=0)
+    assert first.failure is None
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    yield tab
+    context.close()
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_token_edit_reloads_the_view_with_the_new_colour(live, brand, page):
+    page.goto(f"{live.url}/view/prod/page/login/login?w=375")
+    frame = page.frame(name="preview")
+    frame.wait_for_selector(".ap-panel")
+    before = frame.evaluate(PANEL_COLOUR)
+    assert before != "rgb(18, 52, 86)"
+    page.evaluate("window.beforeTheEdit = true")
+    _edit(brand / "tokens/semantic.tokens.json", '"primary": { "$value": "{palette.pine.600}"',
+          '"primary": { "$value": "#123456"')
+    wait_for(lambda: page.frame(name="preview").evaluate(PANEL_COLOUR),
+             lambda colour: colour == "rgb(18, 52, 86)")
+    # Only the frame reloaded: the toolbar page and its width choice stayed.
+    assert page.evaluate("window.beforeTheEdit") is True
+    assert page.frame(name="preview").evaluate("window.innerWidth") == 375
+
+
+def test_a_top_level_view_reloads_itself(live, brand, page):
+    page.goto(f"{live.url}/render/prod/email/verify_email/default")
+    assert "Thanks for joining" in page.inner_text("body")
+    _edit(brand / "templates/emails/verify_email.html", "Thanks for joining",
+          "Welcome aboard")
+    wait_for(lambda: page.inner_text("body"), lambda text: "Welcome aboard" in str(text))
+
+
+def test_broken_template_shows_the_overlay_and_recovers(live, brand, page):
+    page.goto(f"{live.url}/view/dev/page/login/signup")
+    frame = page.frame(name="preview")
+    frame.wait_for_selector(".ap-panel")
+    template = brand / "templates/pages/login.html"
+    good = template.read_text(encoding="utf-8")
+    _edit(template, "[% block main %]", "[% block main %]\n[% if %]")  # now line 11
+    overlay = page.locator("#live-overlay")
+    overlay.wait_for(state="visible")
+    assert overlay.locator(".live-overlay__where").inner_text() == (
+        "brand/templates/pages/login.html:11")
+    assert "template syntax error" in overlay.locator(".live-overlay__message").inner_text()
+    # The last good build stays on show under the overlay.
+    assert "Create your account" in page.frame(name="preview").inner_text("body")
+    template.write_text(good.replace("Members get", "Members always get"), encoding="utf-8")
+    overlay.wait_for(state="hidden")
+    wait_for(lambda: page.frame(name="preview").inner_text("body"),
+             lambda text: "Members always get free repairs" in str(text))
+
+
+def test_email_view_reloads_its_frame_and_refreshes_the_subject(live, brand, page):
+    page.goto(f"{live.url}/view/prod/email/verify_email/long-name?w=375")
+    assert page.inner_text("#subject") == "Confirm your email for Alder & Pine"
+    _edit(brand / "brand.toml", 'subject = "Confirm your email for',
+          'subject = "Please confirm your email for')
+    _edit(brand / "templates/emails/verify_email.html", "Thanks for joining", "Welcome to")
+    wait_for(lambda: page.inner_text("#subject"),
+             lambda text: text == "Please confirm your email for Alder & Pine")
+    wait_for(lambda: page.frame(name="preview").inner_text("body"),
+             lambda text: "Welcome to Alder & Pine" in str(text))
+    assert page.frame(name="preview").evaluate("window.innerWidth") == 375
