@@ -28,7 +28,7 @@ from .errors import (
 )
 from .inline import inline_css
 from .render import Renderer
-from .styles import compile_css
+from .styles import compile_css, style_sources
 from .tokens import Tokens, apply_overrides, load_raw_tokens, resolve_tokens, to_scss
 
 log = logging.getLogger(__name__)
@@ -94,11 +94,12 @@ def build(brand_dir: Path, tenant_names: Iterable[str] = ()) -> BuildResult:
     artifacts: list[Artifact] = []
     for tenant in tenants:
         tokens = resolve_tokens(apply_overrides(raw_tokens, tenant.token_overrides, tenant.location))
-        artifacts.extend(_build_tenant(config, tenant, tokens, renderer))
+        artifacts.extend(build_tenant(config, tenant, tokens, renderer))
     return BuildResult(config, tenants, tuple(artifacts))
 
 
-def _build_tenant(config: Any, tenant: TenantConfig, tokens: Tokens, renderer: Renderer):
+def build_tenant(config: Any, tenant: TenantConfig, tokens: Tokens, renderer: Renderer):
+    """Yield one tenant's artifacts: the outputs its `manage` list and the config ask for."""
     context = {
         "brand": {"name": config.name},
         "tenant": {"name": tenant.name, "domain": tenant.domain,
@@ -106,9 +107,8 @@ def _build_tenant(config: Any, tenant: TenantConfig, tokens: Tokens, renderer: R
         "vars": {**config.variables, **tenant.variables},
         "tokens": tokens.tree(),
     }
-    style_sources = tuple(
-        display_path(p) for p in sorted(config.page_style.parent.rglob("*.scss"))
-    )
+    page_styles = tuple(display_path(p) for p in style_sources(config.page_style))
+    email_styles = tuple(display_path(p) for p in style_sources(config.email_style))
     token_sources = tuple(display_path(p) for p in sorted(config.tokens_dir.glob("*.json")))
     shared_sources = (*token_sources, display_path(config.tenants_file))
     if any(name in tenant.manage for name in PAGE_RESOURCES):
@@ -122,14 +122,14 @@ def _build_tenant(config: Any, tenant: TenantConfig, tokens: Tokens, renderer: R
         })
         yield Artifact(
             tenant.name, "page", page, f"{tenant.name}/pages/{page}.html", PAGE_RESOURCES[page],
-            html, _sources(renderer, template, style_sources, shared_sources),
+            html, _sources(renderer, template, page_styles, shared_sources),
         )
     if "emails" in tenant.manage and config.emails:
         email_css = compile_css(config.email_style, to_scss(tokens, "email"))
         for email in config.emails.values():
             yield from _build_email(
                 config, tenant, email, renderer, context, email_css,
-                _sources(renderer, f"emails/{email.name}.html", style_sources, shared_sources),
+                _sources(renderer, f"emails/{email.name}.html", email_styles, shared_sources),
             )
     if "branding" in tenant.manage and config.branding:
         settings = _resolve_settings(config.branding, tokens, renderer, context,

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .build import Artifact, BuildResult, _build_tenant, build
+from .build import Artifact, BuildResult, build, build_tenant
 from .render import Renderer
 from .sample import RENDERED_KINDS
 from .scenarios import EMAILS_GROUP, FIXTURES_DIR, GROUPS, Scenario, load_scenarios
@@ -166,7 +166,7 @@ def build_outputs(result: BuildResult, tokens: Mapping[str, Tokens],
         if not manage:
             continue
         narrowed = replace(config, emails={k: v for k, v in config.emails.items() if k in emails})
-        for artifact in _build_tenant(narrowed, replace(tenant, manage=manage),
+        for artifact in build_tenant(narrowed, replace(tenant, manage=manage),
                                       tokens[tenant.name], renderer):
             fresh.setdefault(output_key(artifact), []).append(artifact)
     targeted = {f"{t}/{g}/{n}" for t, parts in wanted.items() for g, n in parts}

@@ -22,6 +22,47 @@ def compile_css(entry: Path, tokens_scss: str) -> str:
     return _compile(str(entry.resolve()), tokens_scss, _mtimes(entry.parent))
 
 
+_IMPORT = re.compile(r"@(?:import|use|forward)\s+([^;]+);")
+_QUOTED = re.compile(r"[\"']([^\"']+)[\"']")
+
+
+def style_sources(entry: Path) -> tuple[Path, ...]:
+    """Return `entry` and every Sass file it imports, recursively (for rebuild decisions).
+
+    libsass reports no dependencies, and a source map omits partials that only define
+    variables, so the imports are followed here. An import that cannot be resolved makes
+    every Sass file beside the entry a dependency, which is never wrong, only broader.
+    """
+    root = entry.parent
+    seen: list[Path] = []
+    pending = [entry.resolve()]
+    while pending:
+        current = pending.pop()
+        if current in seen or not current.is_file():
+            continue
+        seen.append(current)
+        for statement in _IMPORT.findall(current.read_text(encoding="utf-8")):
+            for name in _QUOTED.findall(statement):
+                if name == TOKENS_IMPORT or name.startswith(("http:", "https:", "url(")):
+                    continue
+                found = _resolve_import(name, current.parent, root)
+                if found is None:
+                    return tuple(sorted(root.rglob("*.scss")))
+                pending.append(found)
+    return tuple(seen)
+
+
+def _resolve_import(name: str, folder: Path, root: Path) -> Path | None:
+    stem = Path(name)
+    for base in (folder, root):
+        for candidate in (stem.with_name(f"_{stem.name}.scss"), stem.with_name(f"{stem.name}.scss"),
+                          stem.with_name(f"_{stem.name}"), stem):
+            path = (base / candidate).resolve()
+            if path.is_file():
+                return path
+    return None
+
+
 def _mtimes(styles_dir: Path) -> tuple[float, ...]:
     # Part of the cache key, so an edited partial is never served from the cache.
     return tuple(p.stat().st_mtime_ns for p in sorted(styles_dir.rglob("*.scss")))

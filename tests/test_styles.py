@@ -1,0 +1,50 @@
+"""Sass compilation and the Sass dependencies that decide what a preview rebuilds."""
+
+from __future__ import annotations
+
+import pytest
+
+from auth0_branding.errors import StyleError
+from auth0_branding.styles import compile_css, style_sources
+
+
+@pytest.fixture
+def styles(tmp_path):
+    (tmp_path / "partials").mkdir()
+    (tmp_path / "partials" / "_vars.scss").write_text("$gap: 4px;\n")  # no output of its own
+    (tmp_path / "partials" / "_buttons.scss").write_text(
+        '@import "vars";\n.button { padding: $gap; color: $color-primary; }\n')
+    (tmp_path / "_unused.scss").write_text(".unused { color: red; }\n")
+    (tmp_path / "page.scss").write_text('@import "tokens";\n@import "partials/buttons";\n')
+    return tmp_path
+
+
+def test_style_sources_follow_imports_including_variable_only_partials(styles):
+    found = {p.name for p in style_sources(styles / "page.scss")}
+    assert found == {"page.scss", "_buttons.scss", "_vars.scss"}
+
+
+def test_an_unresolvable_import_makes_every_sass_file_a_dependency(styles):
+    (styles / "page.scss").write_text('@import "tokens";\n@import "missing";\n')
+    found = {p.name for p in style_sources(styles / "page.scss")}
+    assert found == {"page.scss", "_buttons.scss", "_vars.scss", "_unused.scss"}
+
+
+def test_tokens_arrive_as_a_virtual_import(styles):
+    css = compile_css(styles / "page.scss", "$color-primary: #123456;\n")
+    assert css.strip() == ".button{padding:4px;color:#123456}"
+
+
+def test_sass_errors_name_the_file_and_line(styles, monkeypatch):
+    monkeypatch.chdir(styles)
+    with pytest.raises(StyleError) as caught:
+        compile_css(styles / "page.scss", "$other: 1px;\n")
+    assert str(caught.value) == ('partials/_buttons.scss:2: Sass error: Undefined variable: '
+                                 '"$color-primary". (fix the Sass source)')
+
+
+def test_an_edited_partial_is_never_served_from_the_cache(styles):
+    first = compile_css(styles / "page.scss", "$color-primary: #123456;\n")
+    (styles / "partials" / "_vars.scss").write_text("$gap: 9px;\n")
+    second = compile_css(styles / "page.scss", "$color-primary: #123456;\n")
+    assert "4px" in first and "9px" in second
