@@ -1,0 +1,163 @@
+"""Snapshots: deterministic, checked against the committed ones, accepted with --update."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from auth0_branding.cli import cli
+from auth0_branding.snapshot import format_css, normalise_html
+
+log = logging.getLogger(__name__)
+
+REPO = Path(__file__).resolve().parents[1]
+BRAND = REPO / "brand"
+COMMITTED = REPO / "tests" / "snapshots"
+
+
+def _run(*args: str):
+    return CliRunner().invoke(cli, ["snapshot", *args])
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def brand(tmp_path: Path) -> Path:
+    copy = tmp_path / "brand"
+    shutil.copytree(BRAND, copy)
+    return copy
+
+
+def test_committed_snapshots_match_the_reference_brand():
+    result = _run("--brand", str(BRAND), "--out", str(COMMITTED), "--check")
+    assert result.exit_code == 0, (
+        "the rendered outputs differ from tests/snapshots/: if intended, run "
+        "`python build.py snapshot --update` and commit the result\n"
+        + result.stderr + result.stdout[:4000]
+    )
+
+
+def test_same_inputs_give_byte_identical_snapshots(tmp_path: Path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert _run("--brand", str(BRAND), "--out", str(first)).exit_code == 0
+    assert _run("--brand", str(BRAND), "--out", str(second)).exit_code == 0
+    files = _files(first)
+    assert files == _files(second)
+    assert any(p.startswith("raw/dev/") for p in files)
+    assert any(p.startswith("rendered/prod/emails/verify_email/") for p in files)
+
+
+def test_snapshots_hold_no_absolute_paths(brand: Path, tmp_path: Path):
+    out = tmp_path / "snaps"
+    assert _run("--brand", str(brand), "--out", str(out)).exit_code == 0
+    for path, content in _files(out).items():
+        text = content.decode("utf-8")
+        assert str(tmp_path) not in text, path
+        assert str(REPO) not in text, path
+
+
+def test_check_fails_after_a_template_edit_and_passes_after_update(brand: Path, tmp_path: Path):
+    out = tmp_path / "snaps"
+    assert _run("--brand", str(brand), "--out", str(out), "--update").exit_code == 0
+    assert _run("--brand", str(brand), "--out", str(out), "--check").exit_code == 0
+
+    template = brand / "templates" / "emails" / "welcome_email.html"
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        "</h1>", "</h1><p>Snapshot canary paragraph</p>", 1), encoding="utf-8")
+    before = _files(out)
+    checked = _run("--brand", str(brand), "--out", str(out), "--check")
+    assert checked.exit_code == 1
+    assert "--- a/rendered/dev/emails/welcome_email/default.html" in checked.output
+    assert "+++ b/raw/prod/emails/welcome_email.html" in checked.output
+    assert any(line.startswith("+") and "Snapshot canary paragraph" in line
+               for line in checked.output.splitlines())
+    assert "snapshot --update" in checked.stderr
+    assert "verify_email" not in "".join(
+        line for line in checked.output.splitlines(keepends=True) if line.startswith("+++"))
+    assert _files(out) == before, "--check must write nothing"
+
+    assert _run("--brand", str(brand), "--out", str(out), "--update").exit_code == 0
+    assert _run("--brand", str(brand), "--out", str(out), "--check").exit_code == 0
+
+
+def test_check_reports_added_and_removed_snapshots(brand: Path, tmp_path: Path):
+    out = tmp_path / "snaps"
+    assert _run("--brand", str(brand), "--out", str(out)).exit_code == 0
+    (out / "rendered/dev/emails/welcome_email/default.html").unlink()
+    (out / "rendered/dev/emails/retired_email").mkdir()
+    (out / "rendered/dev/emails/retired_email/default.html").write_text("<p>old</p>\n")
+    checked = _run("--brand", str(brand), "--out", str(out), "--check")
+    assert checked.exit_code == 1
+    assert "--- /dev/null\n+++ b/rendered/dev/emails/welcome_email/default.html" in checked.output
+    assert "--- a/rendered/dev/emails/retired_email/default.html\n+++ /dev/null" in (
+        checked.output)
+    assert "1 added, 1 removed" in checked.stderr
+
+    assert _run("--brand", str(brand), "--out", str(out), "--update").exit_code == 0
+    assert not (out / "rendered/dev/emails/retired_email").exists()
+    assert _run("--brand", str(brand), "--out", str(out), "--check").exit_code == 0
+
+
+def test_one_tenant_leaves_the_other_tenants_snapshots_alone(brand: Path, tmp_path: Path):
+    out = tmp_path / "snaps"
+    assert _run("--brand", str(brand), "--out", str(out), "--tenant", "prod").exit_code == 0
+    assert _run("--brand", str(brand), "--out", str(out), "--tenant", "dev").exit_code == 0
+    tenants = {p.split("/")[1] for p in _files(out)}
+    assert tenants == {"dev", "prod"}
+    assert _run("--brand", str(brand), "--out", str(out), "--check",
+                "--tenant", "dev").exit_code == 0
+
+
+def test_email_snapshots_carry_the_rendered_subject(tmp_path: Path):
+    out = tmp_path / "snaps"
+    assert _run("--brand", str(BRAND), "--out", str(out), "--tenant", "dev").exit_code == 0
+    first = (out / "rendered/dev/emails/verify_email_by_code/default.html").read_text()
+    assert first.startswith("<!-- subject: 482913 is your Alder & Pine (Dev) verification code")
+
+
+def test_check_and_update_together_is_a_usage_error(tmp_path: Path):
+    result = _run("--brand", str(BRAND), "--out", str(tmp_path), "--check", "--update")
+    assert result.exit_code == 2
+
+
+def test_normalise_html_puts_one_node_per_line_and_shows_invisible_characters():
+    html = ('<!DOCTYPE html><html><head><style>a{color:red;margin:0}@media (max-width:9px)'
+            '{b{content:"x;}"}}</style></head><body><p class="a  b">Hi&nbsp;<b>you</b></p>'
+            "</body></html>")
+    assert normalise_html(html) == (
+        "<!DOCTYPE html>\n"
+        "<html>\n"
+        "  <head>\n"
+        "    <style>\n"
+        "      a {\n"
+        "        color:red;\n"
+        "        margin:0\n"
+        "      }\n"
+        "      @media (max-width:9px) {\n"
+        "        b {\n"
+        '          content:"x;}"\n'
+        "        }\n"
+        "      }\n"
+        "    </style>\n"
+        "  </head>\n"
+        "  <body>\n"
+        '    <p class="a b">\n'
+        "      Hi&#x00a0;\n"
+        "      <b>\n"
+        "        you\n"
+        "      </b>\n"
+        "    </p>\n"
+        "  </body>\n"
+        "</html>\n"
+    )
+
+
+def test_format_css_keeps_comments_and_strings_whole():
+    assert format_css('/* a; b { */ x { y: "}" }') == '/* a; b { */ x {\n  y: "}"\n}'
