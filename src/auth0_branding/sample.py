@@ -12,6 +12,7 @@ from typing import Any
 
 from .build import Artifact
 from .liquid import render_liquid
+from .password_widget import stub_change_password_widget
 from .scenarios import Scenario, scenarios_for
 from .widget import head_html, render_widget
 
@@ -91,6 +92,8 @@ def render_sample(
                                screen.get("texts", {}), theme or {})
     html = render_liquid(artifact.content, data, head_html=head, widget_html=widget,
                          name=artifact.path)
+    if artifact.kind == "page" and artifact.name == "password_reset":
+        html = stub_change_password_widget(html)
     subject = None
     if settings and settings.get("subject"):
         subject = render_liquid(settings["subject"], data, name=f"{artifact.path} (subject)")
