@@ -13,10 +13,10 @@ from auth0_branding.liquid import (
     AUTH0_FILTERS,
     auth0_environment,
     auth0_slots,
-    liquid_usage,
     parse_liquid,
     render_liquid,
 )
+from auth0_branding.liquid_usage import liquid_usage
 
 log = logging.getLogger(__name__)
 

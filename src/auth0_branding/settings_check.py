@@ -19,7 +19,8 @@ from .contract import (
     THEME_FIELDS,
 )
 from .errors import Location, Problem, TemplateError, did_you_mean
-from .liquid import liquid_usage, parse_liquid
+from .liquid import parse_liquid
+from .liquid_usage import liquid_usage
 from .sourcemap import toml_key_line, toml_location, toml_table_line
 
 log = logging.getLogger(__name__)

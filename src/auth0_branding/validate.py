@@ -26,7 +26,8 @@ from .contract import (
 )
 from .errors import Location, Problem, TemplateError, did_you_mean
 from .htmlcheck import check_html, scan_html
-from .liquid import AUTH0_FILTERS, LiquidUsage, liquid_usage, parse_liquid
+from .liquid import AUTH0_FILTERS, parse_liquid
+from .liquid_usage import LiquidUsage, liquid_usage
 from .settings_check import check_branding, check_email_settings, check_theme
 from .sourcemap import SourceMap, source_version
 

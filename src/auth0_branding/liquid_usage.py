@@ -1,0 +1,224 @@
+"""Static analysis of Auth0 Liquid: which variables, tags, filters and outputs a text uses."""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from liquid import RenderContext
+from liquid.ast import Node
+from liquid.builtin.expressions import FilteredExpression, Path
+from liquid.builtin.output import OutputNode
+from liquid.token import TOKEN_TAG
+
+from .liquid import (
+    _DECODING_FILTERS,
+    _SANITISING_FILTERS,
+    AUTH0_FILTERS,
+    ESCAPING_FILTERS,
+    LIQUIDJS_FILTERS,
+    UNVERIFIED_TAGS,
+    parse_liquid,
+)
+
+if TYPE_CHECKING:
+    from liquid.expression import Expression
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Use:
+    """One use of a variable, tag or filter, at a 1-based line and column."""
+
+    name: str
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class TagUse:
+    """One tag; `markup` is its source, e.g. `{%- auth0:head -%}`."""
+
+    name: str
+    line: int
+    col: int
+    markup: str
+    trim_left: bool
+    trim_right: bool
+
+    @property
+    def hyphenated(self) -> bool:
+        """Whether written with whitespace control on both sides, `{%- ... -%}`."""
+        return self.trim_left and self.trim_right
+
+
+@dataclass(frozen=True)
+class OutputUse:
+    """One `{{ ... }}` (or `echo`), and which variables reach the page unescaped."""
+
+    markup: str
+    line: int
+    col: int
+    variables: tuple[str, ...]
+    filters: tuple[str, ...]
+    escaped: bool
+    unescaped_variables: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LiquidUsage:
+    """Variables (from the data, not locals), tags, filters and outputs of one template."""
+
+    variables: tuple[Use, ...]
+    tags: tuple[TagUse, ...]
+    filters: tuple[Use, ...]
+    outputs: tuple[OutputUse, ...]
+
+    @property
+    def variable_names(self) -> frozenset[str]:
+        return frozenset(use.name for use in self.variables)
+
+    @property
+    def tag_names(self) -> frozenset[str]:
+        return frozenset(use.name for use in self.tags)
+
+    @property
+    def filter_names(self) -> frozenset[str]:
+        return frozenset(use.name for use in self.filters)
+
+    def tags_named(self, name: str) -> tuple[TagUse, ...]:
+        """Return every use of tag `name`, e.g. `auth0:head`."""
+        return tuple(use for use in self.tags if use.name == name)
+
+    @property
+    def unverified_tags(self) -> tuple[TagUse, ...]:
+        return tuple(use for use in self.tags if use.name in UNVERIFIED_TAGS)
+
+    @property
+    def unknown_filters(self) -> tuple[Use, ...]:
+        """Filters neither Auth0 nor LiquidJS define: they do nothing on Auth0."""
+        known = AUTH0_FILTERS | LIQUIDJS_FILTERS
+        return tuple(use for use in self.filters if use.name not in known)
+
+    @property
+    def unverified_filters(self) -> tuple[Use, ...]:
+        """Standard LiquidJS filters that Auth0 does not document."""
+        return tuple(use for use in self.filters if use.name in LIQUIDJS_FILTERS)
+
+    def unescaped_outputs(self, *roots: str) -> tuple[OutputUse, ...]:
+        """Return outputs printing a variable at or under any of `roots` without escaping."""
+        return tuple(
+            out for out in self.outputs
+            if any(_under(var, root) for var in out.unescaped_variables for root in roots)
+        )
+
+
+def _under(path: str, root: str) -> bool:
+    return path == root or path.startswith((f"{root}.", f"{root}["))
+
+
+class _Lines:
+    """Turn string offsets into 1-based (line, column)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [match.end() for match in re.finditer("\n", text)]
+
+    def at(self, index: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, index)
+        return line, index - self.starts[line - 1] + 1
+
+
+def _tag_use(name: str, index: int, text: str, lines: _Lines) -> TagUse:
+    line, col = lines.at(index)
+    start = text.rfind("{%", 0, index)
+    between = text[start + 2 : index] if start >= 0 else "x"
+    if between.strip() not in ("", "-"):
+        # A line inside `{% liquid %}` has no delimiters of its own.
+        line_text = text[lines.starts[line - 1] :].split("\n", 1)[0]
+        return TagUse(name, line, col, line_text.strip(), False, False)
+    end = text.find("%}", index)
+    return TagUse(
+        name, line, col, text[start : end + 2], between.strip() == "-", text[end - 1] == "-"
+    )
+
+
+def _paths(expressions: Iterable[Expression]) -> list[str]:
+    found: list[str] = []
+    for expr in expressions:
+        if isinstance(expr, Path):
+            found.append(str(expr))
+        found.extend(_paths(expr.children()))
+    return found
+
+
+def _output_use(node: OutputNode, text: str, lines: _Lines) -> OutputUse:
+    expr = node.expression
+    left, filters = (expr.left, expr.filters or []) if isinstance(expr, FilteredExpression) else (
+        expr, []
+    )
+    seen = _paths([left])
+    tainted = list(seen)
+    escaped = False
+    for filter_ in filters:
+        arg_paths = _paths(filter_.children())
+        seen += arg_paths
+        if filter_.name in _SANITISING_FILTERS:
+            tainted, escaped = [], filter_.name in ESCAPING_FILTERS
+        elif filter_.name in _DECODING_FILTERS:
+            tainted, escaped = list(seen), False
+        elif arg_paths:
+            tainted += arg_paths
+            escaped = False
+    index = node.token.start_index
+    if node.token.kind == TOKEN_TAG:
+        markup = _tag_use("echo", index, text, lines).markup
+    else:
+        markup = node.token.value
+    line, col = lines.at(index)
+    return OutputUse(
+        markup, line, col, tuple(dict.fromkeys(seen)), tuple(f.name for f in filters),
+        escaped and not tainted, tuple(dict.fromkeys(tainted)),
+    )
+
+
+def _walk(nodes: Iterable[Node], context: RenderContext) -> Iterator[Node]:
+    for node in nodes:
+        yield node
+        yield from _walk(node.children(context, include_partials=False), context)
+
+
+@lru_cache(maxsize=512)
+def _usage_cached(text: str) -> LiquidUsage:
+    template = parse_liquid(text)
+    analysis = template.analyze(include_partials=False)
+    lines = _Lines(text)
+
+    variables = sorted(
+        (var.span.index, str(var)) for uses in analysis.globals.values() for var in uses
+    )
+    filters = sorted((span.index, name) for name, spans in analysis.filters.items()
+                     for span in spans)
+    tags = sorted((span.index, name) for name, spans in analysis.tags.items() for span in spans)
+    outputs = [
+        _output_use(node, text, lines)
+        for node in _walk(template.nodes, RenderContext(template))
+        if isinstance(node, OutputNode)
+    ]
+    return LiquidUsage(
+        variables=tuple(Use(name, *lines.at(index)) for index, name in variables),
+        tags=tuple(_tag_use(name, index, text, lines) for index, name in tags),
+        filters=tuple(Use(name, *lines.at(index)) for index, name in filters),
+        outputs=tuple(outputs),
+    )
+
+
+def liquid_usage(text: str, name: str = "<template>") -> LiquidUsage:
+    """Report the variables, tags, filters and outputs of `text` by static analysis."""
+    parse_liquid(text, name)  # raise a located TemplateError before analysing
+    return _usage_cached(text)
