@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
+from importlib import resources
 from urllib.parse import urlsplit
 
 log = logging.getLogger(__name__)
@@ -185,71 +186,8 @@ _GOOGLE_SVG = (
     '-11.7-4.1-13.6-9.8l-7.8 6C6.6 42.6 14.6 48 24 48z"/></svg>'
 )
 
-_CSS = """
-body._widget-auto-layout{display:flex;align-items:center;justify-content:center;\
-min-height:100vh;margin:0}
-.ulp-mock{font-family:var(--ulp-mock-font);font-size:var(--ulp-mock-text-size);\
-line-height:1.5;color:var(--ulp-mock-text);box-sizing:border-box;\
--webkit-font-smoothing:antialiased}
-.ulp-mock *,.ulp-mock *::before,.ulp-mock *::after{box-sizing:inherit}
-.ulp-mock-card{width:400px;max-width:100%;margin:0 auto;padding:40px;\
-background:var(--ulp-mock-bg);border:var(--ulp-mock-widget-border-weight) solid \
-var(--ulp-mock-widget-border);border-radius:var(--ulp-mock-widget-radius);\
-box-shadow:var(--ulp-mock-shadow)}
-.ulp-mock-header{text-align:var(--ulp-mock-header-align);margin-bottom:24px}
-.ulp-mock-brand{text-align:var(--ulp-mock-logo-align)}
-.ulp-mock-logo{display:inline-block;height:var(--ulp-mock-logo-height);max-width:100%;\
-margin:0 0 24px}
-.ulp-mock-title{margin:0 0 8px;color:var(--ulp-mock-header);font-size:1.5em;\
-font-weight:400;line-height:1.25}
-.ulp-mock-description{margin:0;font-size:.875em}
-.ulp-mock-form{display:flex;flex-direction:column;gap:16px;margin:0}
-.ulp-mock-field{position:relative;display:block}
-.ulp-mock-input{display:block;width:100%;height:52px;margin:0;padding:20px 16px 4px;\
-font:inherit;color:var(--ulp-mock-input-text);background:var(--ulp-mock-input-bg);\
-border:var(--ulp-mock-input-border-weight) solid var(--ulp-mock-input-border);\
-border-radius:var(--ulp-mock-input-radius);outline:none;\
-transition:border-color .15s,box-shadow .15s}
-.ulp-mock-input:focus{border-color:var(--ulp-mock-link);\
-box-shadow:0 0 0 1px var(--ulp-mock-link)}
-.ulp-mock-label{position:absolute;left:16px;top:50%;max-width:calc(100% - 32px);\
-overflow:hidden;white-space:nowrap;text-overflow:ellipsis;color:var(--ulp-mock-input-label);\
-pointer-events:none;transform:translateY(-50%);transition:top .15s,font-size .15s}
-.ulp-mock-input:focus+.ulp-mock-label,.ulp-mock-input:not(:placeholder-shown)+\
-.ulp-mock-label{top:6px;font-size:.75em;transform:none}
-.ulp-mock-input:focus+.ulp-mock-label{color:var(--ulp-mock-link)}
-.ulp-mock-identifier{display:flex;justify-content:space-between;align-items:center;\
-padding:12px 16px;font-size:.875em;border:1px solid var(--ulp-mock-input-border);\
-border-radius:var(--ulp-mock-input-radius)}
-.ulp-mock-checkbox{display:flex;align-items:center;gap:8px;font-size:.875em}
-.ulp-mock-link{color:var(--ulp-mock-link);font-weight:700;\
-text-decoration:var(--ulp-mock-link-decoration)}
-.ulp-mock-link:hover{text-decoration:underline}
-.ulp-mock-forgot{margin:-4px 0 0;font-size:.875em}
-.ulp-mock-button{display:flex;align-items:center;justify-content:center;gap:12px;\
-width:100%;min-height:52px;margin:0;padding:4px 16px;font:inherit;cursor:pointer;\
-border-radius:var(--ulp-mock-button-radius);transition:filter .15s,background .15s}
-.ulp-mock-primary{color:var(--ulp-mock-primary-label);background:var(--ulp-mock-primary);\
-border:var(--ulp-mock-button-border-weight) solid var(--ulp-mock-primary)}
-.ulp-mock-primary:hover{filter:brightness(.88)}
-.ulp-mock-secondary{color:var(--ulp-mock-secondary-label);background:var(--ulp-mock-bg);\
-border:var(--ulp-mock-button-border-weight) solid var(--ulp-mock-secondary-border)}
-.ulp-mock-secondary:hover{filter:brightness(.96)}
-.ulp-mock-option{justify-content:space-between;text-align:left}
-.ulp-mock-social svg{flex:none;width:20px;height:20px}
-.ulp-mock-options{display:flex;flex-direction:column;gap:8px;margin:0;padding:0;\
-list-style:none}
-.ulp-mock-scopes{margin:0;padding-left:20px;font-size:.875em}
-.ulp-mock-footer,.ulp-mock-links{margin:16px 0 0;font-size:.875em;text-align:center}
-.ulp-mock-links{display:flex;justify-content:center;gap:16px}
-.ulp-mock-separator{display:flex;align-items:center;gap:16px;margin:24px 0;\
-font-size:.75em;text-transform:uppercase}
-.ulp-mock-separator::before,.ulp-mock-separator::after{content:"";flex:1;\
-border-top:1px solid var(--ulp-mock-secondary-border)}
-.ulp-mock-error{color:var(--ulp-mock-error)}
-@media (max-width:480px){.ulp-mock-card{width:100%;padding:24px 16px;border:0;\
-border-radius:0;box-shadow:none}}
-"""
+# Kept as a file so it reads (and diffs) as CSS.
+_CSS = (resources.files(__package__) / "widget.css").read_text(encoding="utf-8")
 
 
 def head_html() -> str:
