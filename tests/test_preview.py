@@ -296,6 +296,23 @@ def test_only_get_and_head_are_served(shared, method):
     assert status == 405 and headers["Allow"] == "GET, HEAD"
 
 
+@pytest.mark.parametrize("host, status", [
+    ("localhost:8000", 200), ("127.0.0.1:8000", 200), ("[::1]:8000", 200), ("127.0.0.1", 200),
+    ("attacker.example", 403), ("attacker.example:8000", 403), ("127.0.0.1.nip.io", 403),
+])
+def test_a_loopback_preview_refuses_foreign_host_names(shared, host, status):
+    """DNS rebinding would let a web page read the preview; only loopback names are served."""
+    parts = urlsplit(shared.url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        conn.putrequest("GET", "/", skip_host=True)
+        conn.putheader("Host", host)
+        conn.endheaders()
+        assert conn.getresponse().status == status
+    finally:
+        conn.close()
+
+
 def test_head_answers_like_get_without_a_body(shared):
     server = shared
     for target in ("/", "/view/dev/page/login/login", "/raw/dev/theme/theme"):

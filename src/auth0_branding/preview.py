@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import mimetypes
 import queue
@@ -70,6 +71,14 @@ def parse_target(target: str) -> tuple[tuple[str, ...], dict[str, str]] | None:
     return tuple(segments), dict(parse_qsl(parts.query))
 
 
+def is_loopback(host: str) -> bool:
+    """Tell whether `host` is a loopback address (127.0.0.0/8 or ::1)."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: _HTTPServer
     server_version = "auth0-branding-preview"
@@ -99,6 +108,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _respond(self, head: bool) -> None:
         live = self.server.live
+        if not self._host_allowed():
+            return self._send(Page(b"403 unexpected Host header\n", "text/plain; charset=utf-8",
+                                   403), head)
         parsed = parse_target(self.path)
         if parsed is None:
             return self._send(_NOT_FOUND, head)
@@ -113,6 +125,14 @@ class _Handler(BaseHTTPRequestHandler):
             page = Page(b"500 preview error: see the terminal\n", "text/plain; charset=utf-8",
                         500)
         self._send(page or _NOT_FOUND, head, since)
+
+    def _host_allowed(self) -> bool:
+        """Refuse other host names on a loopback server, so DNS rebinding cannot reach it."""
+        if not is_loopback(str(self.server.server_address[0])):
+            return True  # bound elsewhere on purpose with --host
+        host = (self.headers.get("Host") or "").strip().lower()
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        return name == "localhost" or is_loopback(name.strip("[]"))
 
     def _send(self, page: Page, head: bool, since: int = 0,
               extra: Mapping[str, str] | None = None) -> None:
