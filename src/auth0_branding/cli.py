@@ -419,10 +419,12 @@ def _pub_render(console: Any, result: Any, show_diffs: bool) -> None:
 
     styles = {"create": "green", "update": "yellow", "delete": "red", "unchanged": "dim"}
     for tenant in result.tenants:
+        # After a real publish or in drift, only what differed matters.
+        shown = [c for c in tenant.changes if show_diffs or c.writes]
+        if not shown:
+            continue  # a failed tenant's reason goes to stderr with the others
         console.print(Text(f"tenant {tenant.tenant}", style="bold"))
-        for change in tenant.changes:
-            if not show_diffs and not change.writes:
-                continue  # after a real publish or in drift, only what differed matters
+        for change in shown:
             console.print(Text.assemble("  ", (f"{change.action:<9}", styles[change.action]),
                                         " ", change.resource))
             if not show_diffs:
@@ -432,8 +434,6 @@ def _pub_render(console: Any, result: Any, show_diffs: bool) -> None:
                          if line.startswith("+") else "red" if line.startswith("-")
                          else "cyan" if line.startswith("@@") else "")
                 console.print(Text("    " + line, style=style))
-        if not tenant.ok:
-            console.print(Text(f"  ERROR {tenant.reason}", style="red"))
 
 
 def _pub_summary(console: Any, result: Any) -> None:
@@ -441,11 +441,12 @@ def _pub_summary(console: Any, result: Any) -> None:
     from rich.table import Table
 
     table = Table(title=f"{result.command}{' (dry run)' if result.dry_run else ''}: "
-                  f"{len(result.tenants)} tenant(s) in {result.seconds:.1f}s", box=box.SIMPLE)
+                  f"{len(result.tenants)} tenant(s) in {result.seconds:.1f}s", box=box.SIMPLE,
+                  pad_edge=False)
     for column in ("tenant", "status", "create", "update", "same", "written", "calls", "retries",
                    "backup"):
-        table.add_column(column, justify="left" if column in ("tenant", "status", "backup")
-                         else "right")
+        table.add_column(column, no_wrap=column == "tenant",
+                         justify="left" if column in ("tenant", "status", "backup") else "right")
     for t in result.tenants:
         count = {a: sum(c.action == a for c in t.changes) for a in ("create", "update",
                                                                      "unchanged")}

@@ -1,0 +1,191 @@
+"""Pace calls within Auth0's rate limits and decide how long to wait before a retry."""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+log = logging.getLogger(__name__)
+
+# Bucket names a call may draw from; every call draws from API.
+API, EMAIL_READ, EMAIL_WRITE = "api", "email_read", "email_write"
+
+
+@dataclass(frozen=True)
+class Rate:
+    """One client-side token bucket: `burst` calls at once, refilled at `per_second`."""
+
+    burst: int
+    per_second: float
+
+    def __post_init__(self) -> None:
+        if self.burst < 1 or self.per_second <= 0:
+            raise ValueError("a rate needs burst >= 1 and per_second > 0")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The buckets one tenant's calls are paced in; a bucket set to None is not paced."""
+
+    api: Rate | None = None
+    # Contract §4: the same on every plan but Enterprise's email writes.
+    email_read: Rate | None = Rate(10, 50 / 60)
+    email_write: Rate | None = Rate(5, 25 / 60)
+    # Extra slowdown on top of `settle` (see Pacer); 0.05 paces 5% below the plan's rate.
+    margin: float = 0.0
+
+    def rates(self) -> dict[str, Rate]:
+        """Return the paced buckets by name."""
+        named = {API: self.api, EMAIL_READ: self.email_read, EMAIL_WRITE: self.email_write}
+        return {name: rate for name, rate in named.items() if rate is not None}
+
+
+UNPACED = Limits(email_read=None, email_write=None)
+
+# Contract §4. The Essentials/Professional global rate is UNVERIFIED (Auth0's pages
+# disagree), so those presets pace email writes only and let 429s teach the rest.
+PLAN_LIMITS: Mapping[str, Limits] = {
+    "free": Limits(api=Rate(2, 2.0), email_read=Rate(10, 50 / 60), email_write=Rate(5, 25 / 60)),
+    "essentials": Limits(email_read=Rate(10, 50 / 60), email_write=Rate(5, 25 / 60)),
+    "professional": Limits(email_read=Rate(10, 50 / 60), email_write=Rate(5, 25 / 60)),
+    "enterprise": Limits(
+        api=Rate(10, 2.0), email_read=Rate(10, 50 / 60), email_write=Rate(10, 100 / 60)
+    ),
+}
+
+
+class Pacer:
+    """Hold one tenant's client-side buckets and block until a call may go."""
+
+    def __init__(
+        self,
+        limits: Limits,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._clock, self._sleep = clock, sleep
+        self._lock = threading.Lock()
+        now = clock()
+        slowdown = 1.0 - max(0.0, min(limits.margin, 0.5))
+        self._rates = {n: (r.burst, r.per_second * slowdown) for n, r in limits.rates().items()}
+        self._levels = {name: float(burst) for name, (burst, _) in self._rates.items()}
+        self._stamp = now
+        self._hold_until = now
+        self._fastest: float | None = None
+        self.waited = 0.0
+
+    def acquire(self, buckets: Sequence[str]) -> float:
+        """Take one token from each named bucket, sleeping until all have one; return the wait."""
+        waited = 0.0
+        for _ in range(10_000):  # bounded: each pass sleeps until the slowest bucket refills
+            with self._lock:
+                now = self._clock()
+                self._refill(now)
+                wait = max(0.0, self._hold_until - now)
+                for name in buckets:
+                    if name in self._rates and self._levels[name] < 1.0:
+                        wait = max(wait, (1.0 - self._levels[name]) / self._rates[name][1])
+                if wait <= 0.0:
+                    for name in buckets:
+                        if name in self._rates:
+                            self._levels[name] -= 1.0
+                    self.waited += waited
+                    return waited
+            self._sleep(wait)
+            waited += wait
+        raise RuntimeError("pacer did not converge")  # unreachable with positive rates
+
+    def settle(self, buckets: Sequence[str], sent: float) -> None:
+        """Count a finished call's token as spent when the server most likely took it.
+
+        The server takes a token when a request reaches it, which a slow trip delays: paced
+        from our send, the next call could then land a hair before the server refilled. The
+        part of the trip that every call pays shifts all arrivals alike and is harmless; so
+        the token counts as spent later by however much this trip exceeded the fastest one
+        (all of it for the first call, when nothing is known yet).
+        """
+        with self._lock:
+            now = self._clock()
+            self._refill(now)
+            trip = max(0.0, now - sent)
+            excess = trip if self._fastest is None else max(0.0, trip - self._fastest)
+            self._fastest = trip if self._fastest is None else min(self._fastest, trip)
+            for name in buckets:
+                if name in self._rates:
+                    self._levels[name] -= min(excess * self._rates[name][1], 1.0)
+
+    def now(self) -> float:
+        """Return the pacer's clock (pass it to `settle` as the send time)."""
+        return self._clock()
+
+    def hold(self, buckets: Sequence[str], seconds: float, limit: int | None = None) -> None:
+        """Take a 429 into account: the refused bucket yields no call for `seconds`.
+
+        The answer's X-RateLimit-Limit (the bucket's burst) tells which of the call's paced
+        buckets ran dry; when it matches none, an unpaced (global) bucket did, and then no
+        call of this tenant may go until the wait is over.
+        """
+        with self._lock:
+            now = self._clock()
+            self._refill(now)
+            paced = [b for b in buckets if b in self._rates]
+            dry = [b for b in paced if self._rates[b][0] == limit]
+            if limit is None or not dry:
+                self._hold_until = max(self._hold_until, now + max(0.0, seconds))
+                return
+            for name in dry:
+                # Start from the server's word, not our guess: one token exactly at the reset.
+                per_second = self._rates[name][1]
+                self._levels[name] = min(self._levels[name], 1.0 - seconds * per_second)
+
+    def _refill(self, now: float) -> None:
+        elapsed = max(0.0, now - self._stamp)
+        for name, (burst, per_second) in self._rates.items():
+            self._levels[name] = min(float(burst), self._levels[name] + elapsed * per_second)
+        self._stamp = max(self._stamp, now)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how long to retry: bounded attempts, exponential backoff, full jitter."""
+
+    attempts: int = 5  # tries per call for 5xx, timeouts and dropped connections
+    rate_limit_attempts: int = 10  # tries per call answered 429
+    token_refreshes: int = 2  # new tokens per call after a 401
+    base_delay: float = 0.5
+    max_delay: float = 8.0
+    min_rate_wait: float = 0.05
+    max_rate_wait: float = 60.0
+    seed: int | None = None
+    _rng: random.Random = field(default_factory=random.Random, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.seed is not None:
+            self._rng.seed(self.seed)
+
+    def backoff(self, retry: int) -> float:
+        """Return the wait before retry number `retry` (0-based): half fixed, half jitter."""
+        ceiling = min(self.max_delay, self.base_delay * (2**retry))
+        return ceiling / 2 + self._rng.uniform(0, ceiling / 2)
+
+    def rate_wait(self, headers: Mapping[str, str], now: float | None = None) -> float:
+        """Return the wait a 429 asks for: Retry-After, else X-RateLimit-Reset (epoch seconds)."""
+        lowered = {k.lower(): v for k, v in headers.items()}
+        now = time.time() if now is None else now
+        wait: float | None = None
+        try:
+            if "retry-after" in lowered:
+                wait = float(lowered["retry-after"])
+            elif "x-ratelimit-reset" in lowered:
+                wait = float(lowered["x-ratelimit-reset"]) - now
+        except ValueError:
+            wait = None
+        if wait is None:
+            wait = self.base_delay
+        # A little jitter keeps tenants that were refused together from returning together.
+        wait += self._rng.uniform(0, self.min_rate_wait)
+        return min(self.max_rate_wait, max(self.min_rate_wait, wait))

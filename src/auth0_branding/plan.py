@@ -1,0 +1,157 @@
+"""Compare what dist/ wants with what a tenant holds: a pure plan of changes and their diffs."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+UL_TEMPLATE = "branding/templates/universal-login"
+CHANGE_PASSWORD = "tenants/settings#change_password"
+ERROR_PAGE = "tenants/settings#error_page"
+CLASSIC_LOGIN = "clients/global#custom_login_page"
+BRANDING = "branding"
+THEME = "branding/themes/default"
+EMAIL_PREFIX = "email-templates/"
+SETTINGS_PREFIX = "tenants/settings#"
+
+# Writes go in this order. The UL template goes first: it is the write most likely to be
+# refused (402 on plans without the feature, 400 on bad tags), and refusing it before
+# anything else is written keeps the tenant whole. Emails, in the tightest bucket, go last.
+_ORDER = (UL_TEMPLATE, CHANGE_PASSWORD, ERROR_PAGE, CLASSIC_LOGIN, BRANDING, THEME)
+
+# What `--only` accepts, and which resources each name selects.
+CATEGORIES = {
+    "pages": (UL_TEMPLATE, CHANGE_PASSWORD, ERROR_PAGE, CLASSIC_LOGIN),
+    "login": (UL_TEMPLATE,),
+    "password_reset": (CHANGE_PASSWORD,),
+    "error_page": (ERROR_PAGE,),
+    "classic_login": (CLASSIC_LOGIN,),
+    "branding": (BRANDING,),
+    "theme": (THEME,),
+    "emails": (EMAIL_PREFIX,),
+}
+# The field of each resource that holds HTML: diffs show it as text, not a JSON string.
+_HTML_FIELDS = ("body", "html", "custom_login_page")
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one resource of one tenant needs: create, update, delete, or nothing."""
+
+    tenant: str
+    resource: str
+    action: str  # create | update | delete | unchanged
+    desired: Any  # None for delete
+    remote: Any  # None when the resource does not exist remotely
+
+    @property
+    def writes(self) -> bool:
+        """Tell whether applying this change calls the API."""
+        return self.action != "unchanged"
+
+
+def resource_rank(resource: str) -> tuple[int, str]:
+    """Return the sort key that puts resources in write order."""
+    if resource in _ORDER:
+        return _ORDER.index(resource), resource
+    return len(_ORDER), resource
+
+
+def category_matches(resource: str, only: frozenset[str] | None) -> bool:
+    """Tell whether `--only` selects `resource` (None selects everything)."""
+    if only is None:
+        return True
+    return any(
+        resource == prefix or (prefix.endswith("/") and resource.startswith(prefix))
+        for name in only for prefix in CATEGORIES[name]
+    )
+
+
+def plan(
+    tenant: str, desired: Mapping[str, Any], remote: Mapping[str, Any], exact: bool = False
+) -> list[Change]:
+    """Return one Change per desired resource, in write order (None desired means delete).
+
+    Publishing compares only the fields dist/ sets; a restore (`exact`) compares whole values.
+    """
+    compare = identical if exact else same
+    changes = []
+    for resource in sorted(desired, key=resource_rank):
+        want, have = desired[resource], remote.get(resource)
+        if want is None:
+            action = "unchanged" if have is None else "delete"
+        elif have is None:
+            action = "create"
+        else:
+            action = "unchanged" if compare(want, have) else "update"
+        changes.append(Change(tenant, resource, action, want, have))
+    return changes
+
+
+def same(desired: Any, remote: Any) -> bool:
+    """Tell whether `remote` already holds every field `desired` sets."""
+    return normalise(desired) == normalise(project(remote, desired))
+
+
+def identical(desired: Any, remote: Any) -> bool:
+    """Tell whether two values are equal, a null field counting as absent (as Auth0 stores it)."""
+    return _without_nulls(normalise(desired)) == _without_nulls(normalise(remote))
+
+
+def _without_nulls(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    return value
+
+
+def project(remote: Any, desired: Any) -> Any:
+    """Return the part of `remote` that `desired` manages (a missing field reads as None)."""
+    if isinstance(desired, Mapping):
+        source = remote if isinstance(remote, Mapping) else {}
+        return {key: project(source.get(key), want) for key, want in desired.items()}
+    return remote
+
+
+def normalise(value: Any) -> Any:
+    """Make equal JSON compare equal: 432000.0 is 432000 (the SDK parses numbers as floats)."""
+    if isinstance(value, Mapping):
+        return {key: normalise(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [normalise(item) for item in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def diff_lines(change: Change, context: int = 3) -> list[str]:
+    """Return a unified diff from the remote value to the desired one (empty when unchanged)."""
+    if not change.writes:
+        return []
+    remote = change.remote
+    if change.desired is not None and remote is not None:
+        remote = project(remote, change.desired)
+    before, after = _display(remote), _display(change.desired)
+    return list(difflib.unified_diff(
+        before, after, f"remote/{change.tenant}/{change.resource}",
+        f"dist/{change.tenant}/{change.resource}", n=context, lineterm="",
+    ))
+
+
+def _display(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return value.splitlines()
+    value = normalise(value)
+    html = next((k for k in _HTML_FIELDS if isinstance(value, Mapping) and k in value), None)
+    rest = {k: v for k, v in value.items() if k != html} if html else value
+    lines = json.dumps(rest, indent=2, sort_keys=True, ensure_ascii=False).splitlines()
+    if html:
+        lines += [f"--- {html} ---", *str(value[html] or "").splitlines()]
+    return lines

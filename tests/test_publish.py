@@ -1,0 +1,621 @@
+"""Publish through auth0-python to the loopback emulator over real HTTP: plan, faults, rollback."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from auth0.management import Auth0
+from click.testing import CliRunner
+
+from auth0_branding.build import build, write_dist
+from auth0_branding.cli import cli
+from auth0_branding.credentials import target_for
+from auth0_branding.emulator import Emulator, run_emulator
+from auth0_branding.emulator_limits import Faults, LimitSpec
+from auth0_branding.emulator_state import ALL_SCOPES, EmulatorConfig, TenantConfig
+from auth0_branding.errors import DistError, PublishError
+from auth0_branding.pacing import UNPACED, Limits, Pacer, Rate, RetryPolicy
+from auth0_branding.plan import (
+    BRANDING,
+    CHANGE_PASSWORD,
+    ERROR_PAGE,
+    THEME,
+    UL_TEMPLATE,
+    diff_lines,
+    plan,
+)
+from auth0_branding.publish import (
+    Options,
+    RunResult,
+    load_dist,
+    parse_only,
+    parse_shard,
+    publish,
+    rollback,
+    select_tenants,
+)
+
+BRAND = Path(__file__).resolve().parents[1] / "brand"
+TENANTS = ("dev", "prod", "staging")
+CUSTOM_DOMAINS = {
+    "dev": "login.dev.alderandpine.example",
+    "staging": "login.staging.alderandpine.example",
+    "prod": "login.alderandpine.example",
+}
+SECRETS = {t: f"sk-{t}-7Qm2xZ9vL4pR8wN1" for t in TENANTS}
+FAST = RetryPolicy(base_delay=0.01, max_delay=0.05, min_rate_wait=0.01, max_rate_wait=2.0, seed=7)
+GROUPS = ("borders", "colors", "fonts", "page_background", "widget")
+
+
+# -- fixtures and helpers -------------------------------------------------------------
+
+
+def tenant(name: str, **changes: Any) -> TenantConfig:
+    """Declare an emulated tenant matching brand/tenants.toml, limits off for speed."""
+    settings: dict[str, Any] = {
+        "plan": "professional", "client_id": f"{name}-id", "client_secret": SECRETS[name],
+        "custom_domain": CUSTOM_DOMAINS[name], "rate_limits": False, **changes,
+    }
+    return TenantConfig(name, **settings)
+
+
+@pytest.fixture(scope="module")
+def dist_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("build") / "dist"
+    write_dist(build(BRAND), out)
+    return out
+
+
+@pytest.fixture
+def credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # no stray ./.env, and CLI backups land in tmp
+    for name in TENANTS:
+        monkeypatch.setenv(f"AUTH0_{name.upper()}_CLIENT_ID", f"{name}-id")
+        monkeypatch.setenv(f"AUTH0_{name.upper()}_CLIENT_SECRET", SECRETS[name])
+
+
+@pytest.fixture
+def emu(credentials: None) -> Iterator[Emulator]:
+    with run_emulator(EmulatorConfig(tuple(tenant(t) for t in TENANTS))) as running:
+        yield running
+
+
+def options(emu: Emulator, tmp_path: Path, **changes: Any) -> Options:
+    settings: dict[str, Any] = {
+        "api_base": f"{emu.url}/{{tenant}}", "limits": UNPACED, "retry": FAST,
+        "backups_dir": tmp_path / ".backups", "jobs": 3, **changes,
+    }
+    return Options(**settings)
+
+
+def remote(emu: Emulator, name: str) -> dict[str, Any]:
+    """Return the tenant's stored resources keyed like dist's resources."""
+    state = emu.dump_state()["tenants"][name]
+    theme = state["theme"]
+    values = {
+        UL_TEMPLATE: state["universal_login_template"],
+        CHANGE_PASSWORD: state["tenant_settings"]["change_password"],
+        ERROR_PAGE: state["tenant_settings"]["error_page"],
+        BRANDING: state["branding"],
+        THEME: {g: theme[g] for g in GROUPS} if theme else None,
+    }
+    values.update({f"email-templates/{n}": r for n, r in state["email_templates"].items()})
+    return values
+
+
+def holds(desired: Any, value: Any) -> bool:
+    """Tell whether a stored value carries every field of the desired one."""
+    if isinstance(desired, dict):
+        return isinstance(value, dict) and all(value.get(k) == v for k, v in desired.items())
+    return desired == value
+
+
+def assert_matches_dist(emu: Emulator, dist_dir: Path, name: str) -> None:
+    desired = load_dist(dist_dir).tenants[name].desired
+    stored = remote(emu, name)
+    assert len(desired) == 17
+    for resource, value in desired.items():
+        assert holds(value, stored.get(resource)), resource
+
+
+def assert_whole(emu: Emulator, dist_dir: Path, name: str, before: dict[str, Any]) -> None:
+    """Every resource holds either its old value or all of the new one, never a mix."""
+    desired = load_dist(dist_dir).tenants[name].desired
+    now = remote(emu, name)
+    for resource, value in desired.items():
+        assert now.get(resource) == before.get(resource) or holds(value, now.get(resource)), \
+            resource
+
+
+def writes(emu: Emulator, name: str) -> list[str]:
+    return [f"{r.method} {r.path}" for r in emu.requests
+            if r.tenant == name and r.method != "GET" and r.path.startswith("/api/v2/")]
+
+
+def sdk(emu: Emulator, name: str) -> Auth0:
+    return Auth0(base_url=emu.api_url(name), token=emu.issue_token(name),
+                 httpx_client=httpx.Client(timeout=10))
+
+
+def run_cli(*args: str) -> Any:
+    """Run the CLI; the emulator's limits are off, so client-side pacing is too."""
+    if args and args[0] in ("publish", "diff", "drift", "rollback"):
+        args = (*args, "--no-pacing")
+    elif args[:1] == ("--debug",):
+        args = (*args, "--no-pacing")
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def by_tenant(result: RunResult) -> dict[str, Any]:
+    return {t.tenant: t for t in result.tenants}
+
+
+def edited_brand(tmp_path: Path, email: str, extra: str) -> Path:
+    brand = tmp_path / "brand"
+    shutil.copytree(BRAND, brand)
+    path = brand / "templates" / "emails" / f"{email}.html"
+    text = path.read_text(encoding="utf-8")
+    head, _, tail = text.rpartition("[% endblock %]")  # build-time Jinja uses [% %]
+    path.write_text(f"{head}<p>{extra}</p>[% endblock %]{tail}", encoding="utf-8")
+    assert path.read_text(encoding="utf-8") != text
+    return brand
+
+
+# -- idempotence and minimal writes ---------------------------------------------------------
+
+
+def test_first_publish_creates_everything_and_the_second_writes_nothing(
+    emu: Emulator, dist_dir: Path, tmp_path: Path
+) -> None:
+    first = publish(load_dist(dist_dir), options(emu, tmp_path))
+    assert not first.failed
+    for name in TENANTS:
+        assert_matches_dist(emu, dist_dir, name)
+        actions = {c.resource: c.action for c in by_tenant(first)[name].changes}
+        assert actions[UL_TEMPLATE] == actions[THEME] == "create"
+        assert actions["email-templates/verify_email"] == "create"
+        # 17 resources, 16 writes: both tenant-settings pages go in one PATCH.
+        assert len(writes(emu, name)) == 16
+        assert sorted(writes(emu, name)).count("PATCH /api/v2/tenants/settings") == 1
+    emu.clear_requests()
+    second = publish(load_dist(dist_dir), options(emu, tmp_path))
+    assert not second.failed and not second.drifted
+    assert all(writes(emu, name) == [] for name in TENANTS)
+    assert all(t.backup is None and t.writes == 0 for t in second.tenants)
+
+
+def test_changing_one_email_makes_exactly_one_write_per_tenant(
+    emu: Emulator, dist_dir: Path, tmp_path: Path
+) -> None:
+    assert not publish(load_dist(dist_dir), options(emu, tmp_path)).failed
+    changed = tmp_path / "dist2"
+    write_dist(build(edited_brand(tmp_path, "welcome_email", "Changed today.")), changed)
+    emu.clear_requests()
+    result = publish(load_dist(changed), options(emu, tmp_path))
+    assert not result.failed
+    for name in TENANTS:
+        assert writes(emu, name) == ["PATCH /api/v2/email-templates/welcome_email"]
+        assert "Changed today." in emu.state(name).email_templates["welcome_email"]["body"]
+        assert [c.resource for c in by_tenant(result)[name].changes if c.writes] == [
+            "email-templates/welcome_email"]
+
+
+def test_only_and_shard_select_resources_and_tenants(
+    emu: Emulator, dist_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AUTH0_BRANDING_API_BASE", f"{emu.url}/{{tenant}}")
+    shard_one = run_cli("publish", "--dist", str(dist_dir), "--shard", "1/2")
+    assert shard_one.exit_code == 0, shard_one.output
+    # Round-robin over sorted names: dev, prod, staging -> shard 1 is dev and staging.
+    assert writes(emu, "dev") and writes(emu, "staging") and not writes(emu, "prod")
+    only = run_cli("publish", "--dist", str(dist_dir), "--shard", "2/2", "--only", "emails")
+    assert only.exit_code == 0, only.output
+    assert len(writes(emu, "prod")) == 12
+    assert all("/email-templates" in w for w in writes(emu, "prod"))
+    touched = {r.path for r in emu.requests if r.tenant == "prod"}
+    assert touched - {"/oauth/token"} == {p for p in touched if "email-templates" in p}
+    bad = run_cli("publish", "--dist", str(dist_dir), "--only", "email")
+    assert bad.exit_code == 2 and "did you mean 'emails'" in bad.output
+
+
+def test_the_classic_login_page_goes_to_the_global_client_when_managed(
+    emu: Emulator, tmp_path: Path
+) -> None:
+    brand = tmp_path / "brand"
+    shutil.copytree(BRAND, brand)
+    (brand / "templates" / "pages" / "classic_login.html").write_text(
+        "<!DOCTYPE html><html><body><div id=\"lock\"></div><script>"
+        "var config = JSON.parse(decodeURIComponent(escape(window.atob('@@config@@'))));"
+        "new Auth0Lock(config.clientID, config.auth0Domain, {container: 'lock', auth: "
+        "{params: config.internalOptions}}).show();</script></body></html>\n", encoding="utf-8")
+    tenants = brand / "tenants.toml"
+    text = tenants.read_text(encoding="utf-8")
+    tenants.write_text(text.replace('"theme"]', '"theme", "classic_login"]', 1), encoding="utf-8")
+    write_dist(build(brand, ["dev"]), tmp_path / "dist")
+    first = publish(load_dist(tmp_path / "dist"), options(emu, tmp_path))
+    assert not first.failed
+    client = next(c for c in emu.dump_state()["tenants"]["dev"]["clients"] if c["global"])
+    assert "@@config@@" in client["custom_login_page"] and client["custom_login_page_on"]
+    assert f"PATCH /api/v2/clients/{client['client_id']}" in writes(emu, "dev")
+    emu.clear_requests()
+    assert not publish(load_dist(tmp_path / "dist"), options(emu, tmp_path)).drifted
+    assert not rollback("dev", options(emu, tmp_path)).failed
+    client = next(c for c in emu.dump_state()["tenants"]["dev"]["clients"] if c["global"])
+    assert client["custom_login_page"] == "" and not client["custom_login_page_on"]
+
+
+# -- diff and drift ------------------------------------------------------------------------
+
+
+def test_diff_shows_each_resource_and_writes_nothing(
+    emu: Emulator, dist_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AUTH0_BRANDING_API_BASE", f"{emu.url}/{{tenant}}")
+    result = run_cli("diff", "--dist", str(dist_dir), "--tenant", "dev")
+    assert result.exit_code == 0, result.output
+    assert "create    branding/templates/universal-login" in result.output
+    assert "update    tenants/settings#error_page" in result.output
+    assert "+  {%- auth0:head -%}" in result.output
+    assert writes(emu, "dev") == []
+    dry = run_cli("publish", "--dist", str(dist_dir), "--dry-run")
+    assert dry.exit_code == 0 and "(dry run)" in dry.output
+    assert all(writes(emu, name) == [] for name in TENANTS)
+
+
+def test_drift_exits_2_and_names_what_differs(
+    emu: Emulator, dist_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AUTH0_BRANDING_API_BASE", f"{emu.url}/{{tenant}}")
+    assert run_cli("publish", "--dist", str(dist_dir)).exit_code == 0
+    clean = run_cli("drift", "--dist", str(dist_dir))
+    assert clean.exit_code == 0, clean.output
+    # Someone edits a subject in the dashboard.
+    sdk(emu, "staging").email_templates.update("reset_email", subject="Edited by hand")
+    drifted = run_cli("drift", "--dist", str(dist_dir), "--report", "drift.json")
+    assert drifted.exit_code == 2
+    assert "DRIFT staging: email-templates/reset_email" in drifted.output
+    report = json.loads(Path("drift.json").read_text())
+    assert report["drifted"] and [t["tenant"] for t in report["tenants"]
+                                  if any(c["action"] != "unchanged" for c in t["changes"])] == [
+                                      "staging"]
+    diff = run_cli("diff", "--dist", str(dist_dir), "--tenant", "staging", "--only", "emails")
+    assert '-  "subject": "Edited by hand",' in diff.output
+
+
+def test_a_changed_dist_file_is_refused_before_any_call(
+    emu: Emulator, dist_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tampered = tmp_path / "dist"
+    shutil.copytree(dist_dir, tampered)
+    page = tampered / "prod" / "pages" / "error_page.html"
+    page.write_text(page.read_text(encoding="utf-8") + "<!-- hot fix -->", encoding="utf-8")
+    with pytest.raises(DistError, match="does not match the manifest"):
+        load_dist(tampered)
+    monkeypatch.setenv("AUTH0_BRANDING_API_BASE", f"{emu.url}/{{tenant}}")
+    result = run_cli("publish", "--dist", str(tampered))
+    assert result.exit_code == 1
+    assert "ERROR dist/prod/pages/error_page.html: does not match the manifest" in result.output
+    assert emu.requests == []
+
+
+# -- faults --------------------------------------------------------------------------------
+
+
+def test_a_429_storm_is_waited_out_until_the_reset(
+    emu: Emulator, dist_dir: Path, tmp_path: Path
+) -> None:
+    emu.set_faults("dev", storm_requests=3, storm_reset=0.2)
+    result = publish(load_dist(dist_dir), options(emu, tmp_path, tenants=("dev",)))
+    assert not result.failed
+    assert result.tenants[0].rate_limited == 3
+    log = [r for r in emu.requests if r.tenant == "dev" and r.path != "/oauth/token"]
+    for refused, retry in zip(log, log[1:], strict=False):
+        if refused.status == 429:  # X-RateLimit-Reset was ceil(time + 0.2)
+            assert retry.time >= math.ceil(refused.time + 0.2) - 0.02
+    assert_matches_dist(emu, dist_dir, "dev")
+
+
+@pytest.mark.parametrize("fault", [
+    Faults(error_rate=0.3, seed=11),
+    Faults(drop_rate=0.3, seed=5),
+], ids=["30%-5xx", "30%-dropped-connections"])
+def test_flaky_tenants_never_hold_a_half_write_and_reruns_converge(
+    emu: Emulator, dist_dir: Path, tmp_path: Path, fault: Faults
+) -> None:
+    before = {name: remote(emu, name) for name in TENANTS}
+    for name in TENANTS:
+        emu.set_faults(name, fault)
+    flaky = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.02, seed=3)  # failures happen
+    results = []
+    for _ in range(8):  # bounded: each run keeps what the last one wrote
+        results.append(publish(load_dist(dist_dir), options(emu, tmp_path, retry=flaky)))
+        for name in TENANTS:
+            assert_whole(emu, dist_dir, name, before[name])
+        if not results[-1].failed:
+            break
+    assert results[0].failed and not results[-1].failed  # failed first, then converged
+    for name in TENANTS:
+        emu.set_faults(name, Faults())
+        assert_matches_dist(emu, dist_dir, name)
+    emu.clear_requests()
+    assert not publish(load_dist(dist_dir), options(emu, tmp_path)).drifted
+
+
+def test_tokens_expiring_mid_run_are_replaced(
+    emu: Emulator, dist_dir: Path, tmp_path: Path
+) -> None:
+    def expire_halfway(name: str, phase: str, done: int, total: int) -> None:
+        if phase == "read" and done == 5:
+            emu.expire_all_tokens(name)
+
+    result = publish(load_dist(dist_dir), options(emu, tmp_path), progress=expire_halfway)
+    assert not result.failed
+    for name in TENANTS:
+        assert by_tenant(result)[name].token_requests == 2
+        assert_matches_dist(emu, dist_dir, name)
+    assert any(r.status == 401 for r in emu.requests)
+
+
+def test_short_lived_tokens_are_refreshed(emu: Emulator, dist_dir: Path, tmp_path: Path) -> None:
+    emu.set_faults("dev", token_ttl=0.2, latency_ms=15)
+    result = publish(load_dist(dist_dir), options(emu, tmp_path, tenants=("dev",)))
+    assert not result.failed and result.tenants[0].token_requests > 2
+    assert_matches_dist(emu, dist_dir, "dev")
+
+
+def test_a_missing_scope_skips_the_tenant_before_any_write_and_a_rerun_converges(
+    credentials: None, dist_dir: Path, tmp_path: Path
+) -> None:
+    scopes = tuple(s for s in ALL_SCOPES if s != "create:email_templates")
+    config = EmulatorConfig((tenant("dev", scopes=scopes), tenant("prod"), tenant("staging")))
+    saved = tmp_path / "state.json"
+    with run_emulator(config) as emu:
+        result = by_tenant(publish(load_dist(dist_dir), options(emu, tmp_path)))
+        assert not result["dev"].ok and result["dev"].stage == "preflight"
+        assert "lacks scope(s): create:email_templates" in str(result["dev"].reason)
+        assert writes(emu, "dev") == []
+        assert result["prod"].ok and result["staging"].ok
+        emu.save_state(saved)
+    # The scope is granted: the same state, re-published, converges.
+    with run_emulator(EmulatorConfig(tuple(tenant(t) for t in TENANTS))) as emu:
+        emu.load_state(saved)
+        rerun = by_tenant(publish(load_dist(dist_dir), options(emu, tmp_path)))
+        assert all(t.ok for t in rerun.values())
+        assert len(writes(emu, "dev")) == 16 and writes(emu, "prod") == []
+        assert_matches_dist(emu, dist_dir, "dev")
+
+
+@pytest.mark.parametrize("changes, reason", [
+    ({"custom_domain": None}, "has no custom domain"),
+    ({"custom_domain": "auth.elsewhere.example"}, "custom domain 'login.dev.alderandpine.example'"
+                                                  " is not configured"),
+    ({"plan": "free"}, "402 This feature is not available for your plan"),
+], ids=["no-custom-domain", "other-custom-domain", "free-plan"])
+def test_a_tenant_that_cannot_take_the_ul_template_gets_no_write_at_all(
+    credentials: None, dist_dir: Path, tmp_path: Path, changes: dict[str, Any], reason: str
+) -> None:
+    config = EmulatorConfig((tenant("dev", **changes), tenant("prod"), tenant("staging")))
+    with run_emulator(config) as emu:
+        result = by_tenant(publish(load_dist(dist_dir), options(emu, tmp_path)))
+        assert not result["dev"].ok and result["dev"].stage == "preflight"
+        assert reason in str(result["dev"].reason)
+        assert writes(emu, "dev") == []
+        assert result["prod"].ok and result["staging"].ok
+        # Without the login page, the rest of the tenant publishes.
+        pages = publish(load_dist(dist_dir), options(emu, tmp_path, tenants=("dev",), only=parse_only(
+            "password_reset,error_page,emails,branding,theme")))
+        assert not pages.failed and len(writes(emu, "dev")) == 15
+
+
+def test_missing_credentials_name_the_variable(
+    emu: Emulator, dist_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AUTH0_PROD_CLIENT_SECRET")
+    result = by_tenant(publish(load_dist(dist_dir), options(emu, tmp_path)))
+    assert not result["prod"].ok
+    assert "AUTH0_PROD_CLIENT_SECRET not set" in str(result["prod"].reason)
+    assert result["dev"].ok
+    env = tmp_path / "ci.env"
+    env.write_text(f"AUTH0_PROD_CLIENT_SECRET={SECRETS['prod']}\n", encoding="utf-8")
+    again = publish(load_dist(dist_dir), options(emu, tmp_path, env_files=(env,)))
+    assert not again.failed and len(writes(emu, "prod")) == 16
+
+
+def test_email_writes_are_paced_within_their_bucket(
+    credentials: None, dist_dir: Path, tmp_path: Path
+) -> None:
+    limits = {"global": LimitSpec(50, 500.0), "email_read": LimitSpec(4, 40.0),
+              "email_write": LimitSpec(3, 20.0)}
+    config = EmulatorConfig((tenant("dev", rate_limits=True, limits=limits),))
+    with run_emulator(config) as emu:
+        paced = Limits(email_read=Rate(4, 40.0), email_write=Rate(3, 20.0))
+        result = publish(load_dist(dist_dir), options(emu, tmp_path, tenants=("dev",),
+                                                      limits=paced))
+        assert not result.failed
+        assert [r for r in emu.requests if r.status == 429] == []
+        assert len([w for w in writes(emu, "dev") if "email-templates" in w]) == 12
+
+
+def test_unpaced_email_writes_honour_429s_and_converge(
+    credentials: None, dist_dir: Path, tmp_path: Path
+) -> None:
+    limits = {"email_read": LimitSpec(20, 50.0), "email_write": LimitSpec(6, 20.0)}
+    config = EmulatorConfig((tenant("dev", rate_limits=True, limits=limits),))
+    with run_emulator(config) as emu:
+        result = publish(load_dist(dist_dir), options(emu, tmp_path, tenants=("dev",)))
+        assert not result.failed and result.tenants[0].rate_limited >= 1
+        assert_matches_dist(emu, dist_dir, "dev")
+
+
+# -- backups and rollback ------------------------------------------------------------------
+
+
+ORIGINAL_EMAIL = {
+    "body": "<p>Bonjour {{ user.name | escape }} — ünïcode</p>\r\n<a href=\"{{ url }}\">ok</a>\n",
+    "from": "old@example.test", "subject": "Old subject", "syntax": "liquid", "enabled": True,
+}
+
+
+def seed_original(emu: Emulator, dist_dir: Path, name: str) -> None:
+    """Give a tenant hand-made content for everything the brand manages."""
+    client = sdk(emu, name)
+    client.branding.templates.update_universal_login(request={
+        "template": "<html><head>{%- auth0:head -%}</head>\r\n<body>{%- auth0:widget -%}"
+                    "  é</body></html>"})
+    client.tenants.settings.update(
+        change_password={"enabled": False, "html": "<p>old\tpassword page</p>"},
+        error_page={"html": "<p>old error</p>", "show_log_link": True, "url": ""})
+    client.branding.update(colors={"primary": "#123456"}, logo_url="https://old.example/l.png")
+    theme = load_dist(dist_dir).tenants[name].desired[THEME]
+    theme = {**theme, "colors": {k: "#000000" for k in theme["colors"]}}
+    client.branding.themes.create(**theme)
+    for email in ("verify_email", "reset_email", "welcome_email", "blocked_account",
+                  "stolen_credentials", "enrollment_email", "mfa_oob_code", "user_invitation",
+                  "async_approval", "verify_email_by_code", "auth_email_by_code",
+                  "reset_email_by_code"):
+        client.email_templates.create(template=email, url_lifetime_in_seconds=100,
+                                      **{("from_" if k == "from" else k): v
+                                         for k, v in ORIGINAL_EMAIL.items()})
+
+
+def test_rollback_restores_the_tenant_byte_for_byte(
+    emu: Emulator, dist_dir: Path, tmp_path: Path
+) -> None:
+    seed_original(emu, dist_dir, "dev")
+    original = json.dumps(emu.dump_state()["tenants"]["dev"], sort_keys=True)
+    published = publish(load_dist(dist_dir), options(emu, tmp_path, tenants=("dev",)))
+    assert not published.failed and published.tenants[0].backup
+    assert_matches_dist(emu, dist_dir, "dev")
+    backup = Path(str(published.tenants[0].backup))
+    assert len(list(backup.glob("*.json"))) == 1 + 17  # meta + one file per overwritten value
+    emu.clear_requests()
+    restored = rollback("dev", options(emu, tmp_path))
+    assert not restored.failed and len(restored.tenants[0].written) == 17
+    assert json.dumps(emu.dump_state()["tenants"]["dev"], sort_keys=True) == original
+    emu.clear_requests()
+    again = rollback("dev", options(emu, tmp_path))  # the latest *publish* backup again
+    assert not again.failed and writes(emu, "dev") == []
+
+
+def test_rollback_removes_what_publish_created(
+    emu: Emulator, dist_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = emu.dump_state()["tenants"]["dev"]
+    assert not publish(load_dist(dist_dir), options(emu, tmp_path, tenants=("dev",))).failed
+    monkeypatch.setenv("AUTH0_BRANDING_API_BASE", f"{emu.url}/{{tenant}}")
+    stamp = sorted(p.name for p in (tmp_path / ".backups" / "dev").iterdir())[-1]
+    result = run_cli("rollback", "--tenant", "dev", "--to", stamp[:15],
+                     "--backups", str(tmp_path / ".backups"))
+    assert result.exit_code == 0, result.output
+    after = emu.dump_state()["tenants"]["dev"]
+    assert after["universal_login_template"] is None and after["theme"] is None
+    for key in ("tenant_settings", "branding"):
+        assert after[key] == before[key]
+    # Auth0 cannot delete email templates: they are disabled, which restores Auth0's defaults.
+    assert all(not t["enabled"] for t in after["email_templates"].values())
+    assert "cannot delete email templates" in result.output
+    unknown = run_cli("rollback", "--tenant", "dev", "--to", "1999",
+                      "--backups", str(tmp_path / ".backups"))
+    assert unknown.exit_code == 1 and "backup '1999' not found" in unknown.output
+
+
+# -- secrets -------------------------------------------------------------------------------
+
+
+def test_no_secret_reaches_output_logs_reports_or_backups(
+    emu: Emulator, dist_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    monkeypatch.setenv("AUTH0_BRANDING_API_BASE", f"{emu.url}/{{tenant}}")
+    wrong = "sk-wrong-Zt8Kq3Lm5Np7Rx9V"
+    monkeypatch.setenv("AUTH0_PROD_CLIENT_SECRET", wrong)  # a failure that involves a secret
+    emu.set_faults("staging", error_rate=0.1, seed=2)
+    runs = [run_cli("--debug", "publish", "--dist", str(dist_dir), "--report", "report.json"),
+            run_cli("diff", "--dist", str(dist_dir), "--report", "diff.json")]
+    emu.state("dev").email_templates["verify_email"]["subject"] = "dashboard edit"
+    runs.append(run_cli("drift", "--dist", str(dist_dir)))
+    runs.append(run_cli("rollback", "--tenant", "dev"))
+    assert runs[0].exit_code == 1 and "credentials rejected" in runs[0].output
+    texts = [r.output for r in runs] + [caplog.text]
+    texts += [p.read_text(encoding="utf-8") for p in tmp_path.rglob("*.json")]
+    issued = list(getattr(getattr(emu, "_tokens", None), "_tokens", {}))
+    assert len(issued) >= 3  # the scan below covers real tokens, not an empty list
+    for secret in [*SECRETS.values(), wrong, *issued]:
+        for text in texts:
+            assert secret not in text
+
+
+# -- pure parts ----------------------------------------------------------------------------
+
+
+def test_plan_compares_only_the_fields_dist_sets() -> None:
+    desired = {BRANDING: {"colors": {"primary": "#111111"}, "logo_url": "https://a/l.png"},
+               "email-templates/x": {"body": "b", "urlLifetimeInSeconds": 432000},
+               UL_TEMPLATE: "<html>"}
+    remote = {BRANDING: {"colors": {"primary": "#111111", "extra": 1},
+                         "logo_url": "https://a/l.png", "identifiers": {}},
+              "email-templates/x": {"body": "b", "urlLifetimeInSeconds": 432000.0, "x": 1}}
+    changes = plan("t", desired, remote)
+    assert [(c.resource, c.action) for c in changes] == [
+        (UL_TEMPLATE, "create"), (BRANDING, "unchanged"), ("email-templates/x", "unchanged")]
+    assert plan("t", {BRANDING: {"a": 1}}, {BRANDING: {"a": 1, "b": 2}}, exact=True)[0].action \
+        == "update"
+    assert plan("t", {UL_TEMPLATE: None}, {UL_TEMPLATE: "x"})[0].action == "delete"
+    assert diff_lines(changes[0])[:3] == [
+        f"--- remote/t/{UL_TEMPLATE}", f"+++ dist/t/{UL_TEMPLATE}", "@@ -0,0 +1 @@"]
+
+
+def test_shards_partition_the_tenants() -> None:
+    names = [f"t{i:02}" for i in range(10)]
+    shards = [select_tenants(names, shard=(i, 3)) for i in (1, 2, 3)]
+    assert sorted(sum(shards, [])) == names and [len(s) for s in shards] == [4, 3, 3]
+    assert parse_shard("2/3") == (2, 3)
+    for bad in ("0/3", "4/3", "x", "1-2"):
+        with pytest.raises(ValueError):
+            parse_shard(bad)
+    with pytest.raises(PublishError, match="did you mean 't01'"):
+        select_tenants(names, ["t1"])
+
+
+def test_pacer_spaces_calls_by_the_bucket_rate() -> None:
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    pacer = Pacer(Limits(api=Rate(2, 2.0), email_write=None, email_read=None, margin=0.0),
+                  clock=lambda: now[0], sleep=sleep)
+    times = []
+    for _ in range(6):
+        pacer.acquire(["api"])
+        times.append(now[0])
+    assert times == pytest.approx([0, 0, 0.5, 1.0, 1.5, 2.0])
+    pacer.hold(["api"], 3.0, limit=2)  # a 429 from this bucket: one token exactly at reset
+    pacer.acquire(["api"])
+    assert now[0] == pytest.approx(5.0)
+
+
+def test_rate_wait_honours_the_reset_header_within_bounds() -> None:
+    policy = RetryPolicy(min_rate_wait=0.0, max_rate_wait=60.0, seed=1)
+    assert policy.rate_wait({"X-RateLimit-Reset": "1003"}, now=1000.0) == pytest.approx(3, abs=0.01)
+    assert policy.rate_wait({"x-ratelimit-reset": "99999"}, now=1000.0) == 60.0
+    assert policy.rate_wait({"Retry-After": "2"}, now=0) == pytest.approx(2, abs=0.01)
+
+
+def test_plain_http_is_only_for_loopback() -> None:
+    spec = {"domain": "x.eu.auth0.com", "client_id_env": "A", "client_secret_env": "B"}
+    assert target_for("t", spec).token_url == "https://x.eu.auth0.com/oauth/token"
+    local = target_for("t", spec, "http://127.0.0.1:9/{tenant}")
+    assert local.api_url == "http://127.0.0.1:9/t/api/v2"
+    assert local.audience == "https://x.eu.auth0.com/api/v2/"
+    with pytest.raises(PublishError, match="plain http to a non-loopback host"):
+        target_for("t", spec, "http://proxy.example/{tenant}")
