@@ -155,7 +155,7 @@ class _Reader:
                 if item not in allowed:
                     raise ConfigError(
                         f"invalid value '{item}' for '{'.'.join(keys)}'", self.at(*keys),
-                        did_you_mean(item, allowed) or f"use one of: {', '.join(allowed)}",
+                        did_you_mean(str(item), allowed) or f"use one of: {', '.join(allowed)}",
                     )
         return value
 

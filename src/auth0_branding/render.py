@@ -62,7 +62,12 @@ class Renderer:
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
-            **DELIMITERS,
+            block_start_string=DELIMITERS["block_start_string"],
+            block_end_string=DELIMITERS["block_end_string"],
+            variable_start_string=DELIMITERS["variable_start_string"],
+            variable_end_string=DELIMITERS["variable_end_string"],
+            comment_start_string=DELIMITERS["comment_start_string"],
+            comment_end_string=DELIMITERS["comment_end_string"],
         )
         self._string_templates: dict[str, jinja2.Template] = {}
         self._sources: dict[str, tuple[str, ...]] = {}

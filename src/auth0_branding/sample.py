@@ -51,8 +51,10 @@ def localise_assets(html: str, assets: Mapping[str, Path], url_for: Callable[[in
                     ) -> str:
     """Point mapped remote asset URLs at local copies: `url_for(index, relative_path)`."""
     for index, prefix in enumerate(assets):
-        html = re.sub(re.escape(prefix) + r"([^\"'\s)<>]*)",
-                      lambda m, i=index: url_for(i, m.group(1)), html)
+        def local(match: re.Match[str], index: int = index) -> str:
+            return url_for(index, match.group(1))
+
+        html = re.sub(re.escape(prefix) + r"([^\"'\s)<>]*)", local, html)
     return html
 
 
