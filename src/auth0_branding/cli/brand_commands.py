@@ -1,0 +1,220 @@
+"""Commands on the brand folder: build, check, snapshot, review, serve."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import BrandError
+from . import (
+    brand_option,
+    cli,
+    fail,
+    handles_errors,
+    jobs_option,
+    out_option,
+    tenant_option,
+)
+
+log = logging.getLogger(__name__)
+
+
+@cli.command()
+@brand_option
+@out_option
+@tenant_option
+@click.option("--strict", is_flag=True, help="Treat check warnings as errors.")
+@jobs_option
+@handles_errors
+def build(
+    brand_dir: Path, out_dir: Path, tenants: tuple[str, ...], strict: bool, jobs: int | None
+) -> None:
+    """Build the brand into dist/ (swapped in whole, only if every check passes)."""
+    from ..build import write_dist
+    from ..pipeline import build_and_check
+
+    result = build_and_check(brand_dir, tenants, jobs)
+    problems = list(result.problems)
+    _report_problems(problems, "text")
+    if _failed(problems, strict):
+        fail(f"build failed with {_count(problems)}; {out_dir} left unchanged")
+    write_dist(result, out_dir)
+    click.echo(
+        f"Built {len(result.artifacts)} outputs for {len(result.tenants)} tenant(s) "
+        f"into {out_dir}/ ({_count(problems)})"
+    )
+
+
+@cli.command()
+@brand_option
+@tenant_option
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
+    show_default=True, help="text for people, json for tools, github for Actions annotations.",
+)
+@jobs_option
+@handles_errors
+def check(
+    brand_dir: Path, tenants: tuple[str, ...], strict: bool, output_format: str,
+    jobs: int | None,
+) -> None:
+    """Build in memory and check every output against the Auth0 contract; write nothing."""
+    from ..errors import BrandError, Problem
+    from ..pipeline import build_and_check
+
+    try:
+        problems = list(build_and_check(brand_dir, tenants, jobs).problems)
+    except BrandError as error:
+        if output_format == "text":
+            raise
+        problems = [Problem("error", "build", _message_of(error), error.location)]
+    _report_problems(problems, output_format)
+    if output_format == "text":
+        click.echo(f"Checked {brand_dir}: {_count(problems)}", err=True)
+    if _failed(problems, strict):
+        sys.exit(1)
+
+
+def _message_of(error: BrandError) -> str:
+    return error.message + (f" ({error.hint})" if error.hint else "")
+
+
+def _failed(problems: list, strict: bool) -> bool:
+    return any(p.severity == "error" or strict for p in problems)
+
+
+def _count(problems: list) -> str:
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    return f"{errors} error(s), {warnings} warning(s)"
+
+
+def _report_problems(problems: list, output_format: str) -> None:
+    if output_format == "json":
+        import json
+
+        click.echo(json.dumps([
+            {"severity": p.severity, "code": p.code, "message": p.message,
+             "path": p.location.path if p.location else None,
+             "line": p.location.line if p.location else None}
+            for p in problems
+        ], indent=2))
+        return
+    for problem in problems:
+        if output_format == "github":
+            where = ""
+            if problem.location:
+                where = f" file={problem.location.path}"
+                if problem.location.line:
+                    where += f",line={problem.location.line}"
+            level = "error" if problem.severity == "error" else "warning"
+            click.echo(f"::{level}{where}::{problem.code} {problem.message}")
+        else:
+            click.echo(str(problem), err=True)
+
+
+@cli.command()
+@brand_option
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              default=Path("tests/snapshots"), show_default=True, help="The snapshot folder.")
+@tenant_option
+@click.option("--check", is_flag=True,
+              help="Write nothing; exit 1 with a unified diff if any snapshot differs.")
+@click.option("--update", is_flag=True, help="Write the snapshots (the default).")
+@handles_errors
+def snapshot(brand_dir: Path, out_dir: Path, tenants: tuple[str, ...], check: bool,
+             update: bool) -> None:
+    """Render every output in every scenario into reviewable snapshots (or --check them)."""
+    from ..snapshot import snapshot as take_snapshots
+
+    if check and update:
+        raise click.UsageError("--check and --update exclude each other")
+    report = take_snapshots(brand_dir, out_dir, tenants, update=not check)
+    counts = ", ".join(f"{report.count(s)} {s}" for s in ("changed", "added", "removed"))
+    if check:
+        for change in report.changes:
+            click.echo(change.diff, nl=False)
+        if report.changes:
+            fail(f"{len(report.changes)} snapshot(s) differ from {out_dir}/ ({counts}); "
+                  "if the change is intended, run `python build.py snapshot --update`")
+        click.echo(f"All {report.files} snapshots match {out_dir}/")
+        return
+    click.echo(f"Snapshots in {out_dir}/: {report.files} files ({counts})")
+
+
+@cli.command()
+@brand_option
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              default=Path("dist/review"), show_default=True,
+              help="The gallery folder (replaced whole).")
+@tenant_option
+@click.option("--base", "base_ref", metavar="REF",
+              help="Compare with the brand folder at this git ref (e.g. origin/main).")
+@click.option("--only", multiple=True, metavar="OUTPUT",
+              help="Only 'pages', 'emails' or one output by name (repeatable).")
+@click.option("--jobs", type=click.IntRange(1, 32), default=4, show_default=True,
+              help="Screenshots taken at once in the one browser.")
+@handles_errors
+def review(brand_dir: Path, out_dir: Path, tenants: tuple[str, ...], base_ref: str | None,
+           only: tuple[str, ...], jobs: int) -> None:
+    """Screenshot every page and email in every scenario into a static gallery."""
+    from ..review import review as run_review
+
+    result = run_review(brand_dir, out_dir, tenants, base=base_ref, only=only, jobs=jobs)
+    line = (f"Reviewed {len(result.comparisons)} views of {len(result.tenants)} tenant(s) "
+            f"in {result.seconds:.1f}s: {out_dir / 'index.html'}")
+    if base_ref is not None:
+        counts = ", ".join(f"{result.count(s)} {s}"
+                           for s in ("changed", "added", "removed", "unchanged"))
+        line += f" (against {base_ref}: {counts})"
+    click.echo(line)
+
+
+@cli.command()
+@brand_option
+@tenant_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to bind; anything but loopback exposes the preview.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free one).")
+@click.option("--no-open", is_flag=True, help="Don't open the preview in a browser.")
+@handles_errors
+def serve(brand_dir: Path, tenants: tuple[str, ...], host: str, port: int, no_open: bool) -> None:
+    """Preview every output with sample data, rebuilding and reloading on save (alias: watch)."""
+    import threading
+    import webbrowser
+
+    from ..preview_site import start_preview
+
+    def report(rebuilt: Any, seconds: float) -> None:
+        if rebuilt.failure is not None:
+            click.echo(f"ERROR {rebuilt.failure}"
+                       + (f" ({rebuilt.failure.hint})" if rebuilt.failure.hint else ""), err=True)
+        elif rebuilt.changed:
+            click.echo(f"Rebuilt in {seconds * 1000:.0f} ms: "
+                       f"{len(rebuilt.changed)} output(s) changed")
+
+    server, first = start_preview(brand_dir, tenants, host=host, port=port, on_rebuilt=report)
+    if first.failure is not None:
+        report(first, 0.0)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"WARNING the preview is reachable from other machines on {host}", err=True)
+    click.echo(f"Previewing {brand_dir}/ on {server.url}/  (Ctrl-C to stop; dist/ is untouched)")
+    if not no_open:
+        webbrowser.open(f"{server.url}/")
+    try:
+        threading.Event().wait()  # until Ctrl-C
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    click.echo("Preview stopped.")
+
+
+cli.add_command(serve, name="watch")
+

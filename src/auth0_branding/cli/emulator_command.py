@@ -1,0 +1,80 @@
+"""The emulator command: a loopback Auth0 Management API."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import click
+
+from ..errors import BrandError
+from . import (
+    cli,
+    handles_errors,
+)
+
+log = logging.getLogger(__name__)
+
+
+@cli.command()
+@click.option("--port", type=int, default=None,
+              help="Port on 127.0.0.1 (default: the config's 'port', else a free one).")
+@click.option("--state", "state_file", type=click.Path(path_type=Path, dir_okay=False),
+              default=None, help="Load resources from FILE if it exists; save them there on exit.")
+@click.option("--config", "config_file",
+              type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
+              help="Tenants as JSON (default: 'dev' on Professional with a custom domain, "
+                   "and 'free' on Free).")
+@handles_errors
+def emulator(port: int | None, state_file: Path | None, config_file: Path | None) -> None:
+    """Run a loopback Auth0 Management API for local publishing until Ctrl-C.
+
+    \b
+    Config JSON (every tenant key but "name" is optional):
+      {"port": 8787, "tenants": [{"name": "dev", "plan": "professional",
+        "client_id": "...", "client_secret": "...", "scopes": ["read:branding", ...],
+        "custom_domain": "login.example.com", "domain": null, "ul_templates": null,
+        "rate_limits": true, "limits": {"global": {"burst": 2, "per_second": 2}},
+        "token_ttl": 86400, "faults": {"error_rate": 0, "error_status": 503,
+        "latency_ms": 0, "drop_rate": 0, "token_ttl": null, "storm_requests": 0,
+        "storm_reset": 1, "seed": 0}}]}
+    Plans: free, essentials, professional, enterprise.
+    """
+    import threading
+
+    from ..emulator import Emulator
+    from ..emulator_state import default_config, load_config
+
+    config = load_config(config_file) if config_file else default_config()
+    engine = Emulator(config, port=port)
+    if state_file is not None and state_file.exists():
+        engine.load_state(state_file)
+    try:
+        engine.start()
+    except OSError as error:
+        raise BrandError(
+            f"cannot listen on 127.0.0.1:{port if port is not None else config.port}: "
+            f"{error.strerror}",
+            hint="pick another --port, or 0 for any free one",
+        ) from error
+    click.echo(f"Auth0 emulator on {engine.url}  (Ctrl-C to stop)")
+    for tenant in config.tenants:
+        domain = f", custom domain {tenant.custom_domain}" if tenant.custom_domain else ""
+        click.echo(f"\n  {tenant.name} ({tenant.plan}{domain})")
+        click.echo(f"    API base URL   {engine.api_url(tenant.name)}")
+        click.echo(f"    token          POST {engine.token_url(tenant.name)}")
+        click.echo(f"    audience       {engine.audience(tenant.name)}")
+        click.echo(f"    client_id      {tenant.client_id}")
+        click.echo(f"    client_secret  {tenant.client_secret}")
+    click.echo(f"\nInspect: {engine.url}/__emulator__/state  {engine.url}/__emulator__/requests")
+    try:
+        threading.Event().wait()  # until Ctrl-C
+    except KeyboardInterrupt:
+        pass
+    finally:
+        engine.stop()
+        if state_file is not None:
+            engine.save_state(state_file)
+            click.echo(f"\nState saved to {state_file}")
+    click.echo("Emulator stopped.")
+
