@@ -10,6 +10,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -59,13 +60,17 @@ class Artifact:
     # HTML checks read this instead. Not part of the manifest or of equality.
     rendered: str | None = field(default=None, compare=False, repr=False)
 
-    @property
+    @cached_property
+    def data(self) -> bytes:
+        return self.content.encode("utf-8")
+
+    @cached_property
     def sha256(self) -> str:
-        return hashlib.sha256(self.content.encode("utf-8")).hexdigest()
+        return hashlib.sha256(self.data).hexdigest()
 
     @property
     def size(self) -> int:
-        return len(self.content.encode("utf-8"))
+        return len(self.data)
 
 
 @dataclass(frozen=True)
@@ -249,10 +254,13 @@ def write_dist(result: BuildResult, out_dir: Path) -> None:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
     try:
+        folders: set[Path] = set()
         for artifact in result.artifacts:
             target = staging / artifact.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(artifact.content, encoding="utf-8", newline="")
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            target.write_bytes(artifact.data)
         (staging / MANIFEST).write_text(
             json.dumps(manifest_of(result), indent=2, sort_keys=True) + "\n", encoding="utf-8"
         )

@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 from .build import BuildResult, build
@@ -50,8 +51,10 @@ def build_and_check(
 
 def _build_chunk(brand_dir: Path, names: list[str]) -> BuildResult:
     result = build(brand_dir, names)
-    return BuildResult(result.config, result.tenants, result.artifacts,
-                       tuple(check_build(result)))
+    problems = tuple(check_build(result))
+    # The pre-inlining HTML only serves the checks, which have run: don't ship it back.
+    artifacts = tuple(replace(a, rendered=None) if a.rendered else a for a in result.artifacts)
+    return BuildResult(result.config, result.tenants, artifacts, problems)
 
 
 def _problem_order(problem: Problem) -> tuple:
