@@ -274,6 +274,9 @@ def _check_email(artifact: Artifact, usage: LiquidUsage, where: SourceMap) -> It
     yield from _unescaped(usage, UNTRUSTED, where)
 
 
+PLACEHOLDERS = frozenset({"url", "code", "link"})
+
+
 def _unknown_variables(usage: LiquidUsage, allowed: Iterable[str], required: str | None,
                        where: SourceMap, place: str) -> Iterator[Problem]:
     seen: set[str] = set()
@@ -282,7 +285,10 @@ def _unknown_variables(usage: LiquidUsage, allowed: Iterable[str], required: str
         if root in allowed or root in seen:
             continue
         seen.add(root)
-        hint = did_you_mean(root, allowed) or (f"did you mean '{required}'?" if required
+        # The placeholders are easily swapped between templates (`url` where Auth0 gives
+        # `link`); suggest the template's own one only for such a mix-up.
+        swapped = required and root in PLACEHOLDERS and root != required
+        hint = did_you_mean(root, allowed) or (f"did you mean '{required}'?" if swapped
                                                else "it would print nothing")
         yield Problem("warning", "unknown-variable",
                       f"Auth0 does not provide '{root}' in {place} ({hint})",
