@@ -401,6 +401,28 @@ def test_a_stream_opened_after_a_change_reloads_at_once(server, brand):
         late.close()
 
 
+def test_a_stream_whose_tab_left_before_the_headers_is_released(server, monkeypatch):
+    """A tab closed while the event stream's headers go out must not hold a stream slot."""
+    from auth0_branding.preview import _Handler
+
+    def gone(self) -> None:
+        raise BrokenPipeError("the tab went away")
+
+    monkeypatch.setattr(_Handler, "end_headers", gone)
+    for _ in range(3):
+        try:
+            request(server.url, "/_live/events?watch=*")
+        except (OSError, http.client.HTTPException):
+            pass
+    monkeypatch.undo()
+    wait_until(lambda: not server.hub._streams, timeout=5)
+
+
+def test_a_watch_with_a_line_break_cannot_forge_events(shared):
+    target = "/_live/events?watch=" + quote("x\nevent: failure\ndata: {}", safe="")
+    assert request(shared.url, target)[0] == 404
+
+
 def test_token_edit_rebuilds_everything(server, brand, events):
     login = events("prod/page/login")
     edit(brand / "tokens/semantic.tokens.json", '"primary": { "$value": "{palette.pine.600}"',

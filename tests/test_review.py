@@ -212,3 +212,17 @@ def test_review_base_must_name_a_commit(repo_brand: Path, tmp_path: Path):
     assert outcome.exit_code == 1
     assert "'no-such-ref' is not a commit here" in outcome.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_scenario_name_cannot_lead_a_screenshot_out_of_the_gallery(tmp_path: Path):
+    brand = tmp_path / "brand"
+    shutil.copytree(BRAND, brand)
+    fixtures = brand / "fixtures" / "login.json"
+    text = fixtures.read_text(encoding="utf-8")
+    fixtures.write_text(text.replace('"login": {', '"../../../escaped": {', 1), encoding="utf-8")
+    outcome = CliRunner().invoke(cli, ["review", "--brand", str(brand), "--out",
+                                       str(tmp_path / "out"), "--only", "login", "--tenant",
+                                       "dev"])
+    assert outcome.exit_code == 1
+    assert "scenario name '../../../escaped' cannot name a snapshot file" in outcome.stderr
+    assert not list(tmp_path.rglob("escaped*"))

@@ -380,6 +380,18 @@ def test_github_format_prints_annotations(tmp_path: Path, monkeypatch) -> None:
     ]
 
 
+def test_github_annotations_escape_line_breaks_and_percent_signs(capsys) -> None:
+    from auth0_branding.cli.brand_commands import _report_problems
+    from auth0_branding.errors import Location, Problem
+
+    problem = Problem("error", "liquid-syntax", "50% broken\nnext line",
+                      Location("brand/a,b:c.html", 3))
+    _report_problems([problem], "github")
+
+    assert capsys.readouterr().out == (
+        "::error file=brand/a%2Cb%3Ac.html,line=3::liquid-syntax 50%25 broken%0Anext line\n")
+
+
 def test_check_writes_nothing(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     make_brand(BROKEN / "html-duplicate-id", tmp_path)
@@ -443,3 +455,48 @@ def test_open_elements_are_known_at_every_offset() -> None:
 
     assert scan.open_at(html.index("{%- auth0:head")) == ("html", "head")
     assert scan.open_at(html.index("{%- auth0:widget")) == ("html", "body")
+
+
+# -- the change password page, on strings --------------------------------------------
+
+_CP_PAGE = """<!DOCTYPE html><html lang="en"><head><title>Reset</title></head><body>
+<div id="change-password-widget-container"></div>
+<script src="https://cdn.auth0.com/js/change-password-1.5.min.js"></script>
+<script>
+  new Auth0ChangePassword({
+    container: "change-password-widget-container",
+    email: "{{ email | escape }}",
+    csrf_token: "{{ csrf_token }}",
+    ticket: "{{ ticket }}",
+    password_policy: "{{ password_policy }}",
+    password_complexity_options: {{ password_complexity_options }}
+  });
+</script></body></html>
+"""
+
+
+def _cp_problems(content: str) -> list[tuple[str, str, str]]:
+    from auth0_branding.build import Artifact
+    from auth0_branding.validate import check_artifact
+
+    artifact = Artifact("dev", "page", "password_reset", "dev/pages/password_reset.html",
+                        "tenant_settings", content)
+    return [(p.severity, p.code, p.message) for p in check_artifact(artifact)]
+
+
+def test_the_change_password_contract_page_passes() -> None:
+    assert _cp_problems(_CP_PAGE) == []
+
+
+def test_the_change_password_page_must_escape_the_email() -> None:
+    page = _CP_PAGE.replace("{{ email | escape }}", "{{ email }}")
+    assert _cp_problems(page) == [
+        ("warning", "unescaped", "untrusted email printed without | escape: {{ email }} "
+         "(add | escape as the last filter)")]
+
+
+def test_the_change_password_widget_must_be_told_its_container() -> None:
+    page = _CP_PAGE.replace('container: "change-password-widget-container",\n', "")
+    assert _cp_problems(page) == [
+        ("error", "change-password-widget", "Auth0ChangePassword is not told its container, so "
+         'the widget draws nowhere; pass container: "change-password-widget-container"')]

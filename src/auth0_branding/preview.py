@@ -154,20 +154,25 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _events(self, query: Mapping[str, str], head: bool) -> None:
         since = query.get("since", "")
+        watch = query.get("watch", ALL_OUTPUTS)
+        if "\n" in watch or "\r" in watch:
+            # It is echoed as an event's data: a line break would forge events.
+            return self._send(_NOT_FOUND, head)
         # On a reconnect the browser sends the id of the last event it saw: resume from there.
         resume = self.headers.get("Last-Event-ID", "") or since
         stream = None if head else self.server.live.hub.open(
-            query.get("watch", ALL_OUTPUTS), int(resume) if resume.isdigit() else None)
+            watch, int(resume) if resume.isdigit() else None)
         if stream is None and not head:
             return self._send(Page(b"503 too many open previews\n", "text/plain", 503), head)
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.end_headers()
-        if stream is None:
-            return
         try:
+            # Inside the try: a tab gone before the headers are out must still free its stream.
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.end_headers()
+            if stream is None:
+                return
             self.wfile.write(b"retry: 500\n\n")
             self.wfile.flush()
             while True:  # ends when the server shuts down or the tab goes away
@@ -182,9 +187,10 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.write(f"id: {generation}\nevent: {event}\ndata: {data}\n\n".encode())
                 self.wfile.flush()
         except OSError:
-            log.debug("event stream for %s closed by the browser", stream.watch)
+            log.debug("event stream for %s closed by the browser", watch)
         finally:
-            self.server.live.hub.close(stream)
+            if stream is not None:
+                self.server.live.hub.close(stream)
 
 
 _NOT_FOUND = Page(b"404 not found\n", "text/plain; charset=utf-8", 404)

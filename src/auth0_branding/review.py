@@ -21,6 +21,7 @@ from .errors import BrandError, did_you_mean
 from .review_shots import DEFAULT_JOBS, Shot, capture, diff_images
 from .sample import render_samples
 from .scenarios import load_scenarios
+from .snapshot import check_scenario_name
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +150,7 @@ def plan_views(
         _check_only(only, outputs)
     views: dict[View, str] = {}
     for sample in render_samples(result.artifacts, load_scenarios(brand_dir)):
+        check_scenario_name(sample, brand_dir)  # it becomes part of a screenshot's path
         artifact = sample.artifact
         if only and f"{artifact.kind}s" not in only and artifact.name not in only:
             continue
@@ -258,12 +260,19 @@ def base_checkout(brand_dir: Path, ref: str) -> Iterator[Path]:
         yield base_brand
     finally:
         if worktree.exists():
-            subprocess.run(["git", "-C", str(top), "worktree", "remove", "--force",
-                            str(worktree)], capture_output=True, timeout=_GIT_TIMEOUT_S,
-                           check=False)
-        subprocess.run(["git", "-C", str(top), "worktree", "prune"], capture_output=True,
-                       timeout=_GIT_TIMEOUT_S, check=False)
+            _git_quietly(top, "worktree", "remove", "--force", str(worktree))
+        # Gone from disk, the worktree is forgotten by `prune` even if `remove` failed.
         shutil.rmtree(holder, ignore_errors=True)
+        _git_quietly(top, "worktree", "prune")
+
+
+def _git_quietly(where: Path, *args: str) -> None:
+    """Run a cleanup git command; a failing git must not hide the error being raised."""
+    try:
+        subprocess.run(["git", "-C", str(where), *args], capture_output=True,
+                       timeout=_GIT_TIMEOUT_S, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        log.warning("git %s failed: run `git worktree prune` in %s", args[1], where)
 
 
 def _git(where: Path, *args: str, hint: str | None = None) -> str:

@@ -57,7 +57,7 @@ def collect_snapshots(brand_dir: Path, tenant_names: Iterable[str] = ()) -> dict
     scenarios = load_scenarios(brand_dir)
     snapshots = {f"{RAW}/{artifact.path}": artifact.content for artifact in result.artifacts}
     for sample in render_samples(result.artifacts, scenarios):
-        _check_name(sample, brand_dir)
+        check_scenario_name(sample, brand_dir)
         snapshots[f"{RENDERED}/{sample.key}.html"] = format_sample(sample)
     return dict(sorted(snapshots.items()))
 
@@ -222,7 +222,8 @@ _FORMATTER = HTMLFormatter(entity_substitution=_entities, void_element_close_pre
 # -- helpers -----------------------------------------------------------------------------
 
 
-def _check_name(sample: Sample, brand_dir: Path) -> None:
+def check_scenario_name(sample: Sample, brand_dir: Path) -> None:
+    """Refuse a scenario name that cannot be one file name (it names snapshots and shots)."""
     if _UNSAFE_NAME.search(sample.scenario.name):
         raise BrandError(
             f"scenario name '{sample.scenario.name}' cannot name a snapshot file",

@@ -23,6 +23,7 @@ from .contract import (
     UL_MAX_CHARS,
     UNTRUSTED,
     UNTRUSTED_ERROR_PAGE,
+    UNTRUSTED_PASSWORD_RESET,
 )
 from .errors import Location, Problem, TemplateError, did_you_mean
 from .htmlcheck import check_html, scan_html
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 _LEFTOVER = re.compile(r"\[\[.*?\]\]|\[%.*?%\]|\[#.*?#\]|@@(?!config@@)[A-Za-z_]\w*@@", re.DOTALL)
 _CONSTRUCT = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _QUOTED_OPTIONS = re.compile(r"password_complexity_options\s*:\s*[\"']\s*\{\{")
+_CONTAINER_OPTION = re.compile(rf"\bcontainer\s*:\s*[\"']{CHANGE_PASSWORD_CONTAINER}[\"']")
 
 
 def check_build(result: BuildResult) -> list[Problem]:
@@ -188,7 +190,8 @@ def _check_page(artifact: Artifact, usage: LiquidUsage, where: SourceMap) -> Ite
     allowed = PAGE_VARIABLES.get(name)
     if allowed is not None:
         yield from _unknown_variables(usage, allowed, None, where, f"the {name} page")
-    roots = UNTRUSTED_ERROR_PAGE if name == "error_page" else UNTRUSTED
+    roots = {"error_page": UNTRUSTED_ERROR_PAGE,
+             "password_reset": UNTRUSTED_PASSWORD_RESET}.get(name, UNTRUSTED)
     yield from _unescaped(usage, roots, where)
 
 
@@ -236,6 +239,11 @@ def _check_change_password(artifact: Artifact, usage: LiquidUsage, where: Source
         yield Problem("error", "change-password-widget",
                       "the change password page never calls new Auth0ChangePassword({...}); "
                       "add it after the widget script", where.file)
+    elif not _CONTAINER_OPTION.search(text):
+        yield Problem("error", "change-password-widget",
+                      "Auth0ChangePassword is not told its container, so the widget draws "
+                      f"nowhere; pass container: \"{CHANGE_PASSWORD_CONTAINER}\"",
+                      where.find("Auth0ChangePassword"))
     call = where.find("Auth0ChangePassword") if "Auth0ChangePassword" in text else where.file
     for variable in CHANGE_PASSWORD_REQUIRED:
         if variable not in usage.variable_names:

@@ -109,13 +109,23 @@ def _report_problems(problems: list, output_format: str) -> None:
         if output_format == "github":
             where = ""
             if problem.location:
-                where = f" file={problem.location.path}"
+                where = f" file={_escape_property(problem.location.path)}"
                 if problem.location.line:
                     where += f",line={problem.location.line}"
             level = "error" if problem.severity == "error" else "warning"
-            click.echo(f"::{level}{where}::{problem.code} {problem.message}")
+            message = _escape_data(f"{problem.code} {problem.message}")
+            click.echo(f"::{level}{where}::{message}")
         else:
             click.echo(str(problem), err=True)
+
+
+def _escape_data(text: str) -> str:
+    """Escape a workflow command's message: a line break would end the annotation early."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 @cli.command()
