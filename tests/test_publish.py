@@ -15,9 +15,11 @@ import pytest
 from auth0.management import Auth0
 from click.testing import CliRunner
 
+from auth0_branding.backup import BackupWriter
 from auth0_branding.build import build, write_dist
 from auth0_branding.cli import cli
 from auth0_branding.credentials import target_for
+from auth0_branding.dist import Dist, DistTenant
 from auth0_branding.emulator import Emulator, run_emulator
 from auth0_branding.emulator_limits import Faults, LimitSpec
 from auth0_branding.emulator_state import ALL_SCOPES, EmulatorConfig, TenantConfig
@@ -304,6 +306,67 @@ def test_a_changed_dist_file_is_refused_before_any_call(
     assert result.exit_code == 1
     assert "ERROR dist/prod/pages/error_page.html: does not match the manifest" in result.output
     assert emu.requests == []
+
+
+
+@pytest.mark.parametrize("path", ["../../etc/passwd", "/etc/passwd", "dev/../../outside.html"])
+def test_a_manifest_path_escaping_dist_is_refused(
+    dist_dir: Path, tmp_path: Path, path: str
+) -> None:
+    crafted = tmp_path / "dist"
+    shutil.copytree(dist_dir, crafted)
+    (tmp_path / "outside.html").write_text("x", encoding="utf-8")
+    manifest = json.loads((crafted / "manifest.json").read_text(encoding="utf-8"))
+    manifest["outputs"][0]["path"] = path
+    (crafted / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(DistError, match="manifest points outside dist/"):
+        load_dist(crafted)
+
+
+@pytest.mark.parametrize("key", ["sha256", "path"])
+def test_a_manifest_output_lacking_a_key_is_refused(
+    dist_dir: Path, tmp_path: Path, key: str
+) -> None:
+    crafted = tmp_path / "dist"
+    shutil.copytree(dist_dir, crafted)
+    manifest = json.loads((crafted / "manifest.json").read_text(encoding="utf-8"))
+    del manifest["outputs"][0][key]
+    (crafted / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(DistError, match=f"a manifest output lacks {key}"):
+        load_dist(crafted)
+
+
+def test_branding_patch_keeps_the_fields_dist_does_not_set(
+    emu: Emulator, dist_dir: Path, tmp_path: Path
+) -> None:
+    loaded = load_dist(dist_dir)
+    spec = loaded.tenants["dev"].spec
+    dist = Dist(loaded.path, loaded.brand, {"dev": DistTenant(
+        "dev", spec, {BRANDING: {"colors": {"primary": "#112233"}}})})
+    kept = {"logo_url": "https://x.example/logo.png", "font": {"url": "https://x.example/f.css"}}
+    emu.state("dev").branding = {"colors": {"primary": "#000000", "page_background": "#ffffff"},
+                                 **kept}
+    result = publish(dist, options(emu, tmp_path, tenants=("dev",)))
+    assert not result.failed, result.tenants[0].reason
+    assert writes(emu, "dev") == ["PATCH /api/v2/branding"]
+    assert emu.state("dev").branding == {
+        "colors": {"primary": "#112233", "page_background": "#ffffff"}, **kept}
+
+
+def test_only_with_nothing_in_it_is_bad_usage(dist_dir: Path, credentials: None) -> None:
+    result = run_cli("publish", "--dist", str(dist_dir), "--only", "")
+    assert result.exit_code == 2 and "choose from" in result.output
+
+
+@pytest.mark.parametrize("name", ["..", "../elsewhere", "a/b", ""])
+def test_a_tenant_name_cannot_lead_backups_out_of_their_folder(
+    tmp_path: Path, name: str
+) -> None:
+    with pytest.raises(PublishError, match="cannot name a backup folder"):
+        BackupWriter(tmp_path / ".backups", name, "publish", {}).save("branding", {})
+    with pytest.raises(PublishError, match="cannot name a backup folder"):
+        rollback(name, Options(backups_dir=tmp_path / ".backups"))
+    assert not (tmp_path / "elsewhere").exists()
 
 
 # -- faults --------------------------------------------------------------------------------

@@ -55,7 +55,7 @@ class BackupWriter:
         self.saved.append(resource)
 
     def _create(self) -> Path:
-        tenant_dir = self.root / self.tenant
+        tenant_dir = _tenant_dir(self.root, self.tenant)
         tenant_dir.mkdir(parents=True, exist_ok=True)
         for _ in range(100):  # bounded: microsecond stamps collide only in a tight loop
             timestamp = new_timestamp()
@@ -74,7 +74,7 @@ class BackupWriter:
 
 def list_backups(root: Path, tenant: str) -> list[str]:
     """Return the tenant's backup timestamps, oldest first."""
-    tenant_dir = Path(root) / tenant
+    tenant_dir = _tenant_dir(root, tenant)
     if not tenant_dir.is_dir():
         return []
     return sorted(p.name for p in tenant_dir.iterdir()
@@ -108,6 +108,15 @@ def load_backup(root: Path, tenant: str, timestamp: str | None = None) -> Backup
         entries[data["resource"]] = data["value"] if data.get("existed") else None
     return Backup(tenant, chosen, path, meta.get("reason", "publish"), meta.get("target", {}),
                   entries)
+
+
+def _tenant_dir(root: Path, tenant: str) -> Path:
+    # The name comes from the manifest or the command line: it must stay one folder down.
+    if tenant in ("", ".", "..") or Path(tenant).name != tenant or "\\" in tenant:
+        raise PublishError(f"tenant name '{tenant}' cannot name a backup folder",
+                           Location(display_path(Path(root))),
+                           "tenant names are single path segments, e.g. 'prod'")
+    return Path(root) / tenant
 
 
 def _meta(path: Path) -> dict[str, Any]:

@@ -171,6 +171,11 @@ class TokenSource:
                         if response.status_code == 429 else self._retry.backoff(attempt)
                     )
                     continue
+                raise PublishError(
+                    f"{self.target.tenant}: {where} kept failing: {response.status_code} "
+                    f"{_oauth_error(response)}",
+                    hint="Auth0 or the network failed repeatedly; re-run (publish converges)",
+                )
             if response.status_code != 200:
                 raise PublishError(
                     f"{self.target.tenant}: credentials rejected by {where}: "
@@ -179,8 +184,11 @@ class TokenSource:
                     "and that the application is authorised for the Management API",
                 )
             break
-        data = response.json()
-        token = data.get("access_token")
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        token = data.get("access_token") if isinstance(data, dict) else None
         if not isinstance(token, str) or not token:
             raise PublishError(f"{self.target.tenant}: {where} returned no access_token")
         self.fetches += 1

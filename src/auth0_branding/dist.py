@@ -42,7 +42,9 @@ def load_dist(dist_dir: Path) -> Dist:
     """Verify dist/ against its manifest (hashes first), then return what each tenant wants."""
     dist_dir = Path(dist_dir)
     manifest = _load_manifest(dist_dir)
-    contents = {o["path"]: _verified(dist_dir, o) for o in manifest["outputs"]}
+    contents = {}
+    for output in manifest["outputs"]:
+        contents[output["path"]] = _verified(dist_dir, output)  # checks the keys first
     tenants = {}
     for name, spec in sorted(manifest["tenants"].items()):
         outputs = [o for o in manifest["outputs"] if o["tenant"] == name]
@@ -69,6 +71,11 @@ def _load_manifest(dist_dir: Path) -> dict[str, Any]:
 
 
 def _verified(dist_dir: Path, output: Mapping[str, Any]) -> str:
+    missing = [k for k in ("path", "sha256", "size", "tenant", "resource", "kind")
+               if not isinstance(output, Mapping) or k not in output]
+    if missing:
+        raise DistError(f"a manifest output lacks {', '.join(missing)}",
+                        Location(display_path(dist_dir / MANIFEST)), _REBUILD)
     relative = str(output["path"])
     path = (dist_dir / relative).resolve()
     where = Location(display_path(dist_dir / relative))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
+import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,7 +123,10 @@ def sync_tenant(name: str, spec: Mapping[str, Any], desired: dict[str, Any], opt
         if run.stage == "write" and not run.written and getattr(caught, "status", None) == 402:
             run.stage = "preflight"  # the first write was refused for the plan: nothing written
     except Exception as caught:  # a bug or an odd answer in one tenant must not sink the rest
-        log.exception("%s: unexpected failure", name)
+        # Scrubbed like the report: an exception's text may quote a secret or a token.
+        shown = [*secrets, *(tokens.secrets() if tokens is not None else [])]
+        log.error("%s: unexpected failure\n%s", name,
+                  scrub("".join(traceback.format_exception(caught)), shown))
         error = PublishError(f"{name}: unexpected {type(caught).__name__}: {caught}",
                              hint="re-run with --debug and report it")
     if tokens is not None:
@@ -161,7 +165,11 @@ def apply(api: Any, changes: list[Change], backups: BackupWriter, run: _Run | No
             run.written.extend(c.resource for c in settings)
         else:
             backups.save(change.resource, change.remote)
-            note = api.write(change.resource, change.action, change.desired, exact)
+            value = change.desired
+            if change.resource == BRANDING and not exact:
+                # Auth0 wipes what a PATCH /branding omits: send the tenant's fields too.
+                value = _merged(change.remote, change.desired)
+            note = api.write(change.resource, change.action, value, exact)
             run.written.append(change.resource)
             if note:
                 run.notes.append(f"{change.resource}: {note}")
@@ -182,6 +190,13 @@ def _check_custom_domain(tenant: str, domains: list[dict[str, Any]], wanted: str
     if wanted and names[wanted] != "ready":
         raise PublishError(f"{tenant}: custom domain '{wanted}' is not ready "
                            f"(status: {names[wanted]})", hint=hint)
+
+
+def _merged(base: Any, over: Any) -> Any:
+    """Return `base` with every field `over` sets laid on top (objects merge, all else replaces)."""
+    if isinstance(base, Mapping) and isinstance(over, Mapping):
+        return {**base, **{k: _merged(base.get(k), v) for k, v in over.items()}}
+    return over
 
 
 def _restoring(resource: str, value: Any, remote: Any) -> Any:

@@ -24,7 +24,7 @@ def _pub_only(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     from ..publish import parse_only
 
     try:
-        return parse_only(value) if value else None
+        return parse_only(value) if value is not None else None  # "" is an error, not "all"
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
 

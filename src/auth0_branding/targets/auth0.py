@@ -272,7 +272,8 @@ class Auth0Target:
                     self._retrying(verb, resource, "401, new token")
                     self.tokens.invalidate()
                     continue
-                if status >= 500 and errors + 1 < self.retry.attempts:
+                # 408: the server timed the request out unprocessed, like a 5xx or a reset.
+                if (status == 408 or status >= 500) and errors + 1 < self.retry.attempts:
                     self._retrying(verb, resource, str(status))
                     time.sleep(self.retry.backoff(errors))
                     errors += 1
