@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -15,6 +16,7 @@ from click.testing import CliRunner
 
 from auth0_branding.build import build, write_dist
 from auth0_branding.cli import cli
+from auth0_branding.errors import BrandError
 from auth0_branding.inline import LIQUID
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -201,3 +203,91 @@ def test_write_dist_creates_a_missing_out_folder(tmp_path, monkeypatch):
     result = build(FIXTURES / "minimal", ["dev"])
     write_dist(result, tmp_path / "deep" / "dist")
     assert (tmp_path / "deep/dist/dev/pages/login.html").is_file()
+
+
+def test_dist_keeps_ordinary_permissions(workdir):
+    """The staging folder becomes dist/: it must not keep a temporary folder's 0700."""
+    assert CliRunner().invoke(cli, ["build", "--brand", "brand", "--out", "dist"]).exit_code == 0
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (workdir / "dist").stat().st_mode & 0o777 == 0o777 & ~mask
+
+
+def test_an_out_path_that_is_a_file_is_a_one_line_error(workdir):
+    (workdir / "dist").write_text("not a folder")
+    result = CliRunner().invoke(cli, ["build", "--brand", "brand", "--out", "dist"])
+    assert result.exit_code == 1 and result.exception is not None
+    assert isinstance(result.exception, SystemExit)
+    assert result.output.strip().splitlines()[-1] == (
+        "ERROR dist: the output folder is a file (pass --out a folder, or move the file away)")
+    assert (workdir / "dist").read_text() == "not a folder"
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+@pytest.mark.parametrize("subject, message", [
+    ("[[ 1 + 'a' ]]", "template error: unsupported operand type(s) for +: 'int' and 'str'"),
+    ("[% include 'nope.html' %]", "template error: 'nope.html' not found in search path: "
+     "'brand/templates'"),
+])
+def test_a_failing_subject_is_a_template_error_not_a_traceback(workdir, subject, message):
+    _edit(workdir / "brand/brand.toml", 'subject = "Enrol in MFA"', f'subject = "{subject}"')
+    result = CliRunner().invoke(cli, ["build", "--brand", "brand", "--out", "dist"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert result.output.strip().splitlines()[-1] == (
+        f"ERROR brand/brand.toml:14: {message} (fix the value's [[ ]] and [% %] tags)")
+
+
+@pytest.mark.parametrize("setting, line, message", [
+    ('[branding]\nlogo_url = "https://x.example/l.png"\n[branding.colors]\nprimary = '
+     '"{color.primry}"\n', 5,
+     "unknown token reference '{color.primry}' in 'branding.colors.primary' "
+     "(did you mean 'color.primary'?)"),
+    ('[branding]\nfavicon_url = "https://x.example/f.png"\nlogo_url = "[[ vars.logo ]]"\n', 4,
+     "undefined variable 'logo' (define it, or guard it with [% if ... is defined %])"),
+])
+def test_settings_errors_name_their_line_in_brand_toml(workdir, setting, line, message):
+    _edit(workdir / "brand/brand.toml", 'name = "Minimal"\n', f'name = "Minimal"\n{setting}')
+    _edit(workdir / "brand/tenants.toml", '"emails"]', '"emails", "branding"]')
+    with pytest.raises(BrandError) as caught:
+        build(Path("brand"))
+    assert str(caught.value) == f"brand/brand.toml:{line}: {message}"
+
+
+def test_unknown_styles_key_is_an_error(workdir):
+    _edit(workdir / "brand/brand.toml", 'name = "Minimal"\n',
+          'name = "Minimal"\n[styles]\npgae = "styles/page.scss"\n')
+    with pytest.raises(BrandError, match=r"brand/brand.toml:3: unknown key 'styles.pgae'"):
+        build(Path("brand"))
+
+
+def test_tenant_overrides_may_be_written_as_dotted_toml_keys(workdir):
+    _edit(workdir / "brand/tenants.toml", '"color.primary" = "#004488"', 'color.primary = "#004488"')
+    outputs = {a.path: a.content for a in build(Path("brand")).artifacts}
+    assert "--color-primary: #004488" in outputs["prod/pages/login.html"]
+
+
+def test_a_managed_page_without_a_template_says_to_create_it_or_unmanage_it(workdir):
+    _edit(workdir / "brand/tenants.toml", '"emails"]', '"emails", "classic_login"]')
+    with pytest.raises(BrandError) as caught:
+        build(Path("brand"))
+    assert str(caught.value) == (
+        "brand/tenants.toml:1: template not found: 'pages/classic_login.html' (create "
+        "templates/pages/classic_login.html or remove 'classic_login' from tenants.dev.manage)")
+
+
+def test_a_macro_imported_without_context_gets_a_hint_that_says_so(workdir):
+    (workdir / "brand/templates/partials").mkdir()
+    (workdir / "brand/templates/partials/m.html").write_text(
+        "[% macro b() %]\nx [[ tokens.color.primary ]]\n[% endmacro %]\n")
+    _edit(workdir / "brand/templates/emails/verify_email.html", "[% block rows %]",
+          "[% block rows %]\n[% from 'partials/m.html' import b %][[ b() ]]")
+    with pytest.raises(BrandError) as caught:
+        build(Path("brand"))
+    assert str(caught.value) == (
+        "brand/templates/partials/m.html:2: undefined variable 'tokens' (import it with the "
+        "context: [% from '...' import ... with context %])")

@@ -135,3 +135,34 @@ def test_tokens_never_collide_with_text_in_the_email():
 def test_config_marker_and_text_without_liquid_are_untouched():
     html = '<html><head><title>x</title></head><body><p id="c">@@config@@</p></body></html>'
     assert "@@config@@" in inline_css(html, "p { color: red; }", "premailer")
+
+
+@pytest.mark.parametrize("inliner", INLINERS)
+def test_liquid_styles_inside_a_conditional_comment_keep_the_comment_whole(inliner):
+    html = ("<html><head><!--[if mso]><style>td { color: {{ c }}; }</style><![endif]-->"
+            "</head><body><p>a</p></body></html>")
+    out = inline_css(html, "p { color: red; }", inliner)
+    assert "<!--[if mso]><style>td { color: {{ c }}; }</style><![endif]-->" in out
+
+
+@pytest.mark.parametrize("inliner", INLINERS)
+@pytest.mark.parametrize("html", [
+    "<p>{% raw %}{{ not_liquid }}{% endraw %}</p>",
+    "<!-- {{ x }} {% if y %} --><p>a</p>",
+    "<TABLE><TR><TD>x</TD></TR>{% if a %}<TR><TD>{{ y }}</TD></TR>{% endif %}</TABLE>",
+    "<a href={{ url }} class=button>x</a><img src={{pic}} alt=x>",
+    "<script>var u = \"{{ url }}\"; if (a < b) {}</script>",
+])
+def test_unusual_html_keeps_its_liquid(inliner, html):
+    out = inline_css(f"<html><head></head><body>{html}</body></html>", "p { color: red; }",
+                     inliner)
+    assert _outside_start_tags(out) == _outside_start_tags(html)
+    assert sorted(LIQUID.findall(out)) == sorted(LIQUID.findall(html))
+
+
+def test_start_tag_error_counts_lines_of_the_source_not_of_the_protected_html():
+    html = ("<html><head><style>\n.a { color: {{ c }}; }\n\n</style></head>\n"
+            "<body><table><tr>\n<td {% if x %}class=\"a\"{% endif %}>x</td></tr></table></body>")
+    with pytest.raises(InlineError) as caught:
+        inline_css(html, "td { color: red; }", "premailer", "emails/x.html")
+    assert caught.value.location.line == 6

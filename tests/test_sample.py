@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from auth0_branding.build import build
+from auth0_branding.errors import ConfigError
 from auth0_branding.password_widget import WIDGET_SCRIPT
 from auth0_branding.sample import asset_file, localise_assets, render_samples
 from auth0_branding.scenarios import deep_merge, load_scenarios, scenarios_for
@@ -81,3 +82,18 @@ def test_scenarios_merge_common_group_and_template_data():
     assert "url" not in enrollment and enrollment["link"].startswith("https://")
     assert enrollment["tenant"]["friendly_name"] == "Alder & Pine"  # from common.json
     assert deep_merge({"a": {"b": 1, "c": 2}}, {"a": {"c": None, "d": 3}}) == {"a": {"b": 1, "d": 3}}
+
+
+@pytest.mark.parametrize("document, message", [
+    ('{"scenarios": {\n  "a": "oops"}}', "login.json:2: 'scenarios.a' must be a JSON object"),
+    ('{"defaults": [],\n "scenarios": {"a": {}}}', "login.json:1: 'defaults' must be a JSON object"),
+    ('{"scenarios": {"a": {\n  "data": 3}}}', "login.json:2: 'scenarios.a.data' must be a JSON object"),
+])
+def test_fixtures_of_the_wrong_shape_are_errors_not_tracebacks(tmp_path, monkeypatch, document,
+                                                              message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "fixtures").mkdir()
+    (tmp_path / "fixtures" / "login.json").write_text(document)
+    with pytest.raises(ConfigError) as caught:
+        load_scenarios(tmp_path)
+    assert str(caught.value).split(" (")[0] == f"fixtures/{message}"

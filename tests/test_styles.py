@@ -48,3 +48,14 @@ def test_an_edited_partial_is_never_served_from_the_cache(styles):
     (styles / "partials" / "_vars.scss").write_text("$gap: 9px;\n")
     second = compile_css(styles / "page.scss", "$color-primary: #123456;\n")
     assert "4px" in first and "9px" in second
+
+
+def test_sass_errors_name_a_file_whose_folder_has_a_space(tmp_path, monkeypatch):
+    folder = tmp_path / "my brand" / "styles"
+    (folder / "partials").mkdir(parents=True)
+    (folder / "partials" / "_buttons.scss").write_text(".b {\n  color: $nope;\n}\n")
+    (folder / "page.scss").write_text('@import "tokens";\n@import "partials/buttons";\n')
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(StyleError) as caught:
+        compile_css(folder / "page.scss", "$x: 1px;\n")
+    assert str(caught.value.location) == "my brand/styles/partials/_buttons.scss:2"

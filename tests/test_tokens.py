@@ -119,3 +119,43 @@ def test_pages_get_custom_properties_and_emails_get_literals(two_files, tmp_path
     assert "a{color:var(--color-link)" in page
     assert "a{color:#23724a" in email
     assert "var(" not in email.split(":root")[0] + email.split("}", 1)[1]
+
+
+def test_overrides_written_as_dotted_toml_keys_or_tables_are_read_as_paths(two_files):
+    raw = load_raw_tokens(two_files)
+    # `palette.green = "#004488"` in TOML parses as nested tables.
+    nested = {"palette": {"green": "#004488"}, "space": {"md": {"value": 2, "unit": "rem"}}}
+    tokens = resolve_tokens(apply_overrides(raw, nested, Location("tenants.toml", 3)))
+    assert tokens.css("color.link") == "#004488"
+    assert tokens.css("space.md") == "2rem"  # a composite value, not a group
+    with pytest.raises(TokenError, match="unknown token 'palette.gren'.*'palette.green'"):
+        apply_overrides(raw, {"palette": {"gren": "#000"}}, Location("tenants.toml", 3))
+
+
+def test_an_override_error_names_the_override_line(two_files, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("tenants.toml").write_text(
+        '[tenants.dev.tokens]\n"palette.green" = "#fff"\n\n[tenants.prod]\ndomain = "x"\n'
+        '\n[tenants.prod.tokens]\n"space.lg" = "#fff"\n"palette.green" = "nope"\n')
+    layered = apply_overrides(load_raw_tokens(two_files), {"palette.green": "nope"},
+                              Location("tenants.toml", 4))
+    with pytest.raises(TokenError) as caught:
+        resolve_tokens(layered)
+    assert str(caught.value.location) == "tenants.toml:9"
+
+
+def test_an_unknown_reference_is_found_on_its_own_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, "t.tokens.json", '{\n  "a": {"$type": "color",\n'
+           '    "x": {"$value": "#fff", "$description": "{a.q}"},\n'
+           '    "y": {"$value": "{a.q}"}\n  }\n}')
+    with pytest.raises(TokenError) as caught:
+        resolve_tokens(load_raw_tokens([Path("t.tokens.json")]))
+    assert str(caught.value.location) == "t.tokens.json:4"
+
+
+def test_an_unknown_font_weight_name_says_what_is_expected(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, "t.tokens.json", {"w": {"$type": "fontWeight", "x": {"$value": "boldd"}}})
+    with pytest.raises(TokenError, match="expected 1-1000 or a weight name such as bold"):
+        resolve_tokens(load_raw_tokens([Path("t.tokens.json")]))

@@ -50,6 +50,10 @@ def find_chromium() -> str | None:
 def required_chromium() -> str:
     """Return the system Chromium's path, or raise a BrandError saying how to get it."""
     path = find_chromium()
+    configured = os.environ.get("CHROMIUM_PATH")
+    if path is None and configured:
+        raise BrandError(f"CHROMIUM_PATH names no file: {configured}",
+                         hint="point it at a Chromium binary, or unset it")
     if path is None:
         raise BrandError("no Chromium found", hint="install it: apt-get install -y chromium "
                          "(or set CHROMIUM_PATH)")

@@ -6,9 +6,9 @@ import hashlib
 import json
 import logging
 import os
+import secrets
 import shutil
-import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -16,21 +16,30 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .config import EmailConfig, TenantConfig, load_config
+from .config import Config, EmailConfig, TenantConfig, load_config
 from .errors import (
     BrandError,
+    DistError,
     InlineError,
     Location,
     Problem,
     TemplateError,
     did_you_mean,
     display_path,
+    line_of,
     locate_source,
 )
 from .inline import inline_css
 from .render import Renderer
 from .styles import compile_css, style_sources
-from .tokens import Tokens, apply_overrides, load_raw_tokens, resolve_tokens, to_scss
+from .tokens import (
+    Tokens,
+    alias_path,
+    apply_overrides,
+    load_raw_tokens,
+    resolve_tokens,
+    to_scss,
+)
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +51,6 @@ PAGE_RESOURCES = {
     "error_page": "tenants/settings#error_page",
     "classic_login": "clients/global#custom_login_page",
 }
-_ALIAS_PREFIX, _ALIAS_SUFFIX = "{", "}"
 
 
 @dataclass(frozen=True)
@@ -77,7 +85,7 @@ class Artifact:
 class BuildResult:
     """Everything a build produced, before anything touches the disk."""
 
-    config: Any  # Config; typed loosely so records stay importable without cycles
+    config: Config
     tenants: tuple[TenantConfig, ...]
     artifacts: tuple[Artifact, ...]
     problems: tuple[Problem, ...] = field(default=())
@@ -96,14 +104,43 @@ def build(brand_dir: Path, tenant_names: Iterable[str] = ()) -> BuildResult:
                          "add a *.tokens.json file in the DTCG format")
     raw_tokens = load_raw_tokens(token_files)
     renderer = Renderer(config.templates_dir)
+    shared = _SharedSources.of(config)
+    base: Tokens | None = None
     artifacts: list[Artifact] = []
     for tenant in tenants:
-        tokens = resolve_tokens(apply_overrides(raw_tokens, tenant.token_overrides, tenant.location))
-        artifacts.extend(build_tenant(config, tenant, tokens, renderer))
+        if tenant.token_overrides:
+            tokens = resolve_tokens(
+                apply_overrides(raw_tokens, tenant.token_overrides, tenant.location))
+        else:
+            tokens = base = base or resolve_tokens(raw_tokens)
+        artifacts.extend(build_tenant(config, tenant, tokens, renderer, shared))
     return BuildResult(config, tenants, tuple(artifacts))
 
 
-def build_tenant(config: Any, tenant: TenantConfig, tokens: Tokens, renderer: Renderer):
+@dataclass(frozen=True)
+class _SharedSources:
+    """The source files every tenant's outputs share, found once per build."""
+
+    page_styles: tuple[str, ...]
+    email_styles: tuple[str, ...]
+    common: tuple[str, ...]  # the token files and tenants.toml
+    brand_toml: str
+
+    @classmethod
+    def of(cls, config: Config) -> _SharedSources:
+        tokens = tuple(display_path(p) for p in sorted(config.tokens_dir.glob("*.json")))
+        return cls(
+            page_styles=tuple(display_path(p) for p in style_sources(config.page_style)),
+            email_styles=tuple(display_path(p) for p in style_sources(config.email_style)),
+            common=(*tokens, display_path(config.tenants_file)),
+            brand_toml=display_path(config.brand_dir / "brand.toml"),
+        )
+
+
+def build_tenant(
+    config: Config, tenant: TenantConfig, tokens: Tokens, renderer: Renderer,
+    shared: _SharedSources | None = None,
+) -> Iterator[Artifact]:
     """Yield one tenant's artifacts: the outputs its `manage` list and the config ask for."""
     context = {
         "brand": {"name": config.name},
@@ -112,43 +149,51 @@ def build_tenant(config: Any, tenant: TenantConfig, tokens: Tokens, renderer: Re
         "vars": {**config.variables, **tenant.variables},
         "tokens": tokens.tree(),
     }
-    page_styles = tuple(display_path(p) for p in style_sources(config.page_style))
-    email_styles = tuple(display_path(p) for p in style_sources(config.email_style))
-    token_sources = tuple(display_path(p) for p in sorted(config.tokens_dir.glob("*.json")))
-    shared_sources = (*token_sources, display_path(config.tenants_file))
-    if any(name in tenant.manage for name in PAGE_RESOURCES):
-        page_css = compile_css(config.page_style, to_scss(tokens, "page"))
-    for page in PAGE_RESOURCES:
-        if page not in tenant.manage:
-            continue
+    shared = shared or _SharedSources.of(config)
+    pages = [page for page in PAGE_RESOURCES if page in tenant.manage]
+    if pages:
+        page_css = Markup(compile_css(config.page_style, to_scss(tokens, "page")))
+    for page in pages:
         template = f"pages/{page}.html"
+        if not renderer.exists(template):
+            raise TemplateError(
+                f"template not found: '{template}'", tenant.location,
+                f"create templates/{template} or remove '{page}' from "
+                f"tenants.{tenant.name}.manage",
+            )
         html = renderer.render(template, {
-            **context, "css": Markup(page_css), "output": {"kind": "page", "name": page},
+            **context, "css": page_css, "output": {"kind": "page", "name": page},
         })
         yield Artifact(
             tenant.name, "page", page, f"{tenant.name}/pages/{page}.html", PAGE_RESOURCES[page],
-            html, _sources(renderer, template, page_styles, shared_sources),
+            html, _sources(renderer, template, shared.page_styles, shared.common),
         )
     if "emails" in tenant.manage and config.emails:
         email_css = compile_css(config.email_style, to_scss(tokens, "email"))
         for email in config.emails.values():
             yield from _build_email(
                 config, tenant, email, renderer, context, email_css,
-                _sources(renderer, f"emails/{email.name}.html", email_styles, shared_sources),
+                _sources(renderer, f"emails/{email.name}.html", shared.email_styles,
+                         shared.common),
+                shared.brand_toml,
             )
+    brand_toml = config.brand_dir / "brand.toml"
     if "branding" in tenant.manage and config.branding:
         settings = _resolve_settings(config.branding, tokens, renderer, context,
-                                     Location(display_path(config.brand_dir / "brand.toml")))
+                                     brand_toml, ("branding",))
         yield _json_artifact(tenant, "branding", "branding", "branding", settings,
-                             (display_path(config.brand_dir / "brand.toml"), *shared_sources))
+                             (shared.brand_toml, *shared.common))
     if "theme" in tenant.manage and config.theme:
         theme = _resolve_settings(config.theme, tokens, renderer, context,
-                                  Location(display_path(config.brand_dir / "brand.toml")))
+                                  brand_toml, ("theme",))
         yield _json_artifact(tenant, "theme", "theme", "branding/themes/default", theme,
-                             (display_path(config.brand_dir / "brand.toml"), *shared_sources))
+                             (shared.brand_toml, *shared.common))
 
 
-def _build_email(config, tenant, email: EmailConfig, renderer, context, css, sources):
+def _build_email(
+    config: Config, tenant: TenantConfig, email: EmailConfig, renderer: Renderer,
+    context: Mapping[str, Any], css: str, sources: tuple[str, ...], brand_toml: str,
+) -> Iterator[Artifact]:
     template = f"emails/{email.name}.html"
     if not renderer.exists(template):
         raise TemplateError(
@@ -180,7 +225,7 @@ def _build_email(config, tenant, email: EmailConfig, renderer, context, css, sou
     yield Artifact(tenant.name, "email", email.name, f"{tenant.name}/emails/{email.name}.html",
                    resource, body, sources, rendered=html)
     yield _json_artifact(tenant, "email_settings", email.name, resource, settings,
-                         (display_path(config.brand_dir / "brand.toml"), *sources[1:]),
+                         (brand_toml, *sources[1:]),
                          path=f"{tenant.name}/emails/{email.name}.json")
 
 
@@ -191,26 +236,41 @@ def _sources(renderer: Renderer, template: str, *groups: tuple[str, ...]) -> tup
 
 def _resolve_settings(
     settings: Mapping[str, Any], tokens: Tokens, renderer: Renderer, context: Mapping[str, Any],
-    location: Location,
+    brand_toml: Path, table: tuple[str, ...],
 ) -> dict[str, Any]:
     """Resolve `{token.path}` aliases and build-time Jinja in a settings table."""
     resolved: dict[str, Any] = {}
     for key, value in settings.items():
         if isinstance(value, Mapping):
-            resolved[key] = _resolve_settings(value, tokens, renderer, context, location)
-        elif isinstance(value, str) and value.startswith(_ALIAS_PREFIX) and value.endswith(
-            _ALIAS_SUFFIX
-        ) and not value.startswith("{{"):
-            path = value[1:-1]
+            resolved[key] = _resolve_settings(value, tokens, renderer, context, brand_toml,
+                                              (*table, key))
+        elif not isinstance(value, str):
+            resolved[key] = value
+        elif (path := alias_path(value)) is not None:
             if path not in tokens.by_path:
-                raise BrandError(f"unknown token reference '{value}' in '{key}'", location,
+                raise BrandError(f"unknown token reference '{value}' in '{'.'.join(table)}.{key}'",
+                                 _setting_location(brand_toml, table, value),
                                  did_you_mean(path, tokens.by_path) or "reference a defined token")
             resolved[key] = tokens.css(path)
-        elif isinstance(value, str):
-            resolved[key] = renderer.render_string(value, context, location)
         else:
-            resolved[key] = value
+            resolved[key] = _render_setting(renderer, value, context, brand_toml, table)
     return resolved
+
+
+def _render_setting(renderer: Renderer, value: str, context: Mapping[str, Any],
+                    brand_toml: Path, table: tuple[str, ...]) -> str:
+    try:
+        return renderer.render_string(value, context, Location(display_path(brand_toml)))
+    except TemplateError as error:
+        raise TemplateError(error.message, _setting_location(brand_toml, table, value),
+                            error.hint) from error
+
+
+def _setting_location(brand_toml: Path, table: tuple[str, ...], value: str) -> Location:
+    # TOML keeps no positions: find the value after its table's header (or at all).
+    text = brand_toml.read_text(encoding="utf-8")
+    start = line_of(text, f"[{'.'.join(table)}]") or line_of(text, f"[{table[0]}") or 1
+    return Location(display_path(brand_toml), line_of(text, value, start) or line_of(text, value))
 
 
 def _json_artifact(tenant, kind, name, resource, data, sources, path=None) -> Artifact:
@@ -250,9 +310,28 @@ def manifest_of(result: BuildResult) -> dict[str, Any]:
 
 def write_dist(result: BuildResult, out_dir: Path) -> None:
     """Write the build to a temporary folder, then swap it in place of `out_dir` whole."""
+    shown = display_path(out_dir)
     out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
+    if out_dir.exists() and not out_dir.is_dir():
+        raise DistError("the output folder is a file", Location(shown),
+                        "pass --out a folder, or move the file away")
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        # Not tempfile.mkdtemp: its folders are private (0700), and this one becomes dist/.
+        staging = _sibling(out_dir, "new")
+        staging.mkdir()
+        _write_staging(result, out_dir, staging)
+    except OSError as error:
+        raise DistError(f"cannot write the build: {error.strerror or error}",
+                        Location(display_path(error.filename or out_dir)),
+                        f"check that {shown} and its parent folder are writable") from error
+
+
+def _sibling(out_dir: Path, role: str) -> Path:
+    return out_dir.parent / f".{out_dir.name}-{role}-{secrets.token_hex(4)}"
+
+
+def _write_staging(result: BuildResult, out_dir: Path, staging: Path) -> None:
     try:
         folders: set[Path] = set()
         for artifact in result.artifacts:
@@ -276,8 +355,7 @@ def _swap(staging: Path, out_dir: Path) -> None:
     if not out_dir.exists():
         os.rename(staging, out_dir)
         return
-    retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-old-", dir=out_dir.parent))
-    os.rmdir(retired)
+    retired = _sibling(out_dir, "old")
     os.rename(out_dir, retired)
     try:
         os.rename(staging, out_dir)

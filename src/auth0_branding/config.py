@@ -20,7 +20,6 @@ EMAIL_TEMPLATES = (
     "enrollment_email", "mfa_oob_code", "user_invitation", "change_password",
     "password_reset", "async_approval",
 )
-PAGES = ("login", "password_reset", "error_page", "classic_login")
 MANAGED = ("login", "password_reset", "error_page", "emails", "branding", "theme", "classic_login")
 DEFAULT_MANAGED = ("login", "password_reset", "error_page", "emails", "branding", "theme")
 INLINERS = ("premailer", "css-inline")
@@ -194,6 +193,7 @@ def load_config(brand_dir: Path) -> Config:
         "preview",
     ))
     styles = brand.get(data, ("styles",), dict, {})
+    brand.check_keys(styles, ("styles",), ("page", "email"))
     emails = _load_emails(brand, brand.get(data, ("email_defaults",), dict, {}),
                           brand.get(data, ("emails",), dict, {}))
     theme = brand.get(data, ("theme",), dict, {})

@@ -20,19 +20,21 @@ from html.parser import HTMLParser
 import css_inline
 from premailer import Premailer
 
+from .config import INLINERS
 from .errors import InlineError, Location
 
 log = logging.getLogger(__name__)
 
-INLINERS = ("premailer", "css-inline")
 LIQUID = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _RAW_TEXT = frozenset({"style", "script", "title", "textarea"})
 # A <style> block whose rules depend on Liquid cannot be inlined (its values exist only when
 # Auth0 renders the email), so the whole block is set aside and kept exactly as written.
-_STYLE_WITH_LIQUID = re.compile(
-    r"<style\b[^>]*>(?:(?!</style>).)*?(?:\{\{|\{%)(?:(?!</style>).)*?</style>",
-    re.DOTALL | re.IGNORECASE,
+_STYLE_WITH_LIQUID = (
+    r"<style\b[^>]*>(?:(?!</style>).)*?(?:\{\{|\{%)(?:(?!</style>).)*?</style>"
 )
+# One pass over the original HTML, so every match's offset (hence its line) is the author's.
+_PROTECTED = re.compile(rf"{_STYLE_WITH_LIQUID}|{LIQUID.pattern}",
+                        re.DOTALL | re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -74,14 +76,7 @@ def protect_liquid(html: str, name: str = "<email>") -> Protected:
         starts[token] = match.start()
         return token
 
-    set_aside: list[str] = []
-
-    def set_aside_style(match: re.Match[str]) -> str:
-        token = swap(match)
-        set_aside.append(token)
-        return token
-
-    masked = LIQUID.sub(swap, _STYLE_WITH_LIQUID.sub(set_aside_style, html))
+    masked = _PROTECTED.sub(swap, html)
     scanner = _ContextScanner(re.compile(re.escape(prefix) + r"\d{5}Q"))
     scanner.feed(masked)
     scanner.close()
@@ -95,10 +90,11 @@ def protect_liquid(html: str, name: str = "<email>") -> Protected:
             "attribute value",
             snippet=originals[token],
         )
-    commented = [*scanner.in_content, *(t for t in set_aside if t not in scanner.in_content)]
-    for token in commented:
+    # A token inside an HTML comment (an Outlook conditional block, say) stays plain: a
+    # comment within it would end the outer comment early.
+    for token in scanner.in_content:
         masked = masked.replace(token, f"<!--{token}-->", 1)
-    return Protected(masked, originals, frozenset(commented))
+    return Protected(masked, originals, frozenset(scanner.in_content))
 
 
 def restore_liquid(html: str, protected: Protected, name: str = "<email>") -> str:

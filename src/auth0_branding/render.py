@@ -96,6 +96,9 @@ class Renderer:
         except _UndefinedNameError as error:
             raise TemplateError(_undefined_message(error), location,
                                 _undefined_hint(error, context)) from error
+        except Exception as error:  # noqa: BLE001 - a bad value is the user's, not a crash
+            raise TemplateError(f"template error: {error}", location,
+                                "fix the value's [[ ]] and [% %] tags") from error
 
     def sources_of(self, name: str) -> tuple[str, ...]:
         """Return `name` and every template it extends, includes or imports, recursively."""
@@ -143,6 +146,9 @@ def _undefined_message(error: _UndefinedNameError) -> str:
 
 def _undefined_hint(error: _UndefinedNameError, context: Mapping[str, Any]) -> str:
     owner = error.owner
+    if not isinstance(owner, Mapping) and error.name in context:
+        # Defined for the page, yet undefined here: an imported macro sees no context.
+        return "import it with the context: [% from '...' import ... with context %]"
     candidates = owner if isinstance(owner, Mapping) else context
     suggestion = did_you_mean(str(error.name), [str(key) for key in candidates])
     if suggestion and isinstance(owner, TokenGroup) and owner.path:

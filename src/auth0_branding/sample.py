@@ -108,16 +108,19 @@ def render_samples(
     """Render every page and email of a build in each of its scenarios."""
     artifacts = list(artifacts)
     by_key = {(a.tenant, a.kind, a.name): a for a in artifacts}
+
+    def parsed(tenant: str, kind: str, name: str) -> Any:
+        found = by_key.get((tenant, kind, name))
+        return json.loads(found.content) if found else None
+
+    themes: dict[str, dict] = {}  # per tenant: only the login widget uses it
     for artifact in artifacts:
         if artifact.kind not in RENDERED_KINDS:
             continue
-        theme_artifact = by_key.get((artifact.tenant, "theme", "theme"))
-        branding_artifact = by_key.get((artifact.tenant, "branding", "branding"))
-        theme = widget_theme(
-            json.loads(theme_artifact.content) if theme_artifact else None,
-            json.loads(branding_artifact.content) if branding_artifact else None,
-        )
-        settings_artifact = by_key.get((artifact.tenant, "email_settings", artifact.name))
-        settings = json.loads(settings_artifact.content) if settings_artifact else None
+        tenant = artifact.tenant
+        if artifact.kind == "page" and artifact.name == "login" and tenant not in themes:
+            themes[tenant] = widget_theme(parsed(tenant, "theme", "theme"),
+                                          parsed(tenant, "branding", "branding"))
+        settings = parsed(tenant, "email_settings", artifact.name)
         for scenario in scenarios_for(scenarios, artifact.kind, artifact.name):
-            yield render_sample(artifact, scenario, theme, settings)
+            yield render_sample(artifact, scenario, themes.get(tenant), settings)

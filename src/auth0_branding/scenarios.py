@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, Location, display_path
+from .errors import ConfigError, Location, display_path, line_of
 
 log = logging.getLogger(__name__)
 
@@ -40,20 +40,23 @@ def load_scenarios(brand_dir: Path) -> dict[str, tuple[Scenario, ...]]:
         if path.stem == "common":
             continue
         document = _read(path)
-        base = deep_merge(common.get("data", {}), document.get("defaults", {}))
+        base = deep_merge(_object(common.get("data", {}), fixtures / "common.json", "data"),
+                          _object(document.get("defaults", {}), path, "defaults"))
         scenarios = document.get("scenarios")
         if not isinstance(scenarios, dict) or not scenarios:
             raise ConfigError("a fixtures file needs a non-empty \"scenarios\" object",
                               Location(display_path(path), 1), "add at least one scenario")
+        specs = {name: _object(spec, path, f"scenarios.{name}") for name, spec in scenarios.items()}
         groups[path.stem] = tuple(
             Scenario(path.stem, name, str(spec.get("description", "")),
-                     deep_merge(base, spec.get("data", {})))
-            for name, spec in scenarios.items()
+                     deep_merge(base, _object(spec.get("data", {}), path, f"scenarios.{name}.data")))
+            for name, spec in specs.items()
         )
-        templates = document.get("templates", {})
+        templates = _object(document.get("templates", {}), path, "templates")
         if templates:
             groups[f"{path.stem}:templates"] = tuple(
-                Scenario(path.stem, name, "", data) for name, data in templates.items()
+                Scenario(path.stem, name, "", _object(data, path, f"templates.{name}"))
+                for name, data in templates.items()
             )
     return groups
 
@@ -82,6 +85,16 @@ def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str
         else:
             merged[key] = copy.deepcopy(value)
     return merged
+
+
+def _object(value: Any, path: Path, name: str) -> Mapping[str, Any]:
+    # Anything but an object would fail later, deep in a merge, as a traceback.
+    if not isinstance(value, dict):
+        key = name.rsplit(".", 1)[-1]
+        line = line_of(path.read_text(encoding="utf-8"), f'"{key}"')
+        raise ConfigError(f"'{name}' must be a JSON object", Location(display_path(path), line),
+                          f'write "{key}": {{ ... }}')
+    return value
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -14,7 +14,8 @@ from .errors import Location, StyleError, display_path
 log = logging.getLogger(__name__)
 
 TOKENS_IMPORT = "tokens"
-_WHERE = re.compile(r"on line (\d+):?(\d+)? of (\S+)")
+# The path runs to the end of the line: brand folders may have spaces in their names.
+_WHERE = re.compile(r"on line (\d+)(?::(\d+))? of (.+?)\s*$", re.MULTILINE)
 
 
 def compile_css(entry: Path, tokens_scss: str) -> str:
@@ -63,13 +64,13 @@ def _resolve_import(name: str, folder: Path, root: Path) -> Path | None:
     return None
 
 
-def _mtimes(styles_dir: Path) -> tuple[float, ...]:
+def _mtimes(styles_dir: Path) -> tuple[int, ...]:
     # Part of the cache key, so an edited partial is never served from the cache.
     return tuple(p.stat().st_mtime_ns for p in sorted(styles_dir.rglob("*.scss")))
 
 
 @lru_cache(maxsize=256)
-def _compile(entry: str, tokens_scss: str, _mtimes: tuple[float, ...]) -> str:
+def _compile(entry: str, tokens_scss: str, _mtimes: tuple[int, ...]) -> str:
     def importer(path: str) -> tuple[tuple[str, str], ...] | None:
         if path in (TOKENS_IMPORT, f"_{TOKENS_IMPORT}"):
             return ((f"{TOKENS_IMPORT}.scss", tokens_scss),)
@@ -93,13 +94,15 @@ def _wrap(error: sass.CompileError, entry: str) -> StyleError:
     text = str(error)
     first = text.strip().splitlines()[0] if text.strip() else "Sass error"
     message = first.removeprefix("Error: ").strip()
+    hint = "fix the Sass source"
     match = _WHERE.search(text)
     if match:
         path = match.group(3)
         if path.endswith(f"{TOKENS_IMPORT}.scss") and not Path(path).is_file():
             path = "design tokens (generated tokens.scss)"
+            hint = "a token's value is not valid Sass: check brand/tokens/ and the tenant overrides"
         location = Location(display_path(path) if Path(path).exists() else path,
                             int(match.group(1)), int(match.group(2) or 0) or None)
     else:
         location = Location(display_path(entry))
-    return StyleError(f"Sass error: {message}", location, "fix the Sass source")
+    return StyleError(f"Sass error: {message}", location, hint)

@@ -153,17 +153,35 @@ def _line_of_path(text: str, path: list[str]) -> int | None:
 def apply_overrides(
     raw: Mapping[str, RawToken], overrides: Mapping[str, Any], location: Location
 ) -> dict[str, RawToken]:
-    """Layer per-tenant `{path: value}` overrides on the base tokens."""
+    """Layer per-tenant `{path: value}` overrides on the base tokens.
+
+    TOML turns an unquoted dotted key (`color.primary = ...`) into nested tables, so a
+    table that is not itself a token is read as a group of overrides.
+    """
     layered = dict(raw)
-    for path, value in overrides.items():
+    text = _text_of(location) if overrides else ""
+    for path, value in _flatten_overrides(overrides, raw):
+        # The tenant gives one location for all its overrides: errors belong on their own line.
+        where = Location(location.path, line_of(text, path, location.line or 1) or location.line)
         if path not in raw:
             raise TokenError(
-                f"override of unknown token '{path}'", location,
+                f"override of unknown token '{path}'", where,
                 did_you_mean(path, raw) or "override a token defined in brand/tokens/",
             )
         base = raw[path]
-        layered[path] = RawToken(path, base.type, value, base.description, location)
+        layered[path] = RawToken(path, base.type, value, base.description, where)
     return layered
+
+
+def _flatten_overrides(
+    overrides: Mapping[str, Any], raw: Mapping[str, RawToken], prefix: str = ""
+) -> Iterable[tuple[str, Any]]:
+    for key, value in overrides.items():
+        path = f"{prefix}{key}"
+        if path not in raw and isinstance(value, Mapping) and value:
+            yield from _flatten_overrides(value, raw, f"{path}.")
+        else:
+            yield path, value
 
 
 def resolve_tokens(raw: Mapping[str, RawToken]) -> Tokens:
@@ -180,7 +198,8 @@ def resolve_tokens(raw: Mapping[str, RawToken]) -> Tokens:
             )
         if path not in raw:
             reference = "{" + path + "}"
-            line = line_of(_text_of(origin.location), f'"{reference}"') or origin.location.line
+            line = line_of(_text_of(origin.location), f'"{reference}"',
+                           origin.location.line or 1) or origin.location.line
             raise TokenError(
                 f"unknown token reference '{reference}' in '{origin.path}'",
                 Location(origin.location.path, line),
@@ -194,17 +213,25 @@ def resolve_tokens(raw: Mapping[str, RawToken]) -> Tokens:
                 f"token '{path}' has no $type", token.location,
                 "add $type to it or to its group",
             )
+        # Converted here, after whatever it aliases: a bad value is reported where it is
+        # written (a tenant's override, say), not at the first alias that reaches it.
+        css[path] = _to_css(token_type, value, token)
         resolved[path] = (token_type, value)
         return resolved[path]
 
+    css: dict[str, str] = {}
     tokens: dict[str, Token] = {}
     for path in sorted(raw):
-        token_type, value = resolve(path, (), raw[path])
-        tokens[path] = Token(
-            path, token_type, _to_css(token_type, value, raw[path]),
-            raw[path].description, raw[path].location,
-        )
+        token_type, _value = resolve(path, (), raw[path])
+        tokens[path] = Token(path, token_type, css[path], raw[path].description,
+                             raw[path].location)
     return Tokens(tokens)
+
+
+def alias_path(value: Any) -> str | None:
+    """Return the token path of an alias such as `"{color.brand.primary}"`, else None."""
+    match = _ALIAS.match(value) if isinstance(value, str) else None
+    return match.group(1) if match else None
 
 
 def _text_of(location: Location) -> str:
@@ -215,14 +242,14 @@ def _text_of(location: Location) -> str:
 
 
 def _aliased_type(value: Any, resolved: Mapping[str, tuple[str, Any]]) -> str | None:
-    match = _ALIAS.match(value) if isinstance(value, str) else None
-    return resolved[match.group(1)][0] if match else None
+    path = alias_path(value)
+    return resolved[path][0] if path else None
 
 
 def _resolve_value(value: Any, resolve: Any) -> Any:
     if isinstance(value, str):
-        match = _ALIAS.match(value)
-        return resolve(match.group(1))[1] if match else value
+        path = alias_path(value)
+        return resolve(path)[1] if path else value
     if isinstance(value, list):
         return [_resolve_value(item, resolve) for item in value]
     if isinstance(value, dict):
@@ -292,6 +319,8 @@ def _font_family(value: Any) -> str:
 
 def _font_weight(value: Any) -> str:
     if isinstance(value, str):
+        if value not in _FONT_WEIGHTS:
+            raise ValueError("expected 1-1000 or a weight name such as bold")
         value = _FONT_WEIGHTS[value]
     if not 1 <= int(value) <= 1000:
         raise ValueError("expected 1-1000 or a weight name")
