@@ -49,11 +49,11 @@ PAGE_VARIABLES = {
 }
 UNTRUSTED = ("user.name", "user.nickname", "user.given_name", "user.family_name",
              "error_description", "transaction.params")
-# Everything on the error page comes from the failed request's query string. (`lang` is too,
-# by the contract, but is left out until the reference brand escapes its <html lang>.)
-UNTRUSTED_ERROR_PAGE = ("error", "error_description", "tracking", "client_id", "connection")
-# The change password page prints the user's address: the contract escapes it.
-UNTRUSTED_PASSWORD_RESET = (*UNTRUSTED, "email")
+# Everything on the error page comes from the failed request's query string.
+UNTRUSTED_ERROR_PAGE = ("error", "error_description", "tracking", "client_id", "connection",
+                        "lang")
+# The change password page prints the user's address and the request's language.
+UNTRUSTED_PASSWORD_RESET = (*UNTRUSTED, "email", "lang")
 RESULT_URL_VARIABLES = frozenset({"application.name", "application.clientID",
                                   "application.callback_domain"})
 
