@@ -161,12 +161,9 @@ class _Nesting(HTMLParser):
 
 def check_html(artifact: Any, where: SourceMap) -> Iterator[Problem]:
     """Yield the HTML problems of one page or email, located in the brand's sources."""
-    # Emails are scanned as rendered, before the inliner's parser repairs their nesting.
-    before_inlining = getattr(artifact, "rendered", None)
-    for fault in scan_html(before_inlining or artifact.content).faults:
-        location = (where.find(fault.snippet) if before_inlining and fault.snippet
-                    else where.at_output(fault.line, fault.snippet))
-        yield Problem("error", "html-nesting", fault.message, location)
+    for fault in scan_html(artifact.content).faults:
+        yield Problem("error", "html-nesting", fault.message,
+                      where.at_output(fault.line, fault.snippet))
     soup = BeautifulSoup(artifact.content, "html.parser")
     elements = soup.find_all(True)  # one walk serves every check below
     yield from _ids(elements, where)
