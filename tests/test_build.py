@@ -291,3 +291,28 @@ def test_a_macro_imported_without_context_gets_a_hint_that_says_so(workdir):
     assert str(caught.value) == (
         "brand/templates/partials/m.html:2: undefined variable 'tokens' (import it with the "
         "context: [% from '...' import ... with context %])")
+
+
+def test_parallel_build_matches_a_single_process_build(tmp_path, monkeypatch):
+    """Tenants spread over worker processes give the same outputs, order and problems."""
+    brand = tmp_path / "brand"
+    shutil.copytree(FIXTURES / "minimal", brand)
+    tenants = "".join(
+        f'[tenants.t{n}]\ndomain = "t{n}.us.auth0.com"\ncustom_domain = "login.t{n}.example"\n'
+        f'client_id_env = "T{n}_ID"\nclient_secret_env = "T{n}_SECRET"\n'
+        f'[tenants.t{n}.tokens]\n"color.primary" = "#00{n}0aa"\n\n'
+        for n in range(9)
+    )
+    (brand / "tenants.toml").write_text(tenants)
+    # One warning per tenant's email, the same fault: it must be reported once.
+    email = brand / "templates/emails/verify_email.html"
+    email.write_text(email.read_text().replace("Verify</a>", "Verify {{ user.name }}</a>"))
+    monkeypatch.chdir(tmp_path)
+    from auth0_branding.pipeline import build_and_check
+
+    single = build_and_check(Path("brand"), jobs=1)
+    parallel = build_and_check(Path("brand"), jobs=2)
+    assert [(a.path, a.content) for a in parallel.artifacts] == \
+        [(a.path, a.content) for a in single.artifacts]
+    assert parallel.problems == single.problems
+    assert [p.code for p in single.problems] == ["unescaped"]

@@ -13,8 +13,7 @@ from pathlib import Path
 
 from .build import BuildResult, build
 from .config import load_config
-from .errors import Problem
-from .validate import check_build
+from .validate import check_build, merge_problems
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +42,7 @@ def build_and_check(
     with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
         parts = list(pool.map(_build_chunk, [brand_dir] * len(chunks), chunks))
     artifacts = tuple(a for part in parts for a in part.artifacts)
-    problems: list[Problem] = list(dict.fromkeys(p for part in parts for p in part.problems))
-    problems.sort(key=_problem_order)
+    problems = merge_problems(p for part in parts for p in part.problems)
     return BuildResult(config, tuple(config.tenant(n) for n in names), artifacts,
                        tuple(problems))
 
@@ -56,8 +54,3 @@ def _build_chunk(brand_dir: Path, names: list[str]) -> BuildResult:
     artifacts = tuple(replace(a, rendered=None) if a.rendered else a for a in result.artifacts)
     return BuildResult(result.config, result.tenants, artifacts, problems)
 
-
-def _problem_order(problem: Problem) -> tuple:
-    location = problem.location
-    return (problem.severity != "error", location.path if location else "",
-            location.line or 0 if location else 0)

@@ -46,9 +46,15 @@ def check_build(result: BuildResult) -> list[Problem]:
     problems: list[Problem] = []
     for artifact in result.artifacts:
         problems.extend(check_artifact(artifact))
-    # Tenants share templates: the same fault found in each tenant's output is one problem.
-    unique = list(dict.fromkeys(problems))
-    return sorted(unique, key=lambda p: (
+    return merge_problems(problems)
+
+
+def merge_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Drop repeats and order problems: errors first, then by file and line.
+
+    Tenants share templates: the same fault found in each tenant's output is one problem.
+    """
+    return sorted(dict.fromkeys(problems), key=lambda p: (
         p.severity != "error", p.location.path if p.location else "",
         (p.location.line or 0) if p.location else 0))
 
