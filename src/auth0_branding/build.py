@@ -89,6 +89,8 @@ class BuildResult:
     tenants: tuple[TenantConfig, ...]
     artifacts: tuple[Artifact, ...]
     problems: tuple[Problem, ...] = field(default=())
+    # Each tenant's resolved tokens, for rebuilding some of its outputs later (the preview).
+    tokens: Mapping[str, Tokens] = field(default_factory=dict, compare=False, repr=False)
 
     def for_tenant(self, tenant: str) -> list[Artifact]:
         return [a for a in self.artifacts if a.tenant == tenant]
@@ -107,14 +109,16 @@ def build(brand_dir: Path, tenant_names: Iterable[str] = ()) -> BuildResult:
     shared = _SharedSources.of(config)
     base: Tokens | None = None
     artifacts: list[Artifact] = []
+    tokens_by_tenant: dict[str, Tokens] = {}
     for tenant in tenants:
         if tenant.token_overrides:
             tokens = resolve_tokens(
                 apply_overrides(raw_tokens, tenant.token_overrides, tenant.location))
         else:
             tokens = base = base or resolve_tokens(raw_tokens)
+        tokens_by_tenant[tenant.name] = tokens
         artifacts.extend(build_tenant(config, tenant, tokens, renderer, shared))
-    return BuildResult(config, tenants, tuple(artifacts))
+    return BuildResult(config, tenants, tuple(artifacts), tokens=tokens_by_tenant)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from .build import Artifact, BuildResult, build, build_tenant
 from .render import Renderer
 from .sample import RENDERED_KINDS
 from .scenarios import EMAILS_GROUP, FIXTURES_DIR, GROUPS, Scenario, load_scenarios
-from .tokens import Tokens, apply_overrides, load_raw_tokens, resolve_tokens
+from .tokens import Tokens
 from .watch import DependencyGraph, normalise
 
 log = logging.getLogger(__name__)
@@ -112,12 +112,7 @@ def asset_folders(result: BuildResult) -> tuple[Path, ...]:
 def full_snapshot(brand_dir: Path, tenant_names: Iterable[str]) -> Snapshot:
     """Build every output and load every scenario."""
     result = build(brand_dir, tenant_names)
-    config = result.config
-    # build() keeps its tokens to itself; narrow rebuilds need each tenant's set again.
-    raw = load_raw_tokens(sorted(config.tokens_dir.glob("*.json")))
-    tokens = {t.name: resolve_tokens(apply_overrides(raw, t.token_overrides, t.location))
-              for t in result.tenants}
-    return Snapshot(result, load_scenarios(brand_dir), tokens, graph_of(result))
+    return Snapshot(result, load_scenarios(brand_dir), result.tokens, graph_of(result))
 
 
 def graph_of(result: BuildResult) -> DependencyGraph:
