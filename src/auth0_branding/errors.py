@@ -146,7 +146,11 @@ def display_path(path: Path | str) -> str:
 
 @lru_cache(maxsize=4096)
 def _display_path(path: str, cwd: str) -> str:
+    # Lexically first, so a symlink is shown by its own name rather than its target's.
+    lexical = Path(os.path.abspath(os.path.join(cwd, path)))
+    if lexical.is_relative_to(cwd):
+        return str(lexical.relative_to(cwd)) if lexical != Path(cwd) else "."
     try:
         return str(Path(path).resolve().relative_to(Path(cwd).resolve()))
-    except ValueError:
+    except (ValueError, RuntimeError, OSError):  # elsewhere, a symlink loop, an odd name
         return path
