@@ -102,6 +102,17 @@ class PublishError(BrandError):
     """A tenant could not be read or written."""
 
 
+def printable(text: str) -> str:
+    """Escape control characters in user-supplied text, so what we print is one honest line.
+
+    A tenant name or key with a newline could otherwise forge an `ERROR` line, and escape
+    sequences could rewrite the terminal. Printable text, including non-ASCII letters, stays.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     """Return a 'did you mean' hint for a misspelt name, or None."""
     matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.8)
