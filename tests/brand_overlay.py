@@ -63,7 +63,8 @@ def make_brand(overlay: Path | None, root: Path, name: str = "brand") -> Path:
 
 def run_cli(*args: str) -> Outcome:
     """Run the CLI in the current directory, as `python build.py ARGS` would."""
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=True)
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=True,
+                                prog_name="auth0-branding")
     exception = result.exception if not isinstance(result.exception, SystemExit) else None
     return Outcome(result.exit_code, result.stdout, result.stderr, exception)
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from emulator_fixtures import auth0_client, emulator, emulator_config  # noqa: F401
+import pytest
+
+# Plain asserts in the hostile-input harness report their values like a test's own.
+pytest.register_assert_rewrite("hostile")
+
+from emulator_fixtures import auth0_client, emulator, emulator_config  # noqa: E402, F401
 
 
 def pytest_addoption(parser):

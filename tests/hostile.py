@@ -32,6 +32,12 @@ log = logging.getLogger(__name__)
 BUILD = ("build", "--brand", "brand", "--out", "dist")
 
 
+# An earlier build's manifest, listing the one file of the old dist/.
+OLD_MANIFEST = (b'{"format": 1, "generator": "auth0-branding build", "brand": "Minimal", '
+                b'"tenants": {"dev": {}}, "outputs": [{"tenant": "dev", '
+                b'"path": "dev/pages/login.html"}]}\n')
+
+
 @dataclass(frozen=True)
 class Hostile:
     """One bad input and the exact line the CLI must answer it with."""
@@ -83,7 +89,7 @@ def lay_out(root: Path) -> Path:
     old = root / "dist"
     (old / "dev/pages").mkdir(parents=True)
     (old / "dev/pages/login.html").write_bytes(b"<!-- the last good build -->\n")
-    (old / "manifest.json").write_bytes(b'{"format": 1}\n')
+    (old / "manifest.json").write_bytes(OLD_MANIFEST)
     return brand
 
 

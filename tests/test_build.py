@@ -106,11 +106,17 @@ def test_failed_build_leaves_the_previous_dist_exactly_as_it_was(workdir):
 
 
 def test_successful_build_replaces_dist_whole(workdir):
-    (workdir / "dist/stale").mkdir(parents=True)
-    (workdir / "dist/stale/old.html").write_text("old")
+    (workdir / "dist/.gitkeep").parent.mkdir()
     (workdir / "dist/.gitkeep").write_text("")
     assert CliRunner().invoke(cli, ["build", "--brand", "brand", "--out", "dist"]).exit_code == 0
-    assert not (workdir / "dist/stale").exists()
+    (workdir / "dist/dev/pages/stale.html").write_text("not in the manifest: kept")
+    manifest = json.loads((workdir / "dist/manifest.json").read_text())
+    manifest["outputs"].append({**manifest["outputs"][0], "path": "dev/pages/gone.html"})
+    (workdir / "dist/manifest.json").write_text(json.dumps(manifest))
+    (workdir / "dist/dev/pages/gone.html").write_text("an output of the last build: replaced")
+    assert CliRunner().invoke(cli, ["build", "--brand", "brand", "--out", "dist"]).exit_code == 0
+    assert not (workdir / "dist/dev/pages/gone.html").exists()
+    assert (workdir / "dist/dev/pages/stale.html").read_text() == "not in the manifest: kept"
     assert (workdir / "dist/.gitkeep").exists()
     assert not [p for p in workdir.iterdir() if p.name.startswith(".dist-")]
 
@@ -219,7 +225,7 @@ def test_an_out_path_that_is_a_file_is_a_one_line_error(workdir):
     assert result.exit_code == 1 and result.exception is not None
     assert isinstance(result.exception, SystemExit)
     assert result.output.strip().splitlines()[-1] == (
-        "ERROR dist: the output folder is a file (pass --out a folder, or move the file away)")
+        "ERROR --out dist is a file, not a folder (pass --out a folder, or move the file away)")
     assert (workdir / "dist").read_text() == "not a folder"
 
 

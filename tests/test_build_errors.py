@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from brand_overlay import BROKEN, make_brand, run_cli, snapshot
+from hostile import OLD_MANIFEST
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ def brand_with_old_dist(tmp_path: Path, monkeypatch):
     old = tmp_path / "dist"
     (old / "dev/pages").mkdir(parents=True)
     (old / "dev/pages/login.html").write_bytes(b"<!-- the last good build -->\n")
-    (old / "manifest.json").write_bytes(b'{"format": 1}\n')
+    (old / "manifest.json").write_bytes(OLD_MANIFEST)
 
     def prepare(case: str | None) -> dict[str, bytes]:
         make_brand(BROKEN / case if case else None, tmp_path)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, Location, did_you_mean, display_path, line_of
+from .errors import ConfigError, Location, did_you_mean, display_path, line_of, printable
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,13 @@ THEME_GROUPS = ("borders", "colors", "fonts", "page_background", "widget")
 _TYPE_NAMES = {str: "string", int: "integer", bool: "boolean", list: "list", dict: "table",
                float: "number"}
 _ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+# A tenant's name becomes its folder in dist/ and appears in every report: a slug keeps it a
+# single, portable path segment (lowercase, as some file systems ignore case).
+TENANT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+TENANT_NAME_RULE = ("lowercase letters, digits, '-' and '_', starting with a letter or digit, "
+                    "at most 63 characters")
+# Names dist/ already uses for something else.
+RESERVED_TENANT_NAMES = ("review",)
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
@@ -167,6 +174,27 @@ class _Reader:
                 )
 
 
+def _table_line(text: str, keys: tuple[str, ...]) -> int | None:
+    """The line that opens the table at `keys`, however its names are quoted or escaped."""
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not stripped.startswith("[") and "=" not in stripped:
+            continue
+        try:  # a header line, or an inline table, parsed on its own says which keys it opens
+            parsed = tomllib.loads(stripped if stripped.startswith("[")
+                                   else f"[{keys[0]}]\n{stripped}")
+        except tomllib.TOMLDecodeError:
+            continue
+        node: Any = parsed
+        for key in keys:
+            if not isinstance(node, dict) or key not in node:
+                break
+            node = node[key]
+        else:
+            return number
+    return None
+
+
 def _key_line(text: str, key: str, start: int) -> int | None:
     pattern = re.compile(rf'^\s*"?{re.escape(key)}"?\s*=|^\s*\[.*\b{re.escape(key)}\]')
     for number, line in enumerate(text.splitlines()[start - 1:], start):
@@ -277,6 +305,12 @@ def _load_emails(
 
 def _load_tenant(reader: _Reader, name: str, table: Any) -> TenantConfig:
     keys = ("tenants", name)
+    if not TENANT_NAME.match(name) or name in RESERVED_TENANT_NAMES:
+        why = ("is reserved: dist/review/ holds the review gallery"
+               if name in RESERVED_TENANT_NAMES else "is not a valid tenant name")
+        raise ConfigError(f"tenant '{printable(name)}' {why}",
+                          Location(reader.shown, _table_line(reader.text, keys)),
+                          f"rename it: {TENANT_NAME_RULE}")
     if not isinstance(table, dict):
         raise ConfigError(f"'tenants.{name}' must be a table", reader.at(*keys),
                           f"write [tenants.{name}]")

@@ -17,7 +17,18 @@ from pathlib import Path
 
 from .build import build
 from .config import load_config
-from .errors import BrandError, did_you_mean
+from .errors import BrandError, did_you_mean, display_path
+from .output_folder import (
+    REVIEW_MARKER,
+    clean_leftovers,
+    contents_of,
+    discard,
+    output_lock,
+    refuse_unsafe,
+    resolve_output,
+    staging_folder,
+    swap_in,
+)
 from .review_shots import DEFAULT_JOBS, Shot, capture, diff_images
 from .sample import render_samples
 from .scenarios import load_scenarios
@@ -29,7 +40,7 @@ REVIEW_DIR = Path("dist/review")
 WIDTHS = {"page": (375, 1280), "email": (375, 600)}
 CURRENT, BASE, DIFF = "current", "base", "diff"
 # Present in every folder this command wrote: only such a folder is ever replaced whole.
-MARKER = ".auth0-branding-review"
+MARKER = REVIEW_MARKER
 _GIT_TIMEOUT_S = 120
 
 
@@ -97,7 +108,9 @@ def review(
     from .review_gallery import write_gallery
 
     started = time.perf_counter()
-    _check_out_dir(out_dir)
+    target = resolve_output(out_dir)
+    refuse_unsafe(target, brand_dir)
+    _check_out_dir(target)
     tenant_names = tuple(dict.fromkeys(tenant_names))
     current = plan_views(brand_dir, tenant_names, only, strict=True)
     before = Plan({}, {}, current.fingerprint)
@@ -111,7 +124,11 @@ def review(
                 raise BrandError(f"the brand at {base} does not build: {error}",
                                  hint="compare with a ref whose brand builds") from error
         same_assets = before.fingerprint == current.fingerprint
-        staging = _staging_dir(out_dir)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        stack.enter_context(output_lock(target))
+        clean_leftovers(target, lambda folder: (folder / MARKER).is_file())
+        _check_out_dir(target)
+        staging = staging_folder(target)
         try:
             shots = [Shot(html, view.width, staging / CURRENT / view.image, current.assets)
                      for view, html in current.views.items()]
@@ -127,9 +144,9 @@ def review(
             write_gallery(result, staging)
             (staging / MARKER).write_text("written by `auth0-branding review`\n",
                                           encoding="utf-8")
-            _swap(staging, out_dir)
+            swap_in(staging, target)
         except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
+            discard(staging)
             raise
     return Review(out_dir, base, result.comparisons, tenants, time.perf_counter() - started)
 
@@ -294,27 +311,6 @@ def _git(where: Path, *args: str, hint: str | None = None) -> str:
 
 
 def _check_out_dir(out_dir: Path) -> None:
-    if out_dir.is_file() or (
-        out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists()
-    ):
-        raise BrandError(f"{out_dir} exists and was not written by review",
+    if contents_of(out_dir) and not (out_dir / MARKER).is_file():
+        raise BrandError(f"{display_path(out_dir)} exists and was not written by review",
                          hint="choose an empty or new folder with --out")
-
-
-def _staging_dir(out_dir: Path) -> Path:
-    out_dir = out_dir.resolve()
-    _check_out_dir(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
-
-
-def _swap(staging: Path, out_dir: Path) -> None:
-    out_dir = out_dir.resolve()
-    if out_dir.exists():
-        retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-old-", dir=out_dir.parent))
-        retired.rmdir()
-        out_dir.rename(retired)
-        staging.rename(out_dir)
-        shutil.rmtree(retired, ignore_errors=True)
-    else:
-        staging.rename(out_dir)

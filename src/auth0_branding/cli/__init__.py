@@ -15,13 +15,14 @@ from typing import Any
 
 import click
 
-from ..errors import BrandError
+from ..errors import BrandError, printable
 
 log = logging.getLogger(__name__)
 
 
 def fail(message: str, code: int = 1) -> None:
-    click.echo(f"ERROR {message}", err=True)
+    # One line, whatever the user's input held: printable() escapes line breaks and controls.
+    click.echo(f"ERROR {printable(message)}", err=True)
     sys.exit(code)
 
 
@@ -41,7 +42,26 @@ def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group, answering bad usage with one line and exit 2, as any bad input."""
+
+    def main(self, args: Any = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            outcome = super().main(args, prog_name, complete_var, False, **extra)
+        except click.UsageError as error:
+            where = error.ctx.command_path if error.ctx else (prog_name or "auth0-branding")
+            fail(f"{error.format_message()} (see `{where} --help`)", error.exit_code)
+        except click.ClickException as error:
+            fail(error.format_message(), error.exit_code)
+        except click.Abort:
+            fail("aborted", 1)
+        sys.exit(outcome if isinstance(outcome, int) else 0)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.version_option(package_name="auth0-branding")
 def cli(debug: bool) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from ..errors import BrandError
+from ..errors import BrandError, printable
 from . import (
     brand_option,
     cli,
@@ -42,7 +42,7 @@ def build(
     _report_problems(problems, "text")
     if _failed(problems, strict):
         fail(f"build failed with {_count(problems)}; {out_dir} left unchanged")
-    write_dist(result, out_dir)
+    write_dist(result, out_dir, partial=bool(tenants))
     click.echo(
         f"Built {len(result.artifacts)} outputs for {len(result.tenants)} tenant(s) "
         f"into {out_dir}/ ({_count(problems)})"
@@ -116,12 +116,12 @@ def _report_problems(problems: list, output_format: str) -> None:
             message = _escape_data(f"{problem.code} {problem.message}")
             click.echo(f"::{level}{where}::{message}")
         else:
-            click.echo(str(problem), err=True)
+            click.echo(printable(str(problem)), err=True)
 
 
 def _escape_data(text: str) -> str:
     """Escape a workflow command's message: a line break would end the annotation early."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:
