@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
 import pytest
-from hostile import BUILD, assert_refused, case
+from brand_overlay import run_cli
+from hostile import BUILD, assert_refused, case, lay_out
 
 log = logging.getLogger(__name__)
 
@@ -148,3 +150,21 @@ CASES = [
 def test_refused(hostile, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     assert_refused(hostile, tmp_path)
+
+
+@pytest.mark.parametrize("output_format", ["json", "github"])
+def test_check_prints_its_format_even_for_a_fatal_error(output_format: str, tmp_path: Path,
+                                                        monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    brand = lay_out(tmp_path)
+    _tenant_named('"a\\nERROR forged"')(brand)
+    outcome = run_cli("check", "--brand", "brand", "--format", output_format)
+    assert (outcome.exit_code, outcome.exception) == (1, None)
+    message = (f"tenant 'a\\nERROR forged' is not a valid tenant name (rename it: {RULE})")
+    if output_format == "json":
+        assert json.loads(outcome.stdout) == [{
+            "severity": "error", "code": "build", "message": message,
+            "path": "brand/tenants.toml", "line": 11}]
+    else:
+        assert outcome.stdout.splitlines() == [
+            f"::error file=brand/tenants.toml,line=11::build {message}"]

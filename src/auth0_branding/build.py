@@ -422,7 +422,7 @@ def _kept_tenants(result: BuildResult, previous: dict[str, Any], target: Path
                   ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     shown = display_path(target)
     if previous.get("brand") != result.config.name:
-        raise DistError(f"{shown} holds a build of brand '{printable(str(previous.get('brand')))}'"
+        raise DistError(f"holds a build of brand '{printable(str(previous.get('brand')))}'"
                         f", not '{printable(result.config.name)}'", Location(shown),
                         "build every tenant (without --tenant) to replace it, or choose another "
                         "--out")
