@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from brand_overlay import BROKEN, make_brand, run_cli, snapshot
-from hostile import OLD_MANIFEST
+from hostile import OLD_MANIFEST, tree
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,8 @@ def brand_with_old_dist(tmp_path: Path, monkeypatch):
         make_brand(BROKEN / case if case else None, tmp_path)
         return snapshot(old)
 
+    prepare.whole = lambda: tree(tmp_path)  # type: ignore[attr-defined]
+
     return prepare
 
 
@@ -75,6 +77,7 @@ def test_build_error_is_one_line_and_dist_is_untouched(
     case: str, path: str, line: int, message: str, brand_with_old_dist, tmp_path: Path
 ) -> None:
     before = brand_with_old_dist(case)
+    everything = brand_with_old_dist.whole()
 
     outcome = run_cli("build", "--brand", "brand", "--out", "dist")
 
@@ -83,7 +86,8 @@ def test_build_error_is_one_line_and_dist_is_untouched(
     assert outcome.stderr == f"ERROR {path}:{line}: {message}\n"
     assert outcome.stdout == ""
     assert snapshot(tmp_path / "dist") == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".dist")] == []
+    # The brand unchanged, and nothing written next to dist/ either.
+    assert tree(tmp_path) == everything
 
 
 @pytest.mark.parametrize(("case", "path", "line", "message"), BUILD_ERRORS,

@@ -65,28 +65,28 @@ LONG = "a" * 300
 CASES = [
     # Output folders whose replacement would destroy sources or a work tree.
     case("out-is-the-brand", _nothing,
-         f"--out brand is the brand folder, whose contents the build would replace {OWN}",
+         f"--out brand is the brand folder, whose contents would be replaced {OWN}",
          args=_out("brand")),
     case("out-is-the-brand-spelt-differently", _nothing,
-         f"--out brand is the brand folder, whose contents the build would replace {OWN}",
+         f"--out brand is the brand folder, whose contents would be replaced {OWN}",
          args=_out("./brand/../brand/")),
     case("out-inside-the-brand", _nothing,
-         f"--out brand/dist lies inside the brand folder, whose contents the build would "
-         f"replace {OWN}", args=_out("brand/dist")),
+         f"--out brand/dist lies inside the brand folder, whose contents would be "
+         f"replaced {OWN}", args=_out("brand/dist")),
     case("out-is-the-current-folder", _nothing,
-         f"--out . is the current folder, whose contents the build would replace {OWN}",
+         f"--out . is the current folder, whose contents would be replaced {OWN}",
          args=_out(".")),
     case("out-is-empty-so-the-current-folder", _nothing,
-         f"--out . is the current folder, whose contents the build would replace {OWN}",
+         f"--out . is the current folder, whose contents would be replaced {OWN}",
          args=_out("")),
     case("out-holds-the-current-folder", _nothing,
-         f"--out / holds the current folder, whose contents the build would replace {OWN}",
+         f"--out / holds the current folder, whose contents would be replaced {OWN}",
          args=_out("/")),
     case("out-holds-the-brand", _brand_in("site"),
-         f"--out site holds the brand folder, whose contents the build would replace {OWN}",
+         f"--out site holds the brand folder, whose contents would be replaced {OWN}",
          args=("build", "--brand", "site/brand", "--out", "site")),
     case("out-is-a-git-work-tree", _git_work_tree("repo"),
-         f"--out repo is the root of a git work tree, whose contents the build would replace "
+         f"--out repo is the root of a git work tree, whose contents would be replaced "
          f"{OWN}", args=_out("repo")),
     case("out-holds-someones-files", _folder_with("photos/cat.jpg", "photos/dog.jpg"),
          "photos: holds files no build wrote, such as 'cat.jpg', and the build replaces its "
@@ -130,6 +130,19 @@ CASES = [
     case("tenant-name-checked-by-check-too", _tenant_named('"../x"'),
          f"brand/tenants.toml:11: tenant '../x' is not a valid tenant name (rename it: {RULE})",
          args=("check", "--brand", "brand")),
+    # The other commands that write folders guard theirs the same way.
+    case("review-out-is-the-brand", _nothing,
+         f"--out brand is the brand folder, whose contents would be replaced {OWN}",
+         args=("review", "--brand", "brand", "--out", "brand")),
+    case("review-out-is-the-current-folder", _nothing,
+         f"--out . is the current folder, whose contents would be replaced {OWN}",
+         args=("review", "--brand", "brand", "--out", ".")),
+    case("review-out-holds-someones-files", _folder_with("photos/cat.jpg"),
+         "photos exists and was not written by review (choose an empty or new folder with "
+         "--out)", args=("review", "--brand", "brand", "--out", "photos")),
+    case("snapshot-out-inside-the-brand", _nothing,
+         f"--out brand/snapshots lies inside the brand folder, whose contents would be "
+         f"replaced {OWN}", args=("snapshot", "--brand", "brand", "--out", "brand/snapshots")),
     # Bad usage: one line too, exit 2.
     case("jobs-zero", _nothing,
          "Invalid value for '--jobs': 0 is not in the range x>=1. (see `auth0-branding build "

@@ -76,7 +76,7 @@ def refuse_unsafe(out_dir: Path, brand_dir: Path | None, option: str = "--out") 
     ]
     for refused, what in refusals:
         if refused:
-            raise DistError(f"{option} {shown} {what}, whose contents the build would replace",
+            raise DistError(f"{option} {shown} {what}, whose contents would be replaced",
                             hint=hint)
 
 

@@ -15,6 +15,7 @@ from bs4.formatter import HTMLFormatter
 
 from .build import build
 from .errors import BrandError, Location, display_path
+from .output_folder import refuse_unsafe, resolve_output
 from .sample import Sample, render_samples
 from .scenarios import FIXTURES_DIR, load_scenarios
 
@@ -122,6 +123,8 @@ def snapshot(
 ) -> SnapshotReport:
     """Compare the brand's snapshots with `out_dir` and, when `update`, write them there."""
     tenant_names = tuple(tenant_names)
+    if update:
+        refuse_unsafe(resolve_output(out_dir), brand_dir)
     snapshots = collect_snapshots(brand_dir, tenant_names)
     scope = scope_of(tenant_names)
     changes = compare_snapshots(snapshots, out_dir, scope)

@@ -26,6 +26,11 @@ def fail(message: str, code: int = 1) -> None:
     sys.exit(code)
 
 
+def say(line: str, err: bool = False) -> None:
+    """Print one line that may hold user text (paths, names), with its controls escaped."""
+    click.echo(printable(line), err=err)
+
+
 def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     """Turn BrandError into one line on stderr and exit 1; tracebacks only with --debug."""
 

@@ -17,6 +17,7 @@ from . import (
     handles_errors,
     jobs_option,
     out_option,
+    say,
     tenant_option,
 )
 
@@ -43,7 +44,7 @@ def build(
     if _failed(problems, strict):
         fail(f"build failed with {_count(problems)}; {out_dir} left unchanged")
     write_dist(result, out_dir, partial=bool(tenants))
-    click.echo(
+    say(
         f"Built {len(result.artifacts)} outputs for {len(result.tenants)} tenant(s) "
         f"into {out_dir}/ ({_count(problems)})"
     )
@@ -75,7 +76,7 @@ def check(
         problems = [Problem("error", "build", _message_of(error), error.location)]
     _report_problems(problems, output_format)
     if output_format == "text":
-        click.echo(f"Checked {brand_dir}: {_count(problems)}", err=True)
+        say(f"Checked {brand_dir}: {_count(problems)}", err=True)
     if _failed(problems, strict):
         sys.exit(1)
 
@@ -116,7 +117,7 @@ def _report_problems(problems: list, output_format: str) -> None:
             message = _escape_data(f"{problem.code} {problem.message}")
             click.echo(f"::{level}{where}::{message}")
         else:
-            click.echo(printable(str(problem)), err=True)
+            say(str(problem), err=True)
 
 
 def _escape_data(text: str) -> str:
@@ -152,9 +153,9 @@ def snapshot(brand_dir: Path, out_dir: Path, tenants: tuple[str, ...], check: bo
         if report.changes:
             fail(f"{len(report.changes)} snapshot(s) differ from {out_dir}/ ({counts}); "
                   "if the change is intended, run `python build.py snapshot --update`")
-        click.echo(f"All {report.files} snapshots match {out_dir}/")
+        say(f"All {report.files} snapshots match {out_dir}/")
         return
-    click.echo(f"Snapshots in {out_dir}/: {report.files} files ({counts})")
+    say(f"Snapshots in {out_dir}/: {report.files} files ({counts})")
 
 
 @cli.command()
@@ -182,7 +183,7 @@ def review(brand_dir: Path, out_dir: Path, tenants: tuple[str, ...], base_ref: s
         counts = ", ".join(f"{result.count(s)} {s}"
                            for s in ("changed", "added", "removed", "unchanged"))
         line += f" (against {base_ref}: {counts})"
-    click.echo(line)
+    say(line)
 
 
 @cli.command()
@@ -203,8 +204,8 @@ def serve(brand_dir: Path, tenants: tuple[str, ...], host: str, port: int, no_op
 
     def report(rebuilt: Any, seconds: float) -> None:
         if rebuilt.failure is not None:
-            click.echo(f"ERROR {rebuilt.failure}"
-                       + (f" ({rebuilt.failure.hint})" if rebuilt.failure.hint else ""), err=True)
+            say(f"ERROR {rebuilt.failure}"
+                + (f" ({rebuilt.failure.hint})" if rebuilt.failure.hint else ""), err=True)
         elif rebuilt.changed:
             click.echo(f"Rebuilt in {seconds * 1000:.0f} ms: "
                        f"{len(rebuilt.changed)} output(s) changed")
@@ -213,8 +214,8 @@ def serve(brand_dir: Path, tenants: tuple[str, ...], host: str, port: int, no_op
     if first.failure is not None:
         report(first, 0.0)
     if host not in ("127.0.0.1", "localhost", "::1"):
-        click.echo(f"WARNING the preview is reachable from other machines on {host}", err=True)
-    click.echo(f"Previewing {brand_dir}/ on {server.url}/  (Ctrl-C to stop; dist/ is untouched)")
+        say(f"WARNING the preview is reachable from other machines on {host}", err=True)
+    say(f"Previewing {brand_dir}/ on {server.url}/  (Ctrl-C to stop; dist/ is untouched)")
     if not no_open:
         webbrowser.open(f"{server.url}/")
     try:
