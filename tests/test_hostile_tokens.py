@@ -65,6 +65,11 @@ def _symlink_out(brand: Path) -> None:
     (brand / "tokens/extra.tokens.json").symlink_to(outside)
 
 
+def _folder_linked_out(brand: Path) -> None:
+    (brand / "tokens").rename(brand.parent / "shared-tokens")
+    (brand / "tokens").symlink_to(brand.parent / "shared-tokens")
+
+
 def _folder(brand: Path) -> None:
     (brand / "tokens/x.tokens.json").mkdir()
 
@@ -115,6 +120,9 @@ CASES = [
          "brand/tokens/extra.tokens.json: brand/tokens/extra.tokens.json lies outside the brand "
          "folder (keep every source inside the brand folder; copy the file in instead of "
          "linking to it)"),
+    case("tokens-folder-linked-from-outside", _folder_linked_out,
+         f"{TOKENS}: {TOKENS} lies outside the brand folder (keep every source inside the brand "
+         "folder; copy the file in instead of linking to it)"),
     case("folder-named-like-a-token-file", _folder,
          "brand/tokens/x.tokens.json: expected a token file, found a folder (rename the folder, "
          "or move it out of the way)"),
@@ -154,6 +162,11 @@ CASES = [
                                    '    "x": { "$value": "#000" }\n  }'),
          f"{TOKENS}:15: duplicate key 'x' in extra (first on line 14) (remove one of them: JSON "
          "would silently keep only the last)"),
+    case("duplicate-token-under-check",
+         _extra('{\n    "$type": "color",\n    "x": { "$value": "#fff" },\n'
+                '    "x": { "$value": "#000" }\n  }'),
+         f"{TOKENS}:15: duplicate key 'x' in extra (first on line 14) (remove one of them: JSON "
+         "would silently keep only the last)", args=("check", "--brand", "brand")),
     case("duplicate-value-key", _extra('{\n    "$type": "color",\n    "x": { "$value": "#fff",\n'
                                        '           "$value": "#000" }\n  }'),
          f"{TOKENS}:15: duplicate key '$value' in extra.x (first on line 14) (remove one of them: "
@@ -172,6 +185,9 @@ CASES = [
          "'extra.x': expected a finite number (write a number such as 16)"),
     case("integer-too-long", _typed("number", "1" + "0" * 5000),
          f"{TOKENS}:14: a number longer than 100 characters (write a number CSS can use)"),
+    case("colour-with-a-trailing-newline", _typed("color", '"#fff\\n"'),
+         f"{TOKENS}:14: invalid color value \"#fff\\n\" for 'extra.x': expected a hex colour "
+         f"such as #1a2b3c ({TYPE_HINT})"),
     case("nul-escape-in-a-value", _typed("color", '"#fff\\u0000"'),
          f"{TOKENS}:14: a string holds a NUL character (\\u0000) ({NUL_HINT})"),
     case("nul-escape-in-a-description",
@@ -195,7 +211,10 @@ CASES = [
          f"holds \"}}\", which would break out of the CSS string ({FONT_HINT})"),
     case("font-with-a-newline", _font('"Inter\\nSans"'),
          f"{TOKENS}:14: invalid fontFamily value \"Inter\\nSans\" for 'extra.body': the font "
-         f"name holds \"\\n\", which would break out of the CSS string ({FONT_HINT})"),
+         f"name holds \"\\n\", which is a control or unpaired character ({FONT_HINT})"),
+    case("font-with-an-unpaired-surrogate", _font('"Inter\\ud800"'),
+         f"{TOKENS}:14: invalid fontFamily value \"Inter\\ud800\" for 'extra.body': the font "
+         f"name holds \"\\ud800\", which is a control or unpaired character ({FONT_HINT})"),
     case("font-with-a-backslash", _font('"Inter\\\\"'),
          f"{TOKENS}:14: invalid fontFamily value \"Inter\\\\\" for 'extra.body': the font name "
          f"holds \"\\\\\", which would break out of the CSS string ({FONT_HINT})"),
@@ -253,6 +272,10 @@ CASES = [
          f"{TOKENS}:14: token name \"x: red; }} a {{ b\" in \"extra.x: red; }} a {{ b\" cannot be "
          "a Sass or CSS name (use letters, digits, - and _ (starting with a letter or _ at the "
          "top level))"),
+    case("name-with-a-trailing-newline",
+         _extra('{\n    "$type": "color",\n    "x\\n": { "$value": "#fff" }\n  }'),
+         f"{TOKENS}:14: token name \"x\\n\" in \"extra.x\\n\" cannot be a Sass or CSS name (use "
+         "letters, digits, - and _ (starting with a letter or _ at the top level))"),
     case("name-starting-with-a-digit", _write(BASE + ',\n  "1x": { "$type": "color" }\n}\n'),
          f"{TOKENS}:12: token name \"1x\" in \"1x\" cannot be a Sass or CSS name (use letters, "
          "digits, - and _ (starting with a letter or _ at the top level))"),

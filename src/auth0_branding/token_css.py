@@ -25,8 +25,8 @@ DURATION_UNITS = ("ms", "s")
 # Larger magnitudes have no use in CSS, and Python would print them with an exponent.
 MAX_MAGNITUDE = 1e15
 
-_HEX_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
-_IDENTIFIER = re.compile(r"^-?[A-Za-z_][A-Za-z0-9_-]*$")
+_HEX_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
+_IDENTIFIER = re.compile(r"-?[A-Za-z_][A-Za-z0-9_-]*")
 # Each of these ends a quoted CSS string, a declaration, a rule or the <style> element, or
 # starts Liquid (`{{`): none belongs in a font's name.
 _FONT_NAME_BREAKERS = frozenset('"\'\\;{}<>')
@@ -86,7 +86,7 @@ def shown_value(value: Any, limit: int = 60) -> str:
 def _color(value: Any) -> str:
     if isinstance(value, dict) and "hex" in value:
         value = value["hex"]
-    if not isinstance(value, str) or not _HEX_COLOR.match(value):
+    if not isinstance(value, str) or not _HEX_COLOR.fullmatch(value):
         raise _Invalid("expected a hex colour such as #1a2b3c")
     return value.lower()
 
@@ -143,9 +143,11 @@ def _font_name(name: Any) -> str:
         raise _Invalid("expected each font name to be a non-empty string")
     bad = next((ch for ch in name if ch in _FONT_NAME_BREAKERS or not ch.isprintable()), None)
     if bad is not None:
-        raise _Invalid(f"the font name holds {shown_value(bad)}, which would break out of the "
-                       "CSS string", "remove it: font names are letters, digits, spaces, - and _")
-    return name if _IDENTIFIER.match(name) else f'"{name}"'
+        why = ("would break out of the CSS string" if bad in _FONT_NAME_BREAKERS
+               else "is a control or unpaired character")
+        raise _Invalid(f"the font name holds {shown_value(bad)}, which {why}",
+                       "remove it: font names are letters, digits, spaces, - and _")
+    return name if _IDENTIFIER.fullmatch(name) else f'"{name}"'
 
 
 def _font_weight(value: Any) -> str:

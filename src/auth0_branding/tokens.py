@@ -16,9 +16,9 @@ from .token_json import MAX_DEPTH, TokenDocument, parse_token_json
 
 log = logging.getLogger(__name__)
 
-_ALIAS = re.compile(r"^\{([^{}]+)\}$")
+_ALIAS = re.compile(r"\{([^{}]+)\}")
 # A token name becomes part of a Sass variable and a CSS custom property.
-_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+_NAME = re.compile(r"[A-Za-z0-9_-]+")
 _FIRST = re.compile(r"^[A-Za-z_]")
 
 
@@ -122,7 +122,7 @@ def _walk(document: TokenDocument) -> Iterator[RawToken]:
         path = (*parents, key)
         dotted = ".".join(path)
         location = document.at(path)
-        if not _NAME.match(key) or (not parents and not _FIRST.match(key)):
+        if not _NAME.fullmatch(key) or (not parents and not _FIRST.match(key)):
             raise TokenError(
                 f"token name {shown_value(key)} in {shown_value(dotted)} cannot be a Sass or "
                 "CSS name", location,
@@ -353,7 +353,7 @@ def _cycle(stack: list[list[Any]], first: int, target: str) -> str:
 
 def alias_path(value: Any) -> str | None:
     """Return the token path of an alias such as `"{color.brand.primary}"`, else None."""
-    match = _ALIAS.match(value) if isinstance(value, str) else None
+    match = _ALIAS.fullmatch(value) if isinstance(value, str) else None
     return match.group(1) if match else None
 
 
