@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Location, TokenError, did_you_mean, display_path, line_of
-from .sources import read_source
+from .sources import SourceError, read_source
 from .token_css import shown_value, to_css, type_hint, unsupported_type
 from .token_json import MAX_DEPTH, TokenDocument, parse_token_json
 
@@ -358,9 +358,12 @@ def alias_path(value: Any) -> str | None:
 
 
 def _text_of(location: Location) -> str:
+    # tenants.toml, already read (and checked) by load_config: read again for its lines. If
+    # it cannot be, errors fall back to the tenant's own line.
+    path = Path(location.path)
     try:
-        return Path(location.path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        return read_source(path, path.parent, "config")
+    except SourceError:
         return ""
 
 
