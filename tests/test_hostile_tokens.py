@@ -167,6 +167,11 @@ CASES = [
                 '    "x": { "$value": "#000" }\n  }'),
          f"{TOKENS}:15: duplicate key 'x' in extra (first on line 14) (remove one of them: JSON "
          "would silently keep only the last)", args=("check", "--brand", "brand")),
+    case("duplicate-key-forging-a-line",
+         _extra('{\n    "$type": "color",\n    "x\\nERROR y": { "$value": "#fff" },\n'
+                '    "x\\nERROR y": { "$value": "#000" }\n  }'),
+         f"{TOKENS}:15: duplicate key 'x\\nERROR y' in extra (first on line 14) (remove one of "
+         "them: JSON would silently keep only the last)"),
     case("duplicate-value-key", _extra('{\n    "$type": "color",\n    "x": { "$value": "#fff",\n'
                                        '           "$value": "#000" }\n  }'),
          f"{TOKENS}:15: duplicate key '$value' in extra.x (first on line 14) (remove one of them: "
@@ -231,6 +236,10 @@ CASES = [
     case("bad-type-on-a-token", _extra('{\n    "x": { "$value": "#fff",\n'
                                        '           "$type": "dimensions" }\n  }'),
          f"{TOKENS}:14: unsupported $type 'dimensions' on 'extra.x' (did you mean 'dimension'?)"),
+    case("type-forging-a-line",
+         _extra('{\n    "$type": "color\\nERROR x",\n    "x": { "$value": 1 }\n  }'),
+         f"{TOKENS}:13: unsupported $type 'color\\nERROR x' on group 'extra' (use one of color, "
+         "dimension, fontFamily, fontWeight, shadow, number, duration)"),
     case("type-not-a-string", _extra('{\n    "$type": {"name": "color"},\n    "x": { "$value": 1 }\n  }'),
          f"{TOKENS}:13: $type must be a string, not {{\"name\": \"color\"}} on group 'extra' (use "
          "one of color, dimension, fontFamily, fontWeight, shadow, number, duration)"),
@@ -299,6 +308,9 @@ CASES = [
          f"{TOKENS}:14: alias cycle: extra.a0 -> extra.a1 -> extra.a2 -> extra.a3 -> extra.a4 "
          "-> ... (2991 more) -> extra.a2996 -> extra.a2997 -> extra.a2998 -> extra.a2999 -> "
          "extra.a0 (point one alias at a value)"),
+    case("unknown-alias-forging-a-line", _typed("color", '"{a\\nERROR b}"'),
+         f"{TOKENS}:14: unknown token reference '{{a\\nERROR b}}' in 'extra.x' (reference a "
+         "defined token)"),
     case("unknown-alias-inside-a-shadow",
          _extra('{\n    "$type": "shadow",\n    "x": { "$value": {\n      "offsetX": "0px", '
                 '"offsetY": "1px", "blur": "2px", "spread": "0px",\n'

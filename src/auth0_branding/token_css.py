@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .errors import Location, TokenError, did_you_mean
+from .errors import Location, TokenError, did_you_mean, printable
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def to_css(token_type: str, value: Any, path: str, location: Location) -> str:
     convert = _CONVERTERS.get(token_type)
     if convert is None:
         raise TokenError(
-            f"unsupported $type '{token_type}' for '{path}'", location,
+            f"unsupported $type '{printable(token_type)}' for '{path}'", location,
             did_you_mean(token_type, SUPPORTED_TYPES) or f"use one of {', '.join(SUPPORTED_TYPES)}",
         )
     try:
@@ -67,7 +67,7 @@ def unsupported_type(token_type: Any) -> str | None:
     if not isinstance(token_type, str):
         return f"$type must be a string, not {shown_value(token_type)}"
     if token_type not in SUPPORTED_TYPES:
-        return f"unsupported $type '{token_type}'"
+        return f"unsupported $type '{printable(token_type)}'"
     return None
 
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import Location, TokenError
+from .errors import Location, TokenError, printable
 
 log = logging.getLogger(__name__)
 
@@ -91,9 +91,9 @@ def _scan(text: str, shown: str) -> dict[Path_, int]:
             if top is not None and top[1] and top[3]:
                 key = raw[1:-1] if "\\" not in raw else json.loads(raw)
                 if key in top[2]:
-                    where = ".".join(str(p) for p in top[0]) or "the top level"
+                    where = printable(".".join(str(p) for p in top[0])) or "the top level"
                     raise TokenError(
-                        f"duplicate key '{key}' in {where} (first on line {top[2][key]})",
+                        f"duplicate key '{printable(key)}' in {where} (first on line {top[2][key]})",
                         Location(shown, line),
                         "remove one of them: JSON would silently keep only the last")
                 top[2][key] = line
@@ -126,7 +126,6 @@ def _scan(text: str, shown: str) -> dict[Path_, int]:
             if len(match.group()) > MAX_NUMBER_LENGTH:
                 raise TokenError(f"a number longer than {MAX_NUMBER_LENGTH} characters",
                                  Location(shown, line), "write a number CSS can use")
-            _item(top, lines, line)
         elif match.group() not in _LITERALS:
             raise TokenError(f"{match.group()} is not a number a token can hold",
                              Location(shown, line), "write a finite number")
@@ -138,6 +137,7 @@ def _child(frame: list[Any]) -> Path_:
 
 
 def _item(frame: list[Any] | None, lines: dict[Path_, int], line: int) -> None:
-    # Array items have no key: record where each one starts, by its index.
+    # Array items have no key: record where each string or container starts, by its index
+    # (numbers need no line: no alias or key can be in one).
     if frame is not None and not frame[1]:
         lines[(*frame[0], frame[2])] = line

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import Location, TokenError, did_you_mean, display_path, line_of
+from .errors import Location, TokenError, did_you_mean, display_path, line_of, printable
 from .sources import SourceError, read_source
 from .token_css import shown_value, to_css, type_hint, unsupported_type
 from .token_json import MAX_DEPTH, TokenDocument, parse_token_json
@@ -140,7 +140,7 @@ def _walk(document: TokenDocument) -> Iterator[RawToken]:
         child = next((k for k in node if not k.startswith("$")), None)
         if child is not None:
             raise TokenError(
-                f"token '{dotted}' has a $value, so '{child}' cannot be a token inside it",
+                f"token '{dotted}' has a $value, so '{printable(child)}' cannot be a token inside it",
                 document.at((*path, child)), "move it into a group of its own",
             )
         yield RawToken(
@@ -238,7 +238,7 @@ def apply_overrides(
         where = Location(location.path, line_of(text, path, location.line or 1) or location.line)
         if path not in raw:
             raise TokenError(
-                f"override of unknown token '{path}'", where,
+                f"override of unknown token '{printable(path)}'", where,
                 did_you_mean(path, raw) or "override a token defined in brand/tokens/",
             )
         base = raw[path]
@@ -313,7 +313,7 @@ def resolve_tokens(raw: Mapping[str, RawToken]) -> Tokens:
                     raise TokenError(f"alias cycle: {_cycle(stack, active[target], target)}",
                                      raw[target].location, "point one alias at a value")
                 if target not in raw:
-                    reference = "{" + target + "}"
+                    reference = "{" + printable(target) + "}"
                     raise TokenError(
                         f"unknown token reference '{reference}' in '{token.path}'",
                         Location(token.location.path, line or token.location.line),
