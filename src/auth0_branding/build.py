@@ -112,11 +112,11 @@ def build(brand_dir: Path, tenant_names: Iterable[str] = ()) -> BuildResult:
     """Load the brand and build every (or each named) tenant's outputs in memory."""
     config = load_config(brand_dir)
     tenants = tuple(config.tenant(n) for n in dict.fromkeys(tenant_names)) or config.tenants
-    token_files = sorted(config.tokens_dir.glob("*.json"))
+    token_files = _token_files(config)
     if not token_files:
         raise BrandError("no design token files found", Location(display_path(config.tokens_dir)),
                          "add a *.tokens.json file in the DTCG format")
-    raw_tokens = load_raw_tokens(token_files)
+    raw_tokens = load_raw_tokens(token_files, config.brand_dir)
     renderer = Renderer(config.templates_dir)
     shared = _SharedSources.of(config)
     base: Tokens | None = None
@@ -133,6 +133,12 @@ def build(brand_dir: Path, tenant_names: Iterable[str] = ()) -> BuildResult:
     return BuildResult(config, tenants, tuple(artifacts), tokens=tokens_by_tenant)
 
 
+def _token_files(config: Config) -> list[Path]:
+    # Whatever the names lead to (folders, FIFOs, links out of the brand) is refused when
+    # each file is read, through read_source.
+    return sorted(config.tokens_dir.glob("*.json"))
+
+
 @dataclass(frozen=True)
 class _SharedSources:
     """The source files every tenant's outputs share, found once per build."""
@@ -144,7 +150,7 @@ class _SharedSources:
 
     @classmethod
     def of(cls, config: Config) -> _SharedSources:
-        tokens = tuple(display_path(p) for p in sorted(config.tokens_dir.glob("*.json")))
+        tokens = tuple(display_path(p) for p in _token_files(config))
         return cls(
             page_styles=tuple(display_path(p) for p in style_sources(config.page_style)),
             email_styles=tuple(display_path(p) for p in style_sources(config.email_style)),
