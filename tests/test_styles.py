@@ -90,3 +90,12 @@ def test_plain_css_imports_are_left_to_the_browser_and_read_nothing(styles):
     (styles / "print.css").write_text(".never { read: yes; }\n")
     css = compile_css(styles / "page.scss", "")
     assert css.strip() == '@import "https://fonts.example/inter.css";@import url(print.css)'
+
+
+def test_a_partial_that_now_wins_an_import_is_never_served_from_the_cache(styles):
+    (styles / "page.scss").write_text('@import "tokens";\n@import "partials/accent";\n')
+    (styles / "partials" / "accent.scss").write_text(".a { color: red; }\n")
+    first = compile_css(styles / "page.scss", "")
+    (styles / "partials" / "_accent.scss").write_text(".a { color: blue; }\n")
+    second = compile_css(styles / "page.scss", "")
+    assert (first.strip(), second.strip()) == (".a{color:red}", ".a{color:blue}")

@@ -90,7 +90,9 @@ def compile_here(entry: str, root: str, tokens_scss: str,
         if failures:
             raise failures[0] from error
         raise _wrap(error, entry) from error
-    return css, tuple((path, source_version(path)) for path in texts)
+    # The folders too: a partial created there may now win an import's resolution.
+    read = [*texts, *dict.fromkeys(os.path.dirname(path) for path in texts)]
+    return css, tuple((path, source_version(path)) for path in read)
 
 
 def _resolve(name: str, parent: str, entry: str, root: str, texts: dict[str, str]) -> str:
