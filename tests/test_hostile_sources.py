@@ -255,7 +255,7 @@ CASES = [
          "brand/styles/page.scss:4: Sass error: File to import not found or unreadable: "
          "nowhere. (fix the Sass source)"),
     case("sass-endless-while",
-         append("styles/page.scss", "$i: 0;\n@while $i < 1 { .x { width: $i; } }\n"),
+         append("styles/page.scss", "$i: 0;\n@while $i < 1 { $j: $i; }\n"),
          "brand/styles/page.scss: Sass compilation did not finish within 5 s "
          "(look for an endless @while or @for loop in the Sass)", subprocess=True),
     case("sass-recursive-function",

@@ -99,3 +99,22 @@ def test_a_partial_that_now_wins_an_import_is_never_served_from_the_cache(styles
     (styles / "partials" / "_accent.scss").write_text(".a { color: blue; }\n")
     second = compile_css(styles / "page.scss", "")
     assert (first.strip(), second.strip()) == (".a{color:red}", ".a{color:blue}")
+
+
+def test_a_runaway_allocation_fails_the_compile_within_the_memory_limit(styles, monkeypatch):
+    from auth0_branding import sass_worker
+
+    monkeypatch.chdir(styles)
+    monkeypatch.setattr(sass_worker, "MEMORY_LIMIT", 100 * 1024 * 1024)
+    monkeypatch.setattr(sass_worker, "_current", None)  # a fresh worker, with that limit
+    (styles / "grow.scss").write_text(
+        '$s: "xxxxxxxxxxxxxxxx";\n@for $i from 1 through 40 { $s: $s + $s; }\n'
+        ".a { b: str-length($s); }\n")
+    try:
+        with pytest.raises(StyleError) as caught:
+            sass_worker.run(str(styles / "grow.scss"), str(styles), "", None)
+    finally:
+        sass_worker._worker()._stop()
+    assert str(caught.value) == ("grow.scss: Sass compilation ran out of memory (look for an "
+                                 "endless @while or @for loop, or a string or list that keeps "
+                                 "growing)")

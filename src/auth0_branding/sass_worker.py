@@ -22,6 +22,9 @@ from .errors import BrandError, Location, StyleError, display_path
 log = logging.getLogger(__name__)
 
 TIME_LIMIT_S = 5.0
+# Address space the worker may add to what it starts with: a runaway Sass string or list
+# fails the compile instead of pushing the machine into swap within the time limit.
+MEMORY_LIMIT = 1024 * 1024 * 1024
 _CONTEXT: Any = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
 
 
@@ -96,6 +99,7 @@ def _worker() -> _Worker:
 def _serve(conn: Connection) -> None:
     from .styles import compile_here
 
+    _limit_memory()
     while True:
         try:
             cwd, entry, root, tokens_scss, where = conn.recv()
@@ -111,3 +115,18 @@ def _serve(conn: Connection) -> None:
             reply = ("error", StyleError, f"the Sass compiler failed: {error}",
                      Location(display_path(entry)), "run with --debug and report it")
         conn.send(reply)
+
+
+def _limit_memory() -> None:
+    try:
+        import resource
+
+        with open("/proc/self/statm") as statm:  # Linux: the size now, in pages
+            size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+        soft = size + MEMORY_LIMIT
+        if hard != resource.RLIM_INFINITY:
+            soft = min(soft, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+    except (ImportError, OSError, ValueError):  # elsewhere: the time limit still holds
+        log.debug("no memory limit for the Sass worker")

@@ -174,6 +174,10 @@ def _wrap(error: sass.CompileError, entry: str) -> StyleError:
     text = str(error)
     first = text.strip().splitlines()[0] if text.strip() else "Sass error"
     message = first.removeprefix("Error: ").strip()
+    if "Unable to allocate memory" in message:  # the worker's memory limit (sass_worker)
+        return StyleError("Sass compilation ran out of memory", Location(display_path(entry)),
+                          "look for an endless @while or @for loop, or a string or list that "
+                          "keeps growing")
     hint = "fix the Sass source"
     match = _WHERE.search(text)
     if match:
