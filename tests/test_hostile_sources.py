@@ -268,6 +268,15 @@ CASES = [
                  '[% block body %]\n[% include "../../etc/passwd" %]'),
          "brand/templates/pages/login.html:6: template not found: '../../etc/passwd' "
          "(create templates/../../etc/passwd or fix the name)"),
+    case("template-extends-an-absolute-path",
+         replace("templates/pages/login.html", '[% extends "layouts/page.html" %]',
+                 '[% extends "/etc/passwd" %]'),
+         "brand/templates/pages/login.html:1: template not found: '/etc/passwd' "
+         "(create templates//etc/passwd or fix the name)"),
+    case("subject-includes-etc-passwd",
+         replace("brand.toml", SUBJECT, "subject = \"[% include '../../etc/passwd' %]\""),
+         "brand/brand.toml:11: template not found: '../../etc/passwd' "
+         "(create templates/../../etc/passwd or fix the name)"),
     case("template-symlinked-from-outside", symlink_out("templates/pages/login.html"),
          "brand/templates/pages/login.html: brand/templates/pages/login.html lies outside the "
          f"brand folder ({OUTSIDE})"),
