@@ -187,6 +187,10 @@ CASES = [
          replace("brand.toml", "[[ vars.company_name ]] <no", "[[ vars.company ]] <no"),
          "brand/brand.toml:8: undefined variable 'company' "
          "(define it, or guard it with [% if ... is defined %])"),
+    case("email-default-of-the-wrong-type-at-its-line",
+         replace("brand.toml", "[email_defaults]\n", "[email_defaults]\nenabled = \"yes\"\n"),
+         "brand/brand.toml:8: 'email_defaults.enabled' must be a boolean, not a string "
+         "(set enabled to a boolean)"),
     case("email-subject-error-at-its-line",
          replace("brand.toml", SUBJECT, 'subject = "[% if %]"'),
          "brand/brand.toml:11: template syntax error: Expected an expression, got 'end of "

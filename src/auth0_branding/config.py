@@ -279,9 +279,12 @@ def _load_preview_assets(reader: _Reader, brand_dir: Path) -> dict[str, Path]:
 def _load_emails(
     reader: _Reader, defaults: Mapping[str, Any], emails: Mapping[str, Any]
 ) -> dict[str, EmailConfig]:
-    known = ("subject", "from", "result_url", "url_lifetime_in_seconds",
-             "include_email_in_redirect", "enabled", "syntax")
+    kinds = {"subject": str, "from": str, "result_url": str, "url_lifetime_in_seconds": int,
+             "include_email_in_redirect": bool, "enabled": bool, "syntax": str}
+    known = tuple(kinds)
     reader.check_keys(defaults, ("email_defaults",), known)
+    for key in defaults:  # here, so a wrong default is reported at its own line
+        reader.get(defaults, ("email_defaults", key), kinds[key])
     loaded = {}
     for name, table in emails.items():
         keys = ("emails", name)
