@@ -266,6 +266,11 @@ CASES = [
          append("styles/page.scss", "@function f($n) { @return f($n); }\n.a { b: f(1); }\n"),
          "brand/styles/page.scss:4: Sass error: Stack depth exceeded max of 1024 "
          "(fix the Sass source)"),
+    case("sass-recursive-mixin-in-a-partial",
+         both(write("styles/_loops.scss", "// helpers\n@mixin m { @include m; }\n"),
+              append("styles/page.scss", '@import "loops";\n.a { @include m; }\n')),
+         "brand/styles/_loops.scss:2: Sass error: SystemStackError: stack level too deep "
+         "(fix the Sass source)"),
     # -- templates ---------------------------------------------------------------------
     case("template-include-etc-passwd",
          replace("templates/pages/login.html", "[% block body %]",
