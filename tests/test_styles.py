@@ -118,3 +118,13 @@ def test_a_runaway_allocation_fails_the_compile_within_the_memory_limit(styles, 
     assert str(caught.value) == ("grow.scss: Sass compilation ran out of memory (look for an "
                                  "endless @while or @for loop, or a string or list that keeps "
                                  "growing)")
+
+
+def test_an_entry_that_became_a_symlink_loop_is_left_for_the_compile_to_name(styles):
+    (styles / "page.scss").unlink()
+    (styles / "page.scss").symlink_to("other.scss")
+    (styles / "other.scss").symlink_to("page.scss")
+    assert style_sources(styles / "page.scss") == (styles / "page.scss",)
+    with pytest.raises(BrandError) as caught:
+        compile_css(styles / "page.scss", "")
+    assert caught.value.message.startswith("symlink loop at ")

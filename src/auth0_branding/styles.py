@@ -137,7 +137,10 @@ def style_sources(entry: Path, root: Path | None = None) -> tuple[Path, ...]:
     styles_dir = entry.parent
     root = root if root is not None else styles_dir
     seen: list[Path] = []
-    pending = [entry.resolve()]
+    try:
+        pending = [entry.resolve()]
+    except (OSError, RuntimeError):  # a symlink loop: the compile names it
+        return (entry,)
     while pending:
         current = pending.pop()
         if current in seen or not current.is_file():
