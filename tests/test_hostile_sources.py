@@ -157,8 +157,9 @@ CASES = [
          f"brand/brand.toml: cannot read configuration file (permission denied) ({UNREADABLE})",
          drop_file_overrides=True),
     case("brand-toml-nested-too-deeply",
-         append("brand.toml", "\n[variables.deep]\nx = " + "[" * 100_000 + "]" * 100_000 + "\n"),
-         "brand/brand.toml: TOML nested too deeply to read "
+         append("brand.toml", "\n[variables.deep]  # don't [[[\nx = " + "[" * 100_000
+                + "]" * 100_000 + "\n"),
+         "brand/brand.toml:18: TOML nested too deeply to read "
          "(flatten the nested arrays or inline tables)"),
     case("styles-page-absolute", append("brand.toml", '\n[styles]\npage = "/etc/passwd"\n'),
          f"brand/brand.toml:18: styles.page '/etc/passwd' lies outside the brand folder "

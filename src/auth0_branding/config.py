@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, Location, did_you_mean, display_path, line_of
-from .sources import confine_name, read_source
+from .sources import confine_name, nesting_line, read_source
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,8 @@ class _Reader:
         try:
             self.data = tomllib.loads(self.text)
         except RecursionError as error:
-            raise ConfigError("TOML nested too deeply to read", Location(self.shown),
+            raise ConfigError("TOML nested too deeply to read",
+                              Location(self.shown, nesting_line(self.text, 100)),
                               "flatten the nested arrays or inline tables") from error
         except tomllib.TOMLDecodeError as error:
             line = re.search(r"line (\d+)", str(error))

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, Location, display_path, line_of
-from .sources import read_source
+from .sources import nesting_line, read_source
 
 log = logging.getLogger(__name__)
 
@@ -139,20 +139,6 @@ def _depth(value: Any) -> int:
 
 
 def _too_deep(text: str, shown: str) -> ConfigError:
-    """Point at the line where the nesting first goes deeper than MAX_DEPTH."""
-    depth, quoted, escaped, line = 0, False, False, 1
-    for char in text:
-        if char == "\n":
-            line += 1
-        elif quoted:
-            escaped, quoted = (not escaped and char == "\\"), quoted and (escaped or char != '"')
-        elif char == '"':
-            quoted = True
-        elif char in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                break
-        elif char in "]}":
-            depth -= 1
-    return ConfigError(f"fixtures nested more than {MAX_DEPTH} levels deep", Location(shown, line),
+    return ConfigError(f"fixtures nested more than {MAX_DEPTH} levels deep",
+                       Location(shown, nesting_line(text, MAX_DEPTH)),
                        "flatten the data: Auth0's own objects are a few levels deep")

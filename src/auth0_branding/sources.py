@@ -136,5 +136,33 @@ def decode_source(data: bytes, shown: str) -> str:
     return text
 
 
+def nesting_line(text: str, limit: int) -> int:
+    """Return the line where `[` and `{` first nest deeper than `limit`.
+
+    Brackets in strings and in `#` comments (TOML; JSON has none) do not count.
+    """
+    depth, quote, escaped, comment, line = 0, "", False, False, 1
+    for char in text:
+        if char == "\n":
+            line, comment = line + 1, False
+        elif comment:
+            continue
+        elif quote:
+            closes = char == quote and not escaped
+            escaped = not escaped and char == "\\"
+            quote = "" if closes else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            comment = True
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return line
+        elif char in "]}":
+            depth -= 1
+    return line
+
+
 def _size(size: int) -> str:
     return f"{size / MIB:.1f} MiB" if size >= MIB else f"{size / 1024:.0f} KiB"
