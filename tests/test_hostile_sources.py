@@ -113,6 +113,15 @@ def outside_file(name: str, content: str) -> Callable[[Path], None]:
     return mutate
 
 
+def folder_out(relative: str) -> Callable[[Path], None]:
+    """Move the folder `relative` out of the brand and leave a symlink to it in its place."""
+    def mutate(brand: Path) -> None:
+        moved = brand.parent / f"moved-{Path(relative).name}"
+        (brand / relative).rename(moved)
+        (brand / relative).symlink_to(os.path.relpath(moved, (brand / relative).parent))
+    return mutate
+
+
 def fixtures(name: str = "login.json", data: bytes | str | None = None) -> Callable[[Path], None]:
     """Give the brand a valid login fixtures file, or `data` in its place."""
     good = '{\n  "scenarios": {\n    "default": {"data": {"prompt": {"name": "login"}}}\n  }\n}\n'
@@ -290,6 +299,11 @@ CASES = [
     case("template-symlinked-from-outside", symlink_out("templates/pages/login.html"),
          "brand/templates/pages/login.html: brand/templates/pages/login.html lies outside the "
          f"brand folder ({OUTSIDE})"),
+    case("templates-folder-symlinked-from-outside", folder_out("templates"),
+         "brand/templates/pages/login.html: brand/templates/pages/login.html lies outside the "
+         f"brand folder ({OUTSIDE})"),
+    case("styles-folder-symlinked-from-outside", folder_out("styles"),
+         f"brand/styles/page.scss: brand/styles/page.scss lies outside the brand folder ({OUTSIDE})"),
     case("partial-symlinked-from-outside",
          both(symlink_out("templates/partials/legal.html"),
               replace("templates/layouts/email.html", "</table>",
