@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import threading
 from collections import OrderedDict
 from pathlib import Path
 
@@ -35,6 +36,7 @@ CACHE_SIZE = 256
 
 Deps = tuple[tuple[str, tuple | None], ...]
 _cache: OrderedDict[tuple[str, str, str], tuple[str, Deps]] = OrderedDict()
+_cache_lock = threading.Lock()  # the preview may compile from more than one thread
 
 
 def compile_css(entry: Path, tokens_scss: str, root: Path | None = None,
@@ -50,14 +52,19 @@ def compile_css(entry: Path, tokens_scss: str, root: Path | None = None,
     entry_path = os.path.abspath(entry)
     root_path = os.path.abspath(root if root is not None else entry.parent)
     key = (entry_path, root_path, tokens_scss)
-    cached = _cache.get(key)
+    with _cache_lock:
+        cached = _cache.get(key)
     if cached is not None and all(source_version(path) == version for path, version in cached[1]):
-        _cache.move_to_end(key)
+        with _cache_lock:
+            if key in _cache:
+                _cache.move_to_end(key)
         return cached[0]
     css, deps = run(entry_path, root_path, tokens_scss, where)
-    _cache[key] = (css, deps)
-    while len(_cache) > CACHE_SIZE:
-        _cache.popitem(last=False)
+    with _cache_lock:
+        _cache[key] = (css, deps)
+        _cache.move_to_end(key)
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
     return css
 
 
