@@ -27,6 +27,8 @@ from pathlib import Path
 import pytest
 from brand_overlay import make_brand, run_cli
 
+import auth0_branding
+
 log = logging.getLogger(__name__)
 
 BUILD = ("build", "--brand", "brand", "--out", "dist")
@@ -121,13 +123,11 @@ def _run_child(args: tuple[str, ...], root: Path, drop_file_overrides: bool = Fa
         if setpriv is None:
             pytest.skip("running as root without setpriv (util-linux) to drop CAP_DAC_OVERRIDE")
         prefix = [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
-    # The child runs in `root`, where a relative PYTHONPATH (such as src) finds nothing: give
-    # it the folder this process imported auth0_branding from, so both run the same code.
-    import auth0_branding
-
-    src = str(Path(auth0_branding.__file__).resolve().parent.parent)
+    # The child runs in `root`, where a relative PYTHONPATH (src) means nothing: point it at
+    # the code under test, not whatever copy is installed.
+    code = str(Path(auth0_branding.__file__).resolve().parents[1])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        p for p in (src, os.environ.get("PYTHONPATH", "")) if p)}
+        p for p in (code, os.environ.get("PYTHONPATH", "")) if p)}
     result = subprocess.run(
         [*prefix, sys.executable, "-c", "from auth0_branding.cli import main; main()", *args],
         cwd=root, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,

@@ -236,16 +236,17 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 
 @pytest.mark.parametrize("subject, message", [
-    ("[[ 1 + 'a' ]]", "template error: unsupported operand type(s) for +: 'int' and 'str'"),
-    ("[% include 'nope.html' %]", "template error: 'nope.html' not found in search path: "
-     "'brand/templates'"),
+    ("[[ 1 + 'a' ]]", "template error: unsupported operand type(s) for +: 'int' and 'str' "
+     "(fix the value's [[ ]] and [% %] tags)"),
+    ("[% include 'nope.html' %]", "template not found: 'nope.html' "
+     "(create templates/nope.html or fix the name)"),
 ])
 def test_a_failing_subject_is_a_template_error_not_a_traceback(workdir, subject, message):
     _edit(workdir / "brand/brand.toml", 'subject = "Enrol in MFA"', f'subject = "{subject}"')
     result = CliRunner().invoke(cli, ["build", "--brand", "brand", "--out", "dist"])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
-    assert result.output.strip().splitlines()[-1] == (
-        f"ERROR brand/brand.toml:14: {message} (fix the value's [[ ]] and [% %] tags)")
+    # The subject's own line (15), not its [emails.enrollment_email] header (14).
+    assert result.output.strip().splitlines()[-1] == f"ERROR brand/brand.toml:15: {message}"
 
 
 @pytest.mark.parametrize("setting, line, message", [

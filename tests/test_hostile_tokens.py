@@ -328,7 +328,9 @@ CASES = [
          f"{TENANTS}:20: invalid dimension value NaN for 'size.gap': expected "
          f"{{\"value\": 16, \"unit\": \"px\"}} or \"16px\" ({TYPE_HINT})"),
     case("override-with-a-nul", _override('"color.background" = "#fff\\u0000"'),
-         f"{TENANTS}:20: the override of 'color.background' holds a NUL character ({NUL_HINT})"),
+         # tenants.toml as a whole refuses it first, before the override is applied.
+         f"{TENANTS}:20: 'tenants.prod.tokens.color.background' contains a NUL character "
+         "(remove the \\u0000 escape)"),
     case("override-a-date", _override('"color.background" = 1979-05-27'),
          f"{TENANTS}:20: invalid color value \"1979-05-27\" for 'color.background': expected a "
          f"hex colour such as #1a2b3c ({TYPE_HINT})"),

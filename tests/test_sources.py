@@ -106,3 +106,10 @@ def test_a_missing_file_is_reported_where_it_was_named(brand: Path) -> None:
     assert _refusal(brand / "styles/nope.scss", brand, "style", where) == (
         "brand/brand.toml:4: file not found: brand/styles/nope.scss (create it, or fix the "
         "name that points at it)")
+
+
+def test_nesting_line_skips_strings_and_comments() -> None:
+    from auth0_branding.sources import nesting_line
+
+    text = 'a = "[[[["  # [[[[ don\'t\nb = [[\n  [[1]]]]\n'
+    assert (nesting_line(text, 3), nesting_line(text, 2), nesting_line(text, 1)) == (3, 3, 2)

@@ -43,6 +43,7 @@ from .output_folder import (
     swap_in,
 )
 from .render import Renderer
+from .sources import read_source
 from .styles import compile_css, style_sources
 from .tokens import (
     Tokens,
@@ -152,8 +153,10 @@ class _SharedSources:
     def of(cls, config: Config) -> _SharedSources:
         tokens = tuple(display_path(p) for p in _token_files(config))
         return cls(
-            page_styles=tuple(display_path(p) for p in style_sources(config.page_style)),
-            email_styles=tuple(display_path(p) for p in style_sources(config.email_style)),
+            page_styles=tuple(display_path(p) for p in
+                              style_sources(config.page_style, config.brand_dir)),
+            email_styles=tuple(display_path(p) for p in
+                               style_sources(config.email_style, config.brand_dir)),
             common=(*tokens, display_path(config.tenants_file)),
             brand_toml=display_path(config.brand_dir / "brand.toml"),
         )
@@ -174,7 +177,8 @@ def build_tenant(
     shared = shared or _SharedSources.of(config)
     pages = [page for page in PAGE_RESOURCES if page in tenant.manage]
     if pages:
-        page_css = Markup(compile_css(config.page_style, to_scss(tokens, "page")))
+        page_css = Markup(compile_css(config.page_style, to_scss(tokens, "page"),
+                                      config.brand_dir, config.style_locations.get("page")))
     for page in pages:
         template = f"pages/{page}.html"
         if not renderer.exists(template):
@@ -191,7 +195,8 @@ def build_tenant(
             html, _sources(renderer, template, shared.page_styles, shared.common),
         )
     if "emails" in tenant.manage and config.emails:
-        email_css = compile_css(config.email_style, to_scss(tokens, "email"))
+        email_css = compile_css(config.email_style, to_scss(tokens, "email"),
+                                config.brand_dir, config.style_locations.get("email"))
         for email in config.emails.values():
             yield from _build_email(
                 config, tenant, email, renderer, context, email_css,
@@ -223,17 +228,21 @@ def _build_email(
             f"create templates/{template} or remove [emails.{email.name}]",
         )
     context = {**context, "output": {"kind": "email", "name": email.name}}
+    def where(key: str) -> Location:
+        return email.locations.get(key, email.location)
+
     settings: dict[str, Any] = {
         "template": email.name,
-        "from": renderer.render_string(email.from_, context, email.location),
-        "subject": renderer.render_string(email.subject, context, email.location),
+        "from": renderer.render_string(email.from_, context, where("from")),
+        "subject": renderer.render_string(email.subject, context, where("subject")),
         "syntax": email.syntax,
         "urlLifetimeInSeconds": email.url_lifetime_in_seconds,
         "includeEmailInRedirect": email.include_email_in_redirect,
         "enabled": email.enabled,
     }
     if email.result_url is not None:
-        settings["resultUrl"] = renderer.render_string(email.result_url, context, email.location)
+        settings["resultUrl"] = renderer.render_string(email.result_url, context,
+                                                       where("result_url"))
     html = renderer.render(template, {**context, "email": settings})
     try:
         body = inline_css(html, css, config.inliner, sources[0])
@@ -290,7 +299,7 @@ def _render_setting(renderer: Renderer, value: str, context: Mapping[str, Any],
 
 def _setting_location(brand_toml: Path, table: tuple[str, ...], value: str) -> Location:
     # TOML keeps no positions: find the value after its table's header (or at all).
-    text = brand_toml.read_text(encoding="utf-8")
+    text = read_source(brand_toml, brand_toml.parent, "config")
     start = line_of(text, f"[{'.'.join(table)}]") or line_of(text, f"[{table[0]}") or 1
     return Location(display_path(brand_toml), line_of(text, value, start) or line_of(text, value))
 

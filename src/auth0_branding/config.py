@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import tomllib
 from collections.abc import Mapping
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, Location, did_you_mean, display_path, line_of, printable
+from .sources import confine_name, nesting_line, read_source
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +52,8 @@ class EmailConfig:
     enabled: bool
     syntax: str
     location: Location
+    # Where each string setting was written (its own key, or the [email_defaults] one).
+    locations: Mapping[str, Location] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,8 @@ class Config:
     tenants_file: Path = field(default=Path("tenants.toml"))
     # Remote URL prefix -> local folder, so previews and screenshots work offline.
     preview_assets: Mapping[str, Path] = field(default_factory=dict)
+    # Where [styles] page and email were set ("page", "email"), when they were.
+    style_locations: Mapping[str, Location] = field(default_factory=dict)
 
     @property
     def templates_dir(self) -> Path:
@@ -97,7 +103,8 @@ class Config:
         for tenant in self.tenants:
             if tenant.name == name:
                 return tenant
-        first_line = line_of(self.tenants_file.read_text(encoding="utf-8"), "[tenants.")
+        text = read_source(self.tenants_file, self.brand_dir, "config")
+        first_line = line_of(text, "[tenants.")
         raise ConfigError(
             f"unknown tenant '{name}'", Location(display_path(self.tenants_file), first_line),
             did_you_mean(name, [t.name for t in self.tenants])
@@ -108,16 +115,20 @@ class Config:
 class _Reader:
     """Read keys from one parsed TOML file, reporting errors at the key's line."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, root: Path) -> None:
         self.shown = display_path(path)
-        if not path.is_file():
+        if not os.path.lexists(path):
             raise ConfigError(
                 "configuration file not found", Location(self.shown),
                 f"create {path.name} in the brand folder",
             )
-        self.text = path.read_text(encoding="utf-8")
+        self.text = read_source(path, root, "config")
         try:
             self.data = tomllib.loads(self.text)
+        except RecursionError as error:
+            raise ConfigError("TOML nested too deeply to read",
+                              Location(self.shown, nesting_line(self.text, 100)),
+                              "flatten the nested arrays or inline tables") from error
         except tomllib.TOMLDecodeError as error:
             line = re.search(r"line (\d+)", str(error))
             raise ConfigError(
@@ -125,6 +136,20 @@ class _Reader:
                 Location(self.shown, int(line.group(1)) if line else None),
                 "fix the TOML syntax",
             ) from error
+        self._refuse_nul(self.data, ())
+
+    def _refuse_nul(self, value: Any, keys: tuple[str, ...]) -> None:
+        # "\u0000" is valid TOML, but a NUL cut short what Auth0 and browsers read.
+        pending = [(value, keys)]
+        while pending:
+            value, keys = pending.pop()
+            if isinstance(value, dict):
+                pending.extend((item, (*keys, str(key))) for key, item in value.items())
+            elif isinstance(value, list):
+                pending.extend((item, keys) for item in value)
+            elif isinstance(value, str) and "\x00" in value:
+                raise ConfigError(f"'{'.'.join(keys)}' contains a NUL character", self.at(*keys),
+                                  "remove the \\u0000 escape")
 
     def at(self, *keys: str) -> Location:
         # TOML parsers keep no positions: find the table header, then the key under it.
@@ -214,7 +239,7 @@ def load_config(brand_dir: Path) -> Config:
             "brand folder not found", Location(display_path(brand_dir)),
             "pass --brand DIR pointing at a brand source folder",
         )
-    brand = _Reader(brand_dir / "brand.toml")
+    brand = _Reader(brand_dir / "brand.toml", brand_dir)
     data = brand.data
     brand.check_keys(data, (), (
         "name", "inliner", "styles", "variables", "email_defaults", "emails", "branding", "theme",
@@ -230,7 +255,7 @@ def load_config(brand_dir: Path) -> Config:
             raise ConfigError(f"missing table 'theme.{group}'", brand.at("theme", group),
                               f"add a [theme.{group}] table: Auth0 requires all five groups")
         brand.get(theme, ("theme", group), dict)
-    tenants_reader = _Reader(brand_dir / "tenants.toml")
+    tenants_reader = _Reader(brand_dir / "tenants.toml", brand_dir)
     tenants_table = tenants_reader.get(tenants_reader.data, ("tenants",), dict)
     if not tenants_table:
         raise ConfigError("no tenants defined", tenants_reader.at("tenants"),
@@ -239,8 +264,8 @@ def load_config(brand_dir: Path) -> Config:
         brand_dir=brand_dir,
         name=brand.get(data, ("name",), str),
         inliner=brand.get(data, ("inliner",), str, "premailer", allowed=INLINERS),
-        page_style=brand_dir / brand.get(styles, ("styles", "page"), str, "styles/page.scss"),
-        email_style=brand_dir / brand.get(styles, ("styles", "email"), str, "styles/email.scss"),
+        page_style=_style(brand, styles, "page", brand_dir),
+        email_style=_style(brand, styles, "email", brand_dir),
         variables=brand.get(data, ("variables",), dict, {}),
         emails=emails,
         branding=brand.get(data, ("branding",), dict, {}),
@@ -250,7 +275,16 @@ def load_config(brand_dir: Path) -> Config:
         ),
         tenants_file=brand_dir / "tenants.toml",
         preview_assets=_load_preview_assets(brand, brand_dir),
+        style_locations={key: brand.at("styles", key) for key in ("page", "email")
+                         if key in styles},
     )
+
+
+def _style(reader: _Reader, styles: Mapping[str, Any], key: str, brand_dir: Path) -> Path:
+    name = reader.get(styles, ("styles", key), str, f"styles/{key}.scss")
+    where = (reader.at("styles", key) if key in styles
+             else Location(display_path(brand_dir / name)))
+    return confine_name(name, brand_dir, where, f"styles.{key}")
 
 
 def _load_preview_assets(reader: _Reader, brand_dir: Path) -> dict[str, Path]:
@@ -264,16 +298,22 @@ def _load_preview_assets(reader: _Reader, brand_dir: Path) -> dict[str, Path]:
                 f"invalid preview asset mapping '{prefix}'", reader.at("preview", "assets"),
                 'write "https://assets.example.com/" = "assets/"',
             )
-        mapping[prefix] = (brand_dir / folder).resolve()
+        where = reader.at("preview", "assets", prefix)
+        local = confine_name(folder, brand_dir, where, "preview asset folder")
+        # Resolved once here, so the preview serves from the folder that was checked.
+        mapping[prefix] = local.resolve()
     return mapping
 
 
 def _load_emails(
     reader: _Reader, defaults: Mapping[str, Any], emails: Mapping[str, Any]
 ) -> dict[str, EmailConfig]:
-    known = ("subject", "from", "result_url", "url_lifetime_in_seconds",
-             "include_email_in_redirect", "enabled", "syntax")
+    kinds = {"subject": str, "from": str, "result_url": str, "url_lifetime_in_seconds": int,
+             "include_email_in_redirect": bool, "enabled": bool, "syntax": str}
+    known = tuple(kinds)
     reader.check_keys(defaults, ("email_defaults",), known)
+    for key in defaults:  # here, so a wrong default is reported at its own line
+        reader.get(defaults, ("email_defaults", key), kinds[key])
     loaded = {}
     for name, table in emails.items():
         keys = ("emails", name)
@@ -287,6 +327,10 @@ def _load_emails(
                               f"write [emails.{name}]")
         reader.check_keys(table, keys, known)
         merged = {**defaults, **table}
+        locations = {
+            key: reader.at(*keys, key) if key in table else reader.at("email_defaults", key)
+            for key in ("subject", "from", "result_url") if key in merged
+        }
         lifetime = reader.get(merged, (*keys, "url_lifetime_in_seconds"), int, 432000)
         loaded[name] = EmailConfig(
             name=name,
@@ -299,6 +343,7 @@ def _load_emails(
             enabled=reader.get(merged, (*keys, "enabled"), bool, True),
             syntax=reader.get(merged, (*keys, "syntax"), str, "liquid", allowed=("liquid",)),
             location=reader.at("emails", name),
+            locations=locations,
         )
     return loaded
 

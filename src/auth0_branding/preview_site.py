@@ -91,9 +91,7 @@ class BrandPreview:
             return self._index(snapshot)
         action, rest = route[0], route[1:]
         if action == ASSETS and rest and rest[0].isdigit():
-            folders = asset_folders(snapshot.result)
-            index = int(rest[0])
-            return file_page(folders[index], rest[1:]) if index < len(folders) else None
+            return self._asset(snapshot, int(rest[0]), rest[1:])
         artifact = snapshot.artifact(*rest[:3]) if len(rest) >= 3 else None
         if artifact is None or artifact.kind == "email_settings":
             return None
@@ -112,6 +110,19 @@ class BrandPreview:
         if action == "render":
             return self._render(snapshot, artifact, scenario, embed=query.get("embed") == "1")
         return None
+
+    def _asset(self, snapshot: Snapshot, index: int, segments: tuple[str, ...]) -> Page | None:
+        folders = asset_folders(snapshot.result)
+        if index >= len(folders):
+            return None
+        # brand.toml's mapping was confined when loaded; a folder swapped for a symlink since
+        # must not reach outside the brand either (file_page confines within the folder).
+        try:
+            folder = folders[index].resolve(strict=True)
+            brand = self.brand_dir.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return None
+        return file_page(folder, segments) if folder.is_relative_to(brand) else None
 
     def _index(self, snapshot: Snapshot) -> Page:
         problems = self._problems(snapshot)

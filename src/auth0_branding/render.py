@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import os
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -11,7 +12,9 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
-from .errors import Location, TemplateError, did_you_mean, display_path
+from .errors import BrandError, Location, TemplateError, did_you_mean, display_path
+from .sourcemap import source_version
+from .sources import read_source
 from .tokens import TokenGroup
 
 log = logging.getLogger(__name__)
@@ -50,13 +53,47 @@ class _UndefinedNameError(jinja2.UndefinedError):
         self.owner = owner
 
 
+class _BrandLoader(jinja2.BaseLoader):
+    """Load templates through `read_source`: inside the brand folder, bounded, UTF-8, no NUL.
+
+    Names are split as Jinja's own FileSystemLoader splits them, so `../` in an include is
+    still "not found" rather than a way out.
+    """
+
+    def __init__(self, templates_dir: Path, root: Path) -> None:
+        self.templates_dir = templates_dir
+        self.root = root
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        pieces = jinja2.loaders.split_template_path(template)
+        filename = os.path.normpath(os.path.join(self.templates_dir, *pieces))
+        if not os.path.lexists(filename):
+            raise jinja2.TemplateNotFound(template)
+        text = read_source(Path(filename), self.root, "template")
+        version = source_version(filename)
+        return text, filename, lambda: source_version(filename) == version
+
+    def list_templates(self) -> list[str]:
+        return sorted(_walk(self.templates_dir))
+
+
+def _walk(folder: Path) -> Iterator[str]:
+    for directory, _, files in os.walk(folder):
+        for name in files:
+            yield os.path.relpath(os.path.join(directory, name), folder).replace(os.sep, "/")
+
+
 class Renderer:
     """Render the brand's templates; one per brand folder, shared by all tenants."""
 
-    def __init__(self, templates_dir: Path) -> None:
+    def __init__(self, templates_dir: Path, root: Path | None = None) -> None:
         self.templates_dir = templates_dir
+        # The brand folder is the sandbox: a template may link to a file anywhere inside it.
+        self.root = root if root is not None else templates_dir.parent
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(templates_dir)),
+            loader=_BrandLoader(templates_dir, self.root),
             undefined=_StrictUndefined,
             autoescape=jinja2.select_autoescape(["html", "htm"], default_for_string=False),
             keep_trailing_newline=True,
@@ -73,15 +110,20 @@ class Renderer:
         self._sources: dict[str, tuple[str, ...]] = {}
 
     def exists(self, name: str) -> bool:
-        return (self.templates_dir / name).is_file()
+        # lexists: a broken link, a loop or a folder is the loader's to name, not "missing".
+        return os.path.lexists(self.templates_dir / name)
 
     def render(self, name: str, context: Mapping[str, Any]) -> str:
         """Render the template `name` (relative to templates/) with `context`."""
         try:
             template = self.env.get_template(name)
-            return template.render(context)
+            html = template.render(context)
+        except BrandError:
+            raise
         except Exception as error:  # noqa: BLE001 - every Jinja failure becomes a TemplateError
             raise self._wrap(error, name, context) from error
+        _refuse_nul(html, Location(display_path(self.templates_dir / name)))
+        return html
 
     def render_string(self, source: str, context: Mapping[str, Any], location: Location) -> str:
         """Render a short string (an email subject, a From) from the configuration."""
@@ -89,7 +131,14 @@ class Renderer:
             template = self._string_templates.get(source)
             if template is None:
                 template = self._string_templates[source] = self.env.from_string(source)
-            return template.render(context)
+            text = template.render(context)
+        except BrandError:
+            raise
+        except jinja2.TemplateNotFound as error:
+            missing = str(error.name)
+            raise TemplateError(f"template not found: '{missing}'", location,
+                                did_you_mean(missing, self.env.list_templates())
+                                or f"create templates/{missing} or fix the name") from error
         except jinja2.TemplateSyntaxError as error:
             raise TemplateError(f"template syntax error: {error.message}", location,
                                 "check the [[ ]] and [% %] tags") from error
@@ -99,6 +148,8 @@ class Renderer:
         except Exception as error:  # noqa: BLE001 - a bad value is the user's, not a crash
             raise TemplateError(f"template error: {error}", location,
                                 "fix the value's [[ ]] and [% %] tags") from error
+        _refuse_nul(text, location)
+        return text
 
     def sources_of(self, name: str) -> tuple[str, ...]:
         """Return `name` and every template it extends, includes or imports, recursively."""
@@ -130,6 +181,13 @@ class Renderer:
         if isinstance(error, _UndefinedNameError):
             return TemplateError(_undefined_message(error), where, _undefined_hint(error, context))
         return TemplateError(f"template error: {error}", where, "fix the template")
+
+
+def _refuse_nul(text: str, location: Location) -> None:
+    # Sources hold no NUL (read_source), but a "\x00" in a Jinja string literal makes one.
+    if "\x00" in text:
+        raise TemplateError("the rendered output contains a NUL character", location,
+                            "remove the \\x00 (or \\0) escape from the template")
 
 
 def _undefined_message(error: _UndefinedNameError) -> str:

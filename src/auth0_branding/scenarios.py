@@ -5,12 +5,14 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, Location, display_path, line_of
+from .sources import nesting_line, read_source
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +21,8 @@ FIXTURES_DIR = "fixtures"
 GROUPS = {"login": "login", "classic_login": "login", "password_reset": "password_reset",
           "error_page": "error_page"}
 EMAILS_GROUP = "emails"
+# Deeper than any real fixture, shallow enough for merging and copying never to recurse out.
+MAX_DEPTH = 64
 
 
 @dataclass(frozen=True)
@@ -34,12 +38,13 @@ class Scenario:
 def load_scenarios(brand_dir: Path) -> dict[str, tuple[Scenario, ...]]:
     """Read `fixtures/*.json`: `common.json` underlies every group's `defaults` and scenarios."""
     fixtures = brand_dir / FIXTURES_DIR
-    common = _read(fixtures / "common.json") if (fixtures / "common.json").is_file() else {}
+    common_path = fixtures / "common.json"
+    common = _read(common_path, brand_dir) if os.path.lexists(common_path) else {}
     groups: dict[str, tuple[Scenario, ...]] = {}
     for path in sorted(fixtures.glob("*.json")):
         if path.stem == "common":
             continue
-        document = _read(path)
+        document = _read(path, brand_dir)
         base = deep_merge(_object(common.get("data", {}), fixtures / "common.json", "data"),
                           _object(document.get("defaults", {}), path, "defaults"))
         scenarios = document.get("scenarios")
@@ -91,19 +96,49 @@ def _object(value: Any, path: Path, name: str) -> Mapping[str, Any]:
     # Anything but an object would fail later, deep in a merge, as a traceback.
     if not isinstance(value, dict):
         key = name.rsplit(".", 1)[-1]
-        line = line_of(path.read_text(encoding="utf-8"), f'"{key}"')
+        line = line_of(_texts.get(path, ""), f'"{key}"')
         raise ConfigError(f"'{name}' must be a JSON object", Location(display_path(path), line),
                           f'write "{key}": {{ ... }}')
     return value
 
 
-def _read(path: Path) -> dict[str, Any]:
+# The text of each fixtures file read, to find a key's line for an error about it.
+_texts: dict[Path, str] = {}
+
+
+def _read(path: Path, brand_dir: Path) -> dict[str, Any]:
+    text = _texts[path] = read_source(path, brand_dir, "fixture")
+    shown = display_path(path)
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(text)
     except json.JSONDecodeError as error:
         raise ConfigError(f"malformed fixtures JSON: {error.msg}",
-                          Location(display_path(path), error.lineno), "fix the JSON syntax") from error
+                          Location(shown, error.lineno), "fix the JSON syntax") from error
+    except RecursionError as error:
+        raise _too_deep(text, shown) from error
     if not isinstance(document, dict):
         raise ConfigError("a fixtures file must hold a JSON object",
-                          Location(display_path(path), 1), "wrap it in { }")
+                          Location(shown, 1), "wrap it in { }")
+    if _depth(document) > MAX_DEPTH:
+        raise _too_deep(text, shown)
     return document
+
+
+def _depth(value: Any) -> int:
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        value, depth = pending.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_DEPTH:
+            break
+        children = value.values() if isinstance(value, dict) else value
+        if isinstance(value, dict | list):
+            pending.extend((child, depth + 1) for child in children
+                           if isinstance(child, dict | list))
+    return deepest
+
+
+def _too_deep(text: str, shown: str) -> ConfigError:
+    return ConfigError(f"fixtures nested more than {MAX_DEPTH} levels deep",
+                       Location(shown, nesting_line(text, MAX_DEPTH)),
+                       "flatten the data: Auth0's own objects are a few levels deep")

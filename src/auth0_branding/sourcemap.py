@@ -13,6 +13,7 @@ import os
 import re
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from .errors import Location
@@ -32,13 +33,14 @@ def source_version(path: str) -> tuple | None:
     # The absolute path, because two brands can share relative paths; ctime and inode too,
     # because an edit within the mtime granularity that keeps the size must still count.
     return (os.path.abspath(path), stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns,
-            stat.st_size)
+            stat.st_size, S_ISREG(stat.st_mode))
 
 
 def source_lines(path: str) -> tuple[str, ...]:
     """Return the lines of `path` (empty when unreadable), cached until the file changes."""
     version = source_version(path)
-    return _read(version) if version else ()
+    # Only regular files: opening a FIFO put where a source was would block.
+    return _read(version) if version and version[-1] else ()
 
 
 @lru_cache(maxsize=1024)

@@ -63,6 +63,28 @@ def confine(path: Path, root: Path, where: Location | None = None) -> Path:
     return resolved
 
 
+def inside(path: Path, root: Path) -> bool:
+    """Tell whether `path` lies in `root` by its name alone (`..` resolved, symlinks not)."""
+    lexical, top = Path(os.path.normpath(path)), Path(os.path.normpath(root))
+    return lexical == top or lexical.is_relative_to(top)
+
+
+def confine_name(name: str, root: Path, where: Location, what: str) -> Path:
+    """Return `root / name` for a name the brand wrote (a setting, an @import), kept inside `root`.
+
+    Refuses an absolute name or one whose `..` climbs out, whether or not the file exists;
+    a name that exists is also followed through its symlinks (see `confine`). `what` names
+    the file in the message ("styles.page", "the @import").
+    """
+    lexical = Path(os.path.normpath(root / name))
+    if Path(name).is_absolute() or not inside(lexical, root):
+        raise SourceError(f"{what} '{name}' lies outside the brand folder", where,
+                          "use a path relative to the brand folder, inside it")
+    if os.path.lexists(lexical):
+        confine(lexical, root, where)  # a symlink out of the brand is refused here too
+    return lexical
+
+
 def read_source(path: Path, root: Path, kind: str, where: Location | None = None) -> str:
     """Read the text of one brand source of `kind` (see SIZE_LIMITS), confined to `root`."""
     resolved = confine(path, root, where)
@@ -112,6 +134,34 @@ def decode_source(data: bytes, shown: str) -> str:
         raise SourceError("contains a NUL byte", Location(shown, text.count("\n", 0, nul) + 1),
                           "remove it: Auth0 and browsers treat NUL as the end of the text")
     return text
+
+
+def nesting_line(text: str, limit: int) -> int:
+    """Return the line where `[` and `{` first nest deeper than `limit`.
+
+    Brackets in strings and in `#` comments (TOML; JSON has none) do not count.
+    """
+    depth, quote, escaped, comment, line = 0, "", False, False, 1
+    for char in text:
+        if char == "\n":
+            line, comment = line + 1, False
+        elif comment:
+            continue
+        elif quote:
+            closes = char == quote and not escaped
+            escaped = not escaped and char == "\\"
+            quote = "" if closes else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            comment = True
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return line
+        elif char in "]}":
+            depth -= 1
+    return line
 
 
 def _size(size: int) -> str:
