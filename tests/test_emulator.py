@@ -7,6 +7,8 @@ import json
 import math
 import os
 import signal
+import socket
+import struct
 import subprocess
 import sys
 import time
@@ -288,6 +290,54 @@ def test_payload_over_one_megabyte_is_413(http: httpx.Client, emulator: Emulator
         json={"template": "x" * (1024 * 1024)}, headers=_bearer(emulator.issue_token("dev")))
     assert reply.status_code == 413
     assert reply.json()["error"] == "Request Entity Too Large"
+
+
+BAD_JSON = {"statusCode": 400, "error": "Bad Request",
+            "message": "Invalid request payload JSON format", "errorCode": "invalid_body"}
+UNSUPPORTED = {"statusCode": 415, "error": "Unsupported Media Type",
+               "message": "Unsupported Media Type"}
+
+
+@pytest.mark.parametrize(("method", "path", "content", "content_type", "status", "answer"), [
+    ("PATCH", "branding", b"[" * 100_000 + b"]" * 100_000, "application/json", 400, BAD_JSON),
+    ("PATCH", "branding", b'{"a":' * 100_000 + b"1" + b"}" * 100_000, "application/json", 400,
+     BAD_JSON),
+    ("PATCH", "branding", b'{"colors": ' * 65 + b"{}" + b"}" * 65, "application/json", 400,
+     BAD_JSON),
+    ("PATCH", "branding", b'{"logo_url": "https://x.example/l.png"}', "text/plain", 415,
+     UNSUPPORTED),
+    ("PATCH", "branding", b'{"logo_url": "https://x.example/l.png"}', "", 415, UNSUPPORTED),
+    ("PUT", "branding/templates/universal-login", UL.encode(), "text/plain", 415, UNSUPPORTED),
+    ("PUT", "branding/templates/universal-login", b'"' + b"[" * 100_000, "application/json",
+     400, BAD_JSON),
+], ids=["deep-array", "deep-object", "65-deep", "text-plain", "no-content-type",
+        "template-as-text-plain", "template-deep-json"])
+def test_bad_bodies_are_refused_as_auth0_does_and_change_nothing(
+    http: httpx.Client, emulator: Emulator, method: str, path: str, content: bytes,
+    content_type: str, status: int, answer: dict[str, object],
+) -> None:
+    before = emulator.dump_state()
+    headers = {**_bearer(emulator.issue_token("dev")), "Content-Type": content_type}
+    reply = http.request(method, f"{emulator.api_url('dev')}/{path}", content=content,
+                         headers=headers)
+    assert (reply.status_code, reply.json()) == (status, answer)
+    assert emulator.dump_state() == before
+
+
+def test_a_deep_token_request_is_a_400(http: httpx.Client, emulator: Emulator) -> None:
+    reply = http.post(emulator.token_url("dev"), content=b"[" * 100_000,
+                      headers={"Content-Type": "application/json"})
+    assert (reply.status_code, reply.json()) == (400, {
+        "error": "invalid_request", "error_description": "Invalid request body"})
+
+
+def test_json_with_a_charset_is_json(http: httpx.Client, emulator: Emulator) -> None:
+    reply = http.patch(f"{emulator.api_url('dev')}/branding",
+                       content=b'{"logo_url": "https://x.example/l.png"}',
+                       headers={**_bearer(emulator.issue_token("dev")),
+                                "Content-Type": "application/json; charset=utf-8"})
+    assert reply.status_code == 200
+    assert emulator.state("dev").branding == {"logo_url": "https://x.example/l.png"}
 
 
 # -- email templates --
@@ -709,31 +759,95 @@ def test_cli_emulator_help() -> None:
     assert '"tenants"' in result.output
 
 
-def test_cli_emulator_serves_and_saves_state_on_ctrl_c(http: httpx.Client, tmp_path: Path) -> None:
+def _start_cli_emulator(state_file: Path) -> tuple[subprocess.Popen[str], str]:
+    """Start `python build.py emulator --state F` as a real process; return it and its URL."""
     root = Path(__file__).resolve().parents[1]
-    state_file = tmp_path / "state.json"
     env = {**os.environ, "PYTHONUNBUFFERED": "1",
            "PYTHONPATH": os.pathsep.join([str(root / "src"), os.environ.get("PYTHONPATH", "")])}
     process = subprocess.Popen(
         [sys.executable, str(root / "build.py"), "emulator", "--port", "0", "--state",
          str(state_file)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    first_line = process.stdout.readline() if process.stdout else ""
+    if not first_line.startswith("Auth0 emulator on http://127.0.0.1:"):
+        process.kill()
+        raise AssertionError(f"the emulator did not start: {first_line!r}")
+    return process, first_line.split()[3]
+
+
+def _cli_client(http: httpx.Client, base: str) -> Auth0:
+    token = http.post(f"{base}/dev/oauth/token", json={
+        "grant_type": "client_credentials", "client_id": "dev-client-id",
+        "client_secret": "dev-client-secret", "audience": f"{base}/dev/api/v2/"}).json()
+    return Auth0(base_url=f"{base}/dev/api/v2", token=token["access_token"], httpx_client=http)
+
+
+def _stop(process: subprocess.Popen[str], sig: int) -> tuple[str, str]:
     try:
-        first_line = process.stdout.readline() if process.stdout else ""
-        assert first_line.startswith("Auth0 emulator on http://127.0.0.1:")
-        base = first_line.split()[3]
-        token = http.post(f"{base}/dev/oauth/token", json={
-            "grant_type": "client_credentials", "client_id": "dev-client-id",
-            "client_secret": "dev-client-secret", "audience": f"{base}/dev/api/v2/"}).json()
-        client = Auth0(base_url=f"{base}/dev/api/v2", token=token["access_token"],
-                       httpx_client=http)
-        client.tenants.settings.update(friendly_name="Saved")
-        process.send_signal(signal.SIGINT)
-        output, errors = process.communicate(timeout=10)
+        process.send_signal(sig)
+        return process.communicate(timeout=10)
     finally:
         if process.poll() is None:
             process.kill()
             process.wait(timeout=5)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_cli_emulator_saves_its_state_when_stopped(http: httpx.Client, tmp_path: Path,
+                                                   sig: int) -> None:
+    state_file = tmp_path / "state.json"
+    process, base = _start_cli_emulator(state_file)
+    try:
+        _cli_client(http, base).tenants.settings.update(friendly_name="Saved")
+    finally:
+        output, errors = _stop(process, sig)
     assert process.returncode == 0, errors
-    assert "State saved to" in output
+    assert "State saved to" in output and errors == ""
     saved = json.loads(state_file.read_text())
     assert saved["tenants"]["dev"]["tenant_settings"]["friendly_name"] == "Saved"
+    # Started again on the same file, it serves what it saved.
+    again, base = _start_cli_emulator(state_file)
+    try:
+        assert _cli_client(http, base).tenants.settings.get().friendly_name == "Saved"
+    finally:
+        _stop(again, signal.SIGTERM)
+
+
+def _hang_up(base: str, data: bytes, reset: bool = False) -> None:
+    """Send `data` on a raw socket and close it (with a TCP reset when `reset`)."""
+    parts = httpx.URL(base)
+    with socket.create_connection((parts.host, parts.port), timeout=5) as sock:
+        sock.sendall(data)
+        if reset:
+            time.sleep(0.05)  # let the server start answering, then cut it off
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+
+def test_clients_that_hang_up_early_leave_no_traceback_and_no_write(
+    http: httpx.Client, tmp_path: Path
+) -> None:
+    state_file = tmp_path / "state.json"
+    process, base = _start_cli_emulator(state_file)
+    try:
+        client = _cli_client(http, base)
+        client.branding.update(logo_url="https://x.example/kept.png")
+        token = client._client_wrapper._token  # type: ignore[attr-defined]
+        token = token() if callable(token) else token
+        patch = (f"PATCH /dev/api/v2/branding HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                 f"{token}\r\nContent-Type: application/json\r\n").encode()
+        body = b'{"logo_url": "https://x.example/cut.png"}'
+        for data, reset in [
+            (b"GET /dev/api/v2/bra", False),  # half a request line
+            (patch, False),  # headers without their end
+            (patch + f"Content-Length: {len(body)}\r\n\r\n".encode() + body[:10], False),
+            (patch + f"Content-Length: {len(body)}\r\n\r\n".encode() + body[:10], True),
+            (b"GET /__emulator__/state HTTP/1.1\r\nHost: x\r\n\r\n" * 50, True),
+        ]:
+            _hang_up(base, data, reset)
+        # Still serving, and the cut-off PATCH was never applied.
+        assert client.branding.get().logo_url == "https://x.example/kept.png"
+    finally:
+        output, errors = _stop(process, signal.SIGTERM)
+    assert process.returncode == 0
+    assert "Traceback" not in errors and "Error" not in errors, errors
+    saved = json.loads(state_file.read_text())
+    assert saved["tenants"]["dev"]["branding"] == {"logo_url": "https://x.example/kept.png"}

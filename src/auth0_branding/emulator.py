@@ -90,6 +90,7 @@ class Emulator:
         self._requests: deque[RequestRecord] = deque(maxlen=REQUEST_LOG_LIMIT)
         self._server: LoopbackServer | None = None
         self._thread: threading.Thread | None = None
+        self.started = False  # ever served (so a state file is worth saving)
 
     # -- lifecycle --
 
@@ -103,6 +104,7 @@ class Emulator:
             name=f"auth0-emulator:{self.port}", daemon=True,
         )
         self._thread.start()
+        self.started = True
         log.info("Auth0 emulator listening on %s", self.url)
         return self
 
