@@ -5,8 +5,13 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
 import shutil
-from collections.abc import Iterator
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +20,7 @@ import pytest
 from auth0.management import Auth0
 from click.testing import CliRunner
 
-from auth0_branding.backup import BackupWriter
+from auth0_branding.backup import BackupWriter, load_backup
 from auth0_branding.build import build, write_dist
 from auth0_branding.cli import cli
 from auth0_branding.credentials import target_for
@@ -45,7 +50,8 @@ from auth0_branding.publish import (
     select_tenants,
 )
 
-BRAND = Path(__file__).resolve().parents[1] / "brand"
+ROOT = Path(__file__).resolve().parents[1]
+BRAND = ROOT / "brand"
 TENANTS = ("dev", "prod", "staging")
 CUSTOM_DOMAINS = {
     "dev": "login.dev.alderandpine.example",
@@ -588,6 +594,108 @@ def test_rollback_removes_what_publish_created(
     unknown = run_cli("rollback", "--tenant", "dev", "--to", "1999",
                       "--backups", str(tmp_path / ".backups"))
     assert unknown.exit_code == 1 and "backup '1999' not found" in unknown.output
+
+
+def test_an_unfinished_backup_is_continued_and_a_finished_run_closes_the_chain(
+    tmp_path: Path
+) -> None:
+    root = tmp_path / ".backups"
+    killed = BackupWriter(root, "dev", "publish", {})
+    killed.save("a", "a0")
+    killed.save("b", None)  # did not exist before the chain
+    # `killed` never finishes: its run died. The next run keeps the oldest value of each.
+    failed = BackupWriter(root, "dev", "publish", {})
+    failed.save("b", "b1")
+    failed.save("c", "c0")
+    assert failed.inherited == Path(str(killed.path)).name and failed.saved == ["c"]
+    succeeded = BackupWriter(root, "dev", "publish", {})
+    succeeded.save("d", "d0")
+    succeeded.finish()
+    assert load_backup(root, "dev").entries == {"a": "a0", "b": None, "c": "c0", "d": "d0"}
+    after = BackupWriter(root, "dev", "publish", {})  # a new chain
+    after.save("a", "a9")
+    assert after.inherited is None
+    assert load_backup(root, "dev").entries == {"a": "a9"}
+    # A rollback never continues a publish chain.
+    BackupWriter(root, "dev", "publish", {}).save("e", "e0")
+    restoring = BackupWriter(root, "dev", "rollback", {})
+    restoring.save("a", "a1")
+    assert restoring.inherited is None
+    assert [p.name for p in root.joinpath("dev").iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_run_with_nothing_to_write_closes_the_chain_it_found(tmp_path: Path) -> None:
+    root = tmp_path / ".backups"
+    killed = BackupWriter(root, "dev", "publish", {})
+    killed.save("a", "a0")
+    BackupWriter(root, "dev", "publish", {}).finish()  # found everything already written
+    fresh = BackupWriter(root, "dev", "publish", {})
+    fresh.save("b", "b0")
+    assert fresh.inherited is None
+    assert load_backup(root, "dev").entries == {"b": "b0"}
+    assert load_backup(root, "dev", Path(str(killed.path)).name).entries == {"a": "a0"}
+
+
+def _publish_process(emu: Emulator, dist_dir: Path, cwd: Path) -> subprocess.Popen[bytes]:
+    """Start `python build.py publish` for dev as a real process, publishing to `emu`."""
+    env = {**os.environ, "AUTH0_BRANDING_API_BASE": f"{emu.url}/{{tenant}}",
+           "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "publish", "--dist", str(dist_dir), "--tenant",
+         "dev", "--no-pacing", "--backups", str(cwd / ".backups")],
+        cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _kill_when(process: subprocess.Popen[bytes], ready: Callable[[], bool]) -> None:
+    """SIGKILL `process` as soon as `ready()` holds (bounded: 30 s)."""
+    deadline = time.monotonic() + 30
+    try:
+        while not ready():
+            assert process.poll() is None, "the publish finished before the kill"
+            assert time.monotonic() < deadline, "the moment to kill never came"
+            time.sleep(0.002)
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+        if process.stderr is not None:
+            process.stderr.close()
+    assert process.returncode == -signal.SIGKILL
+
+
+def test_killed_publishes_converge_and_rollback_restores_the_state_before_the_first(
+    emu: Emulator, dist_dir: Path, tmp_path: Path
+) -> None:
+    seed_original(emu, dist_dir, "dev")
+    original = json.dumps(emu.dump_state()["tenants"]["dev"], sort_keys=True)
+    before = remote(emu, "dev")
+    emu.set_faults("dev", latency_ms=30)  # a run lasts long enough to be cut at a chosen call
+    emu.clear_requests()
+
+    def api(method: str | None) -> int:
+        return sum(1 for r in emu.requests if r.tenant == "dev" and r.status
+                   and r.path.startswith("/api/v2/") and (r.method != "GET") == (method != "GET"))
+
+    moments = [
+        lambda: api("write") >= 2,  # two writes in: the login template and the settings
+        lambda: api("GET") >= 4,  # still reading: nothing written by this run
+        lambda: api("write") >= 7,  # in the middle of the emails
+    ]
+    for moment in moments:
+        _kill_when(_publish_process(emu, dist_dir, tmp_path), moment)
+        assert_whole(emu, dist_dir, "dev", before)
+        emu.clear_requests()
+    assert remote(emu, "dev") != before  # the kills left the tenant half published
+    emu.set_faults("dev", latency_ms=0)
+    finished = _publish_process(emu, dist_dir, tmp_path)
+    _, errors = finished.communicate(timeout=60)
+    assert finished.returncode == 0, errors
+    assert_matches_dist(emu, dist_dir, "dev")
+    emu.clear_requests()
+    again = publish(load_dist(dist_dir), options(emu, tmp_path, tenants=("dev",)))
+    assert not again.failed and not again.drifted and writes(emu, "dev") == []
+    restored = rollback("dev", options(emu, tmp_path))
+    assert not restored.failed
+    assert json.dumps(emu.dump_state()["tenants"]["dev"], sort_keys=True) == original
 
 
 # -- secrets -------------------------------------------------------------------------------

@@ -116,6 +116,7 @@ def sync_tenant(name: str, spec: Mapping[str, Any], desired: dict[str, Any], opt
                                          "client_secret_env")})
             apply(api, run.changes, backups, run,
                   lambda d, n: _report(progress, name, "write", d, n), exact=restore)
+            backups.finish()  # only now: a run that dies or fails leaves its chain open
         run.stage = "done"
         error: PublishError | None = None
     except PublishError as caught:
