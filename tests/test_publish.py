@@ -392,6 +392,39 @@ def test_a_429_storm_is_waited_out_until_the_reset(
     assert_matches_dist(emu, dist_dir, "dev")
 
 
+def test_a_60_call_429_storm_is_waited_out_within_the_time_budget(
+    emu: Emulator, dist_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AUTH0_BRANDING_API_BASE", f"{emu.url}/{{tenant}}")
+    # 60 refusals in a row, each asking for 20 ms: far more tries than any count would allow.
+    emu.set_faults("dev", storm_requests=60, storm_reset=0.02, storm_retry_after=True)
+    result = run_cli("publish", "--dist", str(dist_dir), "--tenant", "dev",
+                     "--rate-limit-budget", "60", "--report", "report.json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(Path("report.json").read_text(encoding="utf-8"))["tenants"][0]
+    assert report["ok"] and report["rate_limited"] == 60
+    assert sum(r.status == 429 for r in emu.requests) == 60
+    assert_matches_dist(emu, dist_dir, "dev")
+
+
+def test_a_429_storm_longer_than_the_budget_fails_the_tenant_with_one_line(
+    emu: Emulator, dist_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AUTH0_BRANDING_API_BASE", f"{emu.url}/{{tenant}}")
+    emu.set_faults("dev", storm_requests=60, storm_reset=0.2, storm_retry_after=True)
+    result = run_cli("publish", "--dist", str(dist_dir), "--rate-limit-budget", "0.5")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "ERROR dev: read custom-domains failed: 429 Global limit has been reached (still rate "
+        "limited after waiting the 0.5 s of --rate-limit-budget; re-run later (publish "
+        "converges), or raise it)"]
+    refused = sum(r.status == 429 for r in emu.requests)
+    assert 2 <= refused <= 4  # 0.2 s each (plus jitter) within 0.5 s, then it stopped asking
+    assert writes(emu, "dev") == []
+    for name in ("prod", "staging"):  # the others went on
+        assert_matches_dist(emu, dist_dir, name)
+
+
 @pytest.mark.parametrize("fault", [
     Faults(error_rate=0.3, seed=11),
     Faults(drop_rate=0.3, seed=5),

@@ -16,7 +16,7 @@ import httpx
 from dotenv import dotenv_values
 
 from .errors import Location, PublishError, display_path
-from .pacing import RetryPolicy
+from .pacing import RateBudget, RetryPolicy
 
 log = logging.getLogger(__name__)
 
@@ -116,9 +116,10 @@ class TokenSource:
 
     def __init__(
         self, target: Target, credentials: Credentials, http: httpx.Client,
-        retry: RetryPolicy,
+        retry: RetryPolicy, budget: RateBudget | None = None,
     ) -> None:
         self.target, self._credentials, self._http, self._retry = target, credentials, http, retry
+        self._budget = budget or RateBudget(retry.rate_limit_budget)
         self._lock = threading.Lock()
         self._token: str | None = None
         self._expires = 0.0
@@ -152,24 +153,33 @@ class TokenSource:
             "audience": self.target.audience,
         }
         where = f"token endpoint {self.target.token_url}"
-        for attempt in range(self._retry.attempts):
+        failures = 0  # 5xx and transport errors; 429s spend the time budget instead
+        while True:
             self.calls += 1
             try:
                 response = self._http.post(self.target.token_url, json=payload)
             except httpx.TransportError as error:
-                if attempt + 1 < self._retry.attempts:
-                    time.sleep(self._retry.backoff(attempt))
+                failures += 1
+                if failures < self._retry.attempts:
+                    time.sleep(self._retry.backoff(failures - 1))
                     continue
                 raise PublishError(
                     f"{self.target.tenant}: {where} unreachable ({type(error).__name__})",
                     hint="check the domain, --api-base and the network",
                 ) from None
-            if response.status_code == 429 or response.status_code >= 500:
-                if attempt + 1 < self._retry.attempts:
-                    time.sleep(
-                        self._retry.rate_wait(response.headers)
-                        if response.status_code == 429 else self._retry.backoff(attempt)
-                    )
+            if response.status_code == 429:
+                wait = self._retry.rate_wait(response.headers)
+                if self._budget.take(wait):
+                    time.sleep(wait)
+                    continue
+                raise PublishError(
+                    f"{self.target.tenant}: {where} kept answering 429 {_oauth_error(response)}",
+                    hint=self._budget.exhausted_hint(),
+                )
+            if response.status_code >= 500:
+                failures += 1
+                if failures < self._retry.attempts:
+                    time.sleep(self._retry.backoff(failures - 1))
                     continue
                 raise PublishError(
                     f"{self.target.tenant}: {where} kept failing: {response.status_code} "

@@ -333,9 +333,11 @@ class Emulator:
         if fault.storm_reset is not None:
             limit = runtime.config.bucket_limits()[GLOBAL].burst
             reset = math.ceil(self.clock.wall() + fault.storm_reset)
-            return error_outcome(HttpError(429, "Global limit has been reached"), {
-                "X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": "0",
-                "X-RateLimit-Reset": str(reset)})
+            storm = {"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": "0",
+                     "X-RateLimit-Reset": str(reset)}
+            if fault.storm_retry_after:
+                storm["Retry-After"] = f"{fault.storm_reset:g}"
+            return error_outcome(HttpError(429, "Global limit has been reached"), storm)
         if fault.error_status is not None:
             return error_outcome(
                 HttpError(fault.error_status, "Injected fault: the emulator failed this call"))

@@ -149,12 +149,39 @@ class Pacer:
         self._stamp = max(self._stamp, now)
 
 
+DEFAULT_RATE_LIMIT_BUDGET = 300.0
+
+
+class RateBudget:
+    """Count the time one tenant's run has waited on 429s against its budget."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.spent = 0.0
+        self._lock = threading.Lock()
+
+    def take(self, wait: float) -> bool:
+        """Spend `wait` seconds if the budget has them; False (nothing spent) when it has not."""
+        with self._lock:
+            if self.spent + wait > self.seconds:
+                return False
+            self.spent += wait
+            return True
+
+    def exhausted_hint(self) -> str:
+        """Return what to do once the budget is spent (the hint of the failure's one line)."""
+        return (f"still rate limited after waiting the {self.seconds:g} s of "
+                "--rate-limit-budget; re-run later (publish converges), or raise it")
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """How often and how long to retry: bounded attempts, exponential backoff, full jitter."""
 
     attempts: int = 5  # tries per call for 5xx, timeouts and dropped connections
-    rate_limit_attempts: int = 10  # tries per call answered 429
+    # Seconds one tenant's run may spend waiting out 429s, all its calls together. A time,
+    # not a count of tries: a storm of many short waits passes, one that lasts too long ends.
+    rate_limit_budget: float = DEFAULT_RATE_LIMIT_BUDGET
     token_refreshes: int = 2  # new tokens per call after a 401
     base_delay: float = 0.5
     max_delay: float = 8.0

@@ -23,7 +23,7 @@ import httpx
 from .backup import BackupWriter
 from .credentials import DEFAULT_API_BASE, TokenSource, credentials_for, load_env, scrub, target_for
 from .errors import PublishError
-from .pacing import Limits, Pacer, RetryPolicy
+from .pacing import Limits, Pacer, RateBudget, RetryPolicy
 from .plan import BRANDING, SETTINGS_PREFIX, UL_TEMPLATE, Change, plan
 from .scopes import check_scopes, read_scopes, write_scopes
 from .targets.auth0 import Auth0Target
@@ -95,8 +95,10 @@ def sync_tenant(name: str, spec: Mapping[str, Any], desired: dict[str, Any], opt
         target = target_for(name, spec, options.api_base)
         credentials = credentials_for(target, load_env(options.env_files))
         secrets.append(credentials.client_secret)
-        tokens = TokenSource(target, credentials, http, options.retry)
-        api = Auth0Target(target, tokens, Pacer(options.limits), options.retry, http)
+        # One budget for waiting out 429s, shared by the token endpoint and every API call.
+        budget = RateBudget(options.retry.rate_limit_budget)
+        tokens = TokenSource(target, credentials, http, options.retry, budget)
+        api = Auth0Target(target, tokens, Pacer(options.limits), options.retry, http, budget)
         _report(progress, name, "token", 0, 1)
         tokens()  # the credentials work, or we stop here
         check_scopes(name, tokens.scopes, read_scopes(desired))

@@ -39,7 +39,7 @@ def emulator(port: int | None, state_file: Path | None, config_file: Path | None
         "rate_limits": true, "limits": {"global": {"burst": 2, "per_second": 2}},
         "token_ttl": 86400, "faults": {"error_rate": 0, "error_status": 503,
         "latency_ms": 0, "drop_rate": 0, "token_ttl": null, "storm_requests": 0,
-        "storm_reset": 1, "seed": 0}}]}
+        "storm_reset": 1, "storm_retry_after": false, "seed": 0}}]}
     Plans: free, essentials, professional, enterprise.
     """
     from ..emulator import Emulator

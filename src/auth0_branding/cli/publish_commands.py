@@ -10,9 +10,9 @@ from typing import Any
 
 import click
 
+from ..pacing import DEFAULT_RATE_LIMIT_BUDGET
 from . import (
     cli,
-    fail,
     handles_errors,
     tenant_option,
 )
@@ -59,6 +59,10 @@ def _pub_connection(command: Callable[..., Any]) -> Callable[..., Any]:
                      "429s are still honoured."),
         click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
                      show_default=True, help="Seconds to wait for one API answer."),
+        click.option("--rate-limit-budget", type=click.FloatRange(min=0),
+                     default=DEFAULT_RATE_LIMIT_BUDGET, show_default=True, metavar="SECONDS",
+                     help="Seconds each tenant may spend in all waiting out 429s (as "
+                     "X-RateLimit-Reset or Retry-After ask) before it fails."),
         click.option("--report", "report_file", type=click.Path(path_type=Path, dir_okay=False),
                      help="Write a JSON report for CI to this file."),
     ]
@@ -90,7 +94,7 @@ def _pub_options(kwargs: dict[str, Any], backups_dir: Path = Path(".backups")) -
     from dataclasses import replace
 
     from ..credentials import api_base, default_env_files
-    from ..pacing import PLAN_LIMITS, UNPACED, Limits, Rate
+    from ..pacing import PLAN_LIMITS, UNPACED, Limits, Rate, RetryPolicy
     from ..publish import Options
 
     limits = PLAN_LIMITS[kwargs["plan_name"]] if kwargs.get("plan_name") else Limits()
@@ -107,6 +111,8 @@ def _pub_options(kwargs: dict[str, Any], backups_dir: Path = Path(".backups")) -
         tenants=tuple(kwargs.get("tenants") or ()), only=kwargs.get("only"),
         shard=kwargs.get("shard"), jobs=kwargs.get("jobs") or 4, backups_dir=backups_dir,
         limits=limits, timeout=kwargs.get("timeout") or 30.0,
+        retry=RetryPolicy(rate_limit_budget=kwargs.get("rate_limit_budget",
+                                                       DEFAULT_RATE_LIMIT_BUDGET)),
     )
 
 
@@ -203,10 +209,11 @@ def _pub_finish(result: Any, report_file: Path | None, show_diffs: bool) -> None
         report_file.parent.mkdir(parents=True, exist_ok=True)
         report_file.write_text(json.dumps(report_of(result), indent=2) + "\n", encoding="utf-8")
     failed = [t for t in result.tenants if not t.ok]
+    # One line per failed tenant, and no more: the summary above already counts them.
     for tenant in failed:
         click.echo(f"ERROR {tenant.reason}", err=True)
     if failed:
-        fail(f"{result.command} failed for {len(failed)} of {len(result.tenants)} tenant(s)")
+        sys.exit(1)
 
 
 def _pub_run(engine: str, dist_dir: Path, kwargs: dict[str, Any], backups_dir: Path,

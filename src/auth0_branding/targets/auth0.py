@@ -21,7 +21,7 @@ from auth0.management.core.parse_error import ParsingError
 
 from ..credentials import Target, TokenSource, scrub
 from ..errors import PublishError
-from ..pacing import API, EMAIL_READ, EMAIL_WRITE, Pacer, RetryPolicy
+from ..pacing import API, EMAIL_READ, EMAIL_WRITE, Pacer, RateBudget, RetryPolicy
 from ..plan import (
     BRANDING,
     CLASSIC_LOGIN,
@@ -47,7 +47,6 @@ _HINTS = {
     402: "the tenant's plan lacks this feature (custom Universal Login templates need a paid plan)",
     403: "grant the missing scope to the application in Auth0 > Applications > APIs",
     404: "the resource does not exist on this tenant",
-    429: "rate limited beyond the retry budget; re-run later (publish converges)",
 }
 
 
@@ -78,9 +77,10 @@ class Auth0Target:
 
     def __init__(
         self, target: Target, tokens: TokenSource, pacer: Pacer, retry: RetryPolicy,
-        http: httpx.Client,
+        http: httpx.Client, budget: RateBudget | None = None,
     ) -> None:
         self.target, self.tokens, self.pacer, self.retry = target, tokens, pacer, retry
+        self.budget = budget or RateBudget(retry.rate_limit_budget)
         self.counters = Counters()
         self.client = Auth0(base_url=target.api_url, token=tokens, max_retries=0,
                             httpx_client=http)
@@ -246,7 +246,7 @@ class Auth0Target:
         buckets: Sequence[str] = (API,), write: bool = False, missing_ok: bool = False,
     ) -> T | None:
         """Run one SDK call paced, retried and counted; wrap its failure in RemoteError."""
-        errors = limited = refreshed = 0
+        errors = refreshed = 0
         while True:
             self.pacer.acquire(buckets)
             sent = self.pacer.now()
@@ -260,12 +260,15 @@ class Auth0Target:
                 status = error.status_code or 0
                 if missing_ok and status == 404:
                     return None
-                if status == 429 and limited + 1 < self.retry.rate_limit_attempts:
-                    limited += 1
-                    self.counters.rate_limited += 1
-                    self._retrying(verb, resource, "429")
+                if status == 429:
                     headers = error.headers or {}
-                    self.pacer.hold(buckets, self.retry.rate_wait(headers), _limit(headers))
+                    wait = self.retry.rate_wait(headers)
+                    if not self.budget.take(wait):
+                        raise self._failure(verb, resource, status, _api_message(error),
+                                            self.budget.exhausted_hint()) from None
+                    self.counters.rate_limited += 1
+                    self._retrying(verb, resource, f"429, waiting {wait:.2f} s")
+                    self.pacer.hold(buckets, wait, _limit(headers))
                     continue
                 if status == 401 and refreshed < self.retry.token_refreshes:
                     refreshed += 1
@@ -298,11 +301,12 @@ class Auth0Target:
         self.counters.retries += 1
         log.info("%s: retrying %s %s (%s)", self.target.tenant, verb, resource, why)
 
-    def _failure(self, verb: str, resource: str, status: int | None, detail: str) -> RemoteError:
+    def _failure(self, verb: str, resource: str, status: int | None, detail: str,
+                 hint: str | None = None) -> RemoteError:
         answer = f"{status} " if status else ""
         message = scrub(f"{self.target.tenant}: {verb} {resource} failed: {answer}{detail}",
                         self.tokens.secrets())
-        hint = _HINTS.get(status or 0) or (
+        hint = hint or _HINTS.get(status or 0) or (
             "Auth0 or the network failed repeatedly; re-run (publish converges)")
         return RemoteError(message, hint, status)
 
