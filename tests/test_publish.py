@@ -731,6 +731,35 @@ def test_killed_publishes_converge_and_rollback_restores_the_state_before_the_fi
     assert json.dumps(emu.dump_state()["tenants"]["dev"], sort_keys=True) == original
 
 
+def test_printed_names_and_values_cannot_forge_lines_or_drive_the_terminal(
+    emu: Emulator, dist_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AUTH0_BRANDING_API_BASE", f"{emu.url}/{{tenant}}")
+    crafted = tmp_path / "crafted"
+    shutil.copytree(dist_dir, crafted)
+    manifest = json.loads((crafted / "manifest.json").read_text(encoding="utf-8"))
+    forged = "prod\nERROR forged\x1b[2J"
+    manifest["tenants"][forged] = manifest["tenants"].pop("prod")
+    for output in manifest["outputs"]:
+        if output["tenant"] == "prod":
+            output["tenant"] = forged
+    (crafted / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["diff", "--dist", str(crafted), "--no-pacing"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "ERROR tenant 'prod\\nERROR forged\\x1b[2J' or its domain 'alderandpine.eu.auth0.com' "
+        "cannot be part of a URL (spaces or control characters) (tenant names are letters, "
+        "digits, '-' and '_'; fix brand/tenants.toml)"]
+    assert "prod\\nERROR forged\\x1b[2J" in result.stdout
+    assert "\x1b" not in result.stdout and "\nERROR" not in result.stdout
+    # A remote value with a control character is shown escaped in a diff.
+    assert not publish(load_dist(dist_dir), options(emu, tmp_path, tenants=("dev",))).failed
+    emu.state("dev").email_templates["welcome_email"]["body"] = "<p>\x1b[2J\x07gone</p>"
+    shown = run_cli("diff", "--dist", str(dist_dir), "--tenant", "dev", "--only", "emails")
+    assert shown.exit_code == 0
+    assert "-<p>\\x1b[2J\\x07gone</p>" in shown.stdout and "\x1b" not in shown.stdout
+
+
 # -- secrets -------------------------------------------------------------------------------
 
 

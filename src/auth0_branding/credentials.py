@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import httpx
 from dotenv import dotenv_values
 
-from .errors import Location, PublishError, display_path
+from .errors import Location, PublishError, display_path, printable
 from .pacing import RateBudget, RetryPolicy
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,13 @@ def target_for(tenant: str, spec: Mapping[str, Any], base: str = DEFAULT_API_BAS
     """Build a tenant's Target; `base` may hold {tenant} and {domain} placeholders."""
     domain = str(spec["domain"])
     root = base.replace("{tenant}", tenant).replace("{domain}", domain).rstrip("/")
+    if not root.isprintable() or any(c.isspace() for c in root):
+        # A URL cannot carry them; the name would otherwise surface as an odd httpx error.
+        raise PublishError(
+            f"tenant '{printable(tenant)}' or its domain '{printable(domain)}' cannot be part "
+            "of a URL (spaces or control characters)",
+            hint="tenant names are letters, digits, '-' and '_'; fix brand/tenants.toml",
+        )
     url = urlsplit(root)
     if url.scheme not in ("https", "http") or not url.netloc:
         raise PublishError(

@@ -22,7 +22,7 @@ import httpx
 
 from .backup import BackupWriter
 from .credentials import DEFAULT_API_BASE, TokenSource, credentials_for, load_env, scrub, target_for
-from .errors import PublishError
+from .errors import PublishError, printable
 from .pacing import Limits, Pacer, RateBudget, RetryPolicy
 from .plan import BRANDING, SETTINGS_PREFIX, UL_TEMPLATE, Change, plan
 from .scopes import check_scopes, read_scopes, write_scopes
@@ -127,8 +127,9 @@ def sync_tenant(name: str, spec: Mapping[str, Any], desired: dict[str, Any], opt
             run.stage = "preflight"  # the first write was refused for the plan: nothing written
     except Exception as caught:  # a bug or an odd answer in one tenant must not sink the rest
         # Scrubbed like the report: an exception's text may quote a secret or a token.
+        # The traceback only with --debug (DEBUG logging): the reason below is the one line.
         shown = [*secrets, *(tokens.secrets() if tokens is not None else [])]
-        log.error("%s: unexpected failure\n%s", name,
+        log.debug("%s: unexpected failure\n%s", printable(name),
                   scrub("".join(traceback.format_exception(caught)), shown))
         error = PublishError(f"{name}: unexpected {type(caught).__name__}: {caught}",
                              hint="re-run with --debug and report it")

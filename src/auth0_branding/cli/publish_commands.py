@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from ..errors import printable
 from ..pacing import DEFAULT_RATE_LIMIT_BUDGET
 from . import (
     cli,
@@ -116,6 +117,17 @@ def _pub_options(kwargs: dict[str, Any], backups_dir: Path = Path(".backups")) -
     )
 
 
+def _shown(text: str, tabs: bool = False) -> str:
+    """Return user text (names, keys, values) safe to print: control characters escaped.
+
+    A newline in a tenant name must not forge an `ERROR` line, nor an escape sequence
+    rewrite the terminal. Diff lines keep their tabs, which are only indentation.
+    """
+    if tabs:
+        return "\t".join(printable(part) for part in text.split("\t"))
+    return printable(text)
+
+
 def _pub_progress(console: Any) -> Any:
     """Return (context manager, callback) showing per-tenant progress on a terminal."""
     import contextlib
@@ -133,7 +145,7 @@ def _pub_progress(console: Any) -> Any:
     def update(tenant: str, phase: str, done: int, total: int) -> None:
         with lock:
             if tenant not in tasks:
-                tasks[tenant] = progress.add_task(tenant, total=None, phase="")
+                tasks[tenant] = progress.add_task(_shown(tenant), total=None, phase="")
             task = tasks[tenant]
         if phase == "done":
             progress.remove_task(task)
@@ -154,22 +166,23 @@ def _pub_render(console: Any, result: Any, show_diffs: bool) -> None:
         shown = [c for c in tenant.changes if show_diffs or c.writes]
         if not shown:
             continue  # a failed tenant's reason goes to stderr with the others
-        console.print(Text(f"tenant {tenant.tenant}", style="bold"))
+        console.print(Text(f"tenant {_shown(tenant.tenant)}", style="bold"))
         for change in shown:
             console.print(Text.assemble("  ", (f"{change.action:<9}", styles[change.action]),
-                                        " ", change.resource))
+                                        " ", _shown(change.resource)))
             if not show_diffs:
                 continue
             for line in diff_lines(change):
                 style = ("bold" if line.startswith(("+++", "---")) else "green"
                          if line.startswith("+") else "red" if line.startswith("-")
                          else "cyan" if line.startswith("@@") else "")
-                console.print(Text("    " + line, style=style))
+                console.print(Text("    " + _shown(line, tabs=True), style=style))
 
 
 def _pub_summary(console: Any, result: Any) -> None:
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=f"{result.command}{' (dry run)' if result.dry_run else ''}: "
                   f"{len(result.tenants)} tenant(s) in {result.seconds:.1f}s", box=box.SIMPLE,
@@ -183,13 +196,13 @@ def _pub_summary(console: Any, result: Any) -> None:
                                                                      "unchanged")}
         status = ("[green]ok[/]" if t.ok else "[red]skipped[/]" if t.stage == "preflight"
                   else "[red]failed[/]")
-        table.add_row(t.tenant, status, str(count["create"]), str(count["update"]),
+        table.add_row(Text(_shown(t.tenant)), status, str(count["create"]), str(count["update"]),
                       str(count["unchanged"]), str(len(t.written)), str(t.calls),
                       str(t.retries), Path(t.backup).name if t.backup else "")
     console.print(table)
     for t in result.tenants:
         for note in t.notes:
-            console.print(f"[yellow]NOTE[/] {t.tenant}: {note}", highlight=False)
+            console.print(Text.assemble(("NOTE", "yellow"), f" {_shown(t.tenant)}: {_shown(note)}"))
 
 
 def _pub_finish(result: Any, report_file: Path | None, show_diffs: bool) -> None:
@@ -211,7 +224,7 @@ def _pub_finish(result: Any, report_file: Path | None, show_diffs: bool) -> None
     failed = [t for t in result.tenants if not t.ok]
     # One line per failed tenant, and no more: the summary above already counts them.
     for tenant in failed:
-        click.echo(f"ERROR {tenant.reason}", err=True)
+        click.echo(f"ERROR {_shown(str(tenant.reason))}", err=True)
     if failed:
         sys.exit(1)
 
@@ -265,7 +278,7 @@ def drift(dist_dir: Path, **kwargs: Any) -> None:
     drifted = [t for t in result.tenants if t.differs]
     for tenant in drifted:
         changed = ", ".join(c.resource for c in tenant.changes if c.writes)
-        click.echo(f"DRIFT {tenant.tenant}: {changed}", err=True)
+        click.echo(f"DRIFT {_shown(tenant.tenant)}: {_shown(changed)}", err=True)
     if drifted:
         sys.exit(2)
 
