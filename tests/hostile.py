@@ -30,6 +30,10 @@ from brand_overlay import make_brand, run_cli
 log = logging.getLogger(__name__)
 
 BUILD = ("build", "--brand", "brand", "--out", "dist")
+# Children run in another folder: a relative PYTHONPATH (`PYTHONPATH=src`) must still name this
+# checkout's code, not the installed copy. Made absolute now, before any test changes folder.
+_PYTHONPATH = os.pathsep.join(
+    os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p)
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,7 @@ def _run_child(args: tuple[str, ...], root: Path, drop_file_overrides: bool = Fa
     result = subprocess.run(
         [*prefix, sys.executable, "-c", "from auth0_branding.cli import main; main()", *args],
         cwd=root, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": _PYTHONPATH},
     )
     traceback = result.stderr if "Traceback (most recent call last)" in result.stderr else None
     return result.returncode, result.stderr, traceback

@@ -19,6 +19,7 @@ import httpx
 import pytest
 from auth0.management import Auth0
 from click.testing import CliRunner
+from hostile import assert_refused, case
 
 from auth0_branding.backup import BackupWriter, load_backup
 from auth0_branding.build import build, write_dist
@@ -760,6 +761,78 @@ def test_printed_names_and_values_cannot_forge_lines_or_drive_the_terminal(
     assert "-<p>\\x1b[2J\\x07gone</p>" in shown.stdout and "\x1b" not in shown.stdout
 
 
+STAMP = "20260101T120000.000001Z"
+
+
+def _backup(meta: str | None = '{"reason": "publish", "tenant": "dev"}',
+            entry: str | None = None, mode: int | None = None) -> Callable[[Path], None]:
+    """Lay out `.backups/dev/STAMP/` beside the brand, as a hostile case's starting point."""
+
+    def mutate(brand: Path) -> None:
+        folder = brand.parent / ".backups" / "dev" / STAMP
+        folder.mkdir(parents=True)
+        if meta is not None:
+            (folder / "meta.json").write_text(meta, encoding="utf-8")
+        if entry is not None:
+            (folder / "branding.json").write_text(entry, encoding="utf-8")
+        if mode is not None:
+            folder.parent.chmod(mode)
+
+    return mutate
+
+
+ROLLBACK_CASES = [
+    case("forged-tenant-name", lambda brand: None,
+         ".backups: tenant name 'dev\\nERROR forged\\x1b[2J' cannot name a backup folder "
+         "(tenant names are single path segments, e.g. 'prod')",
+         args=("rollback", "--tenant", "dev\nERROR forged\x1b[2J")),
+    case("tenant-name-leaving-the-folder", lambda brand: None,
+         ".backups: tenant name '../brand' cannot name a backup folder "
+         "(tenant names are single path segments, e.g. 'prod')",
+         args=("rollback", "--tenant", "../brand")),
+    case("no-backups", lambda brand: None,
+         ".backups/dev: no backups for tenant 'dev' "
+         "(backups are written by `publish` when it overwrites something)",
+         args=("rollback", "--tenant", "dev")),
+    case("forged-timestamp", _backup(),
+         f".backups/dev: backup '2\\x1b[2J\\nERROR x' not found for tenant 'dev' "
+         f"(choose one of: {STAMP})",
+         args=("rollback", "--tenant", "dev", "--to", "2\x1b[2J\nERROR x")),
+    case("metadata-not-json", _backup(meta="{not json"),
+         f".backups/dev/{STAMP}/meta.json: unreadable backup metadata "
+         "(the backup folder is damaged; choose another with --to)",
+         args=("rollback", "--tenant", "dev")),
+    case("metadata-not-an-object", _backup(meta="[1, 2]"),
+         f".backups/dev/{STAMP}/meta.json: unreadable backup metadata "
+         "(the backup folder is damaged; choose another with --to)",
+         args=("rollback", "--tenant", "dev")),
+    case("entry-cut-short", _backup(entry='{"resource": "branding", "existed": tr'),
+         f".backups/dev/{STAMP}/branding.json: unreadable backup file "
+         "(the backup folder is damaged; choose another with --to)",
+         args=("rollback", "--tenant", "dev")),
+    case("entry-without-its-value", _backup(entry='{"resource": "branding", "existed": true}'),
+         f".backups/dev/{STAMP}/branding.json: unreadable backup file "
+         "(the backup folder is damaged; choose another with --to)",
+         args=("rollback", "--tenant", "dev")),
+    case("unreadable-backups-folder", _backup(mode=0o000),
+         ".backups/dev: cannot read the backups folder: Permission denied (check its permissions)",
+         args=("rollback", "--tenant", "dev"), drop_file_overrides=True),
+]
+
+
+@pytest.mark.parametrize("hostile", ROLLBACK_CASES, ids=[c.id for c in ROLLBACK_CASES])
+def test_bad_backups_and_names_get_one_line_and_touch_nothing(
+    hostile: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    try:
+        assert_refused(hostile, tmp_path)
+    finally:  # let pytest clean up what the case locked
+        for folder in tmp_path.rglob("*"):
+            if folder.is_dir():
+                folder.chmod(0o755)
+
+
 # -- secrets -------------------------------------------------------------------------------
 
 
@@ -771,6 +844,16 @@ def test_no_secret_reaches_output_logs_reports_or_backups(
     monkeypatch.setenv("AUTH0_BRANDING_API_BASE", f"{emu.url}/{{tenant}}")
     wrong = "sk-wrong-Zt8Kq3Lm5Np7Rx9V"
     monkeypatch.setenv("AUTH0_PROD_CLIENT_SECRET", wrong)  # a failure that involves a secret
+    # Staging breaks after a few writes: its backup stays unfinished, and the next publish
+    # continues it, so the scan below covers copied (inherited) backup files too.
+    def break_staging(name: str, phase: str, done: int, total: int) -> None:
+        if name == "staging" and phase == "write" and done >= 4:
+            emu.set_faults("staging", error_rate=1.0)
+
+    partial = publish(load_dist(dist_dir), options(emu, tmp_path, tenants=("staging",),
+                                                   backups_dir=Path(".backups")),
+                      progress=break_staging)
+    assert by_tenant(partial)["staging"].stage == "write"
     emu.set_faults("staging", error_rate=0.1, seed=2)
     runs = [run_cli("--debug", "publish", "--dist", str(dist_dir), "--report", "report.json"),
             run_cli("diff", "--dist", str(dist_dir), "--report", "diff.json")]

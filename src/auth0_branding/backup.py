@@ -62,12 +62,15 @@ class BackupWriter:
         A value the backup already holds stays: it is older (from the chain's first run, or
         from an earlier try of this run), and the oldest is what a rollback must restore.
         """
-        if self.path is None:
-            self.path = self._create()
-        if resource in self._held:
-            return
-        _write_json(self.path / _file_name(resource),
-                    {"resource": resource, "existed": value is not None, "value": value})
+        try:
+            if self.path is None:
+                self.path = self._create()
+            if resource in self._held:
+                return
+            _write_json(self.path / _file_name(resource),
+                        {"resource": resource, "existed": value is not None, "value": value})
+        except OSError as error:
+            raise _unwritable(error, self.root) from error
         self._held.add(resource)
         self.saved.append(resource)
 
@@ -77,12 +80,15 @@ class BackupWriter:
         A run that wrote nothing finishes the unfinished backup it found instead, for the
         tenant now holds what that chain was writing.
         """
-        if self.path is not None:
-            _mark_finished(self.path)
-            return
-        latest = _latest(self.root, self.tenant)
-        if self.reason == "publish" and latest is not None and _unfinished_publish(latest):
-            _mark_finished(latest)
+        try:
+            if self.path is not None:
+                _mark_finished(self.path)
+                return
+            latest = _latest(self.root, self.tenant)
+            if self.reason == "publish" and latest is not None and _unfinished_publish(latest):
+                _mark_finished(latest)
+        except OSError as error:
+            raise _unwritable(error, self.root) from error
 
     def _create(self) -> Path:
         tenant_dir = _tenant_dir(self.root, self.tenant)
@@ -130,14 +136,19 @@ def list_backups(root: Path, tenant: str) -> list[str]:
     tenant_dir = _tenant_dir(root, tenant)
     if not tenant_dir.is_dir():
         return []
-    return sorted(p.name for p in tenant_dir.iterdir()
-                  if _TIMESTAMP.match(p.name) and (p / META).is_file())
+    try:
+        return sorted(p.name for p in tenant_dir.iterdir()
+                      if _TIMESTAMP.match(p.name) and (p / META).is_file())
+    except OSError as error:
+        raise PublishError(f"cannot read the backups folder: {error.strerror}",
+                           Location(_shown_path(tenant_dir)),
+                           "check its permissions") from error
 
 
 def load_backup(root: Path, tenant: str, timestamp: str | None = None) -> Backup:
     """Read one backup: `timestamp` (a unique prefix will do), else the latest publish backup."""
     stamps = list_backups(root, tenant)
-    where = Location(display_path(Path(root) / tenant))
+    where = Location(_shown_path(Path(root) / tenant))
     if not stamps:
         raise PublishError(f"no backups for tenant '{printable(tenant)}'", where,
                            "backups are written by `publish` when it overwrites something")
@@ -166,18 +177,22 @@ def load_backup(root: Path, tenant: str, timestamp: str | None = None) -> Backup
 
 def _tenant_dir(root: Path, tenant: str) -> Path:
     # The name comes from the manifest or the command line: it must stay one folder down.
-    if tenant in ("", ".", "..") or Path(tenant).name != tenant or "\\" in tenant:
+    if (tenant in ("", ".", "..") or Path(tenant).name != tenant or "\\" in tenant
+            or not tenant.isprintable()):
         raise PublishError(f"tenant name '{printable(tenant)}' cannot name a backup folder",
-                           Location(display_path(Path(root))),
+                           Location(_shown_path(Path(root))),
                            "tenant names are single path segments, e.g. 'prod'")
     return Path(root) / tenant
 
 
 def _meta(path: Path) -> dict[str, Any]:
     try:
-        return json.loads((path / META).read_text(encoding="utf-8"))
+        data = json.loads((path / META).read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("not an object")
+        return data
     except (OSError, ValueError) as error:
-        raise PublishError("unreadable backup metadata", Location(display_path(path / META)),
+        raise PublishError("unreadable backup metadata", Location(_shown_path(path / META)),
                            "the backup folder is damaged; choose another with --to") from error
 
 
@@ -199,12 +214,23 @@ def _mark_finished(path: Path) -> None:
 def _read_json(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or "resource" not in data:
+        if not (isinstance(data, dict) and isinstance(data.get("resource"), str)
+                and "value" in data):
             raise ValueError("not a backup entry")
         return data
     except (OSError, ValueError) as error:
-        raise PublishError("unreadable backup file", Location(display_path(path)),
+        raise PublishError("unreadable backup file", Location(_shown_path(path)),
                            "the backup folder is damaged; choose another with --to") from error
+
+
+def _shown_path(path: Path) -> str:
+    return printable(display_path(path))
+
+
+def _unwritable(error: OSError, root: Path) -> PublishError:
+    where = Path(error.filename) if error.filename else root
+    return PublishError(f"cannot write the backup: {error.strerror}", Location(_shown_path(where)),
+                        "make --backups a writable folder; nothing it would protect was written")
 
 
 def _file_name(resource: str) -> str:

@@ -18,7 +18,7 @@ import httpx
 
 from .backup import load_backup
 from .dist import Dist, DistTenant, load_dist
-from .errors import PublishError, did_you_mean
+from .errors import PublishError, did_you_mean, printable
 from .plan import CATEGORIES, category_matches
 from .sync import Options, Progress, TenantResult, apply, sync_tenant
 from .targets.auth0 import warm_up
@@ -79,8 +79,8 @@ def select_tenants(names: Iterable[str], wanted: Iterable[str] = (),
     wanted = list(dict.fromkeys(wanted))
     for name in wanted:
         if name not in names:
-            raise PublishError(f"unknown tenant '{name}'", hint=did_you_mean(name, names)
-                               or f"dist/ has: {', '.join(names)}")
+            hint = did_you_mean(name, names) or f"dist/ has: {', '.join(names)}"
+            raise PublishError(f"unknown tenant '{printable(name)}'", hint=printable(hint))
     chosen = [n for n in names if n in wanted] if wanted else names
     if shard is not None:
         i, n = shard
