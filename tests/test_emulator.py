@@ -12,9 +12,10 @@ import struct
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -33,6 +34,7 @@ from auth0.management.errors import (
 )
 from click.testing import CliRunner
 from emulator_fixtures import sdk_client
+from hostile import assert_refused, case
 
 from auth0_branding.cli import cli
 from auth0_branding.emulator import Emulator, run_emulator
@@ -759,14 +761,15 @@ def test_cli_emulator_help() -> None:
     assert '"tenants"' in result.output
 
 
-def _start_cli_emulator(state_file: Path) -> tuple[subprocess.Popen[str], str]:
+def _start_cli_emulator(state_file: Path, *options: str) -> tuple[subprocess.Popen[str], str]:
     """Start `python build.py emulator --state F` as a real process; return it and its URL."""
     root = Path(__file__).resolve().parents[1]
     env = {**os.environ, "PYTHONUNBUFFERED": "1",
            "PYTHONPATH": os.pathsep.join([str(root / "src"), os.environ.get("PYTHONPATH", "")])}
     process = subprocess.Popen(
         [sys.executable, str(root / "build.py"), "emulator", "--port", "0", "--state",
-         str(state_file)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+         str(state_file), *options], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env)
     first_line = process.stdout.readline() if process.stdout else ""
     if not first_line.startswith("Auth0 emulator on http://127.0.0.1:"):
         process.kill()
@@ -812,6 +815,25 @@ def test_cli_emulator_saves_its_state_when_stopped(http: httpx.Client, tmp_path:
         _stop(again, signal.SIGTERM)
 
 
+def test_cli_emulator_prints_config_strings_escaped(tmp_path: Path) -> None:
+    config = tmp_path / "emu.json"
+    config.write_text(json.dumps({"tenants": [{
+        "name": "dev", "client_id": "id\nERROR forged", "client_secret": "s\x1b[2J",
+        "custom_domain": "login.example.test\r"}]}), encoding="utf-8")
+    process, _ = _start_cli_emulator(tmp_path / "state.json", "--config", str(config))
+    shown = []
+    while process.stdout is not None and not (shown and shown[-1].startswith("Inspect")):
+        shown.append(process.stdout.readline())  # bounded: the emulator prints these at once
+        assert shown[-1], "the emulator stopped printing"
+    rest, errors = _stop(process, signal.SIGTERM)
+    output = "".join(shown) + rest
+    assert process.returncode == 0, errors
+    assert "client_id      id\\nERROR forged" in output and "s\\x1b[2J" in output
+    assert "login.example.test\\r" in output
+    assert not any(line.startswith("ERROR") for line in output.splitlines())
+    assert "\x1b" not in output and "\r" not in output
+
+
 def _hang_up(base: str, data: bytes, reset: bool = False) -> None:
     """Send `data` on a raw socket and close it (with a TCP reset when `reset`)."""
     parts = httpx.URL(base)
@@ -851,3 +873,46 @@ def test_clients_that_hang_up_early_leave_no_traceback_and_no_write(
     assert "Traceback" not in errors and "Error" not in errors, errors
     saved = json.loads(state_file.read_text())
     assert saved["tenants"]["dev"]["branding"] == {"logo_url": "https://x.example/kept.png"}
+
+
+def _beside(name: str, data: bytes | None = None) -> Callable[[Path], None]:
+    """Write `name` beside the brand (a FIFO when `data` is None)."""
+
+    def mutate(brand: Path) -> None:
+        if data is None:
+            os.mkfifo(brand.parent / name)
+        else:
+            (brand.parent / name).write_bytes(data)
+
+    return mutate
+
+
+EMULATOR_FILE_CASES = [
+    case("deep-config", _beside("emu.json", b"[" * 100_000),
+         "emu.json: invalid JSON: nested too deeply (fix the JSON)",
+         args=("emulator", "--config", "emu.json", "--port", "0"), subprocess=True),
+    case("config-is-a-fifo", _beside("emu.json"),
+         "emu.json: cannot read it: not a regular file (give the path of a JSON file)",
+         args=("emulator", "--config", "emu.json", "--port", "0"), subprocess=True),
+    case("config-not-utf8", _beside("emu.json", b'{"tenants":\n "\xff"}'),
+         "emu.json:2: not UTF-8 text (save it as UTF-8)",
+         args=("emulator", "--config", "emu.json", "--port", "0"), subprocess=True),
+    case("deep-state", _beside("state.json", b'{"tenants": ' + b"[" * 100_000),
+         "state.json: invalid JSON: nested too deeply (fix the JSON)",
+         args=("emulator", "--state", "state.json", "--port", "0"), subprocess=True),
+    case("state-is-a-fifo", _beside("state.json"),
+         "state.json: cannot read it: not a regular file (give the path of a JSON file)",
+         args=("emulator", "--state", "state.json", "--port", "0"), subprocess=True),
+    case("state-of-the-wrong-shape", _beside("state.json", b'{"tenants": {"dev": 5}}'),
+         "state.json: not an emulator state file ('int' object has no attribute 'get') "
+         "(delete it to start from empty tenants)",
+         args=("emulator", "--state", "state.json", "--port", "0"), subprocess=True),
+]
+
+
+@pytest.mark.parametrize("hostile", EMULATOR_FILE_CASES, ids=[c.id for c in EMULATOR_FILE_CASES])
+def test_bad_config_and_state_files_get_one_line_and_never_hang(
+    hostile: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert_refused(hostile, tmp_path)

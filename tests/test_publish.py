@@ -833,6 +833,20 @@ def test_bad_backups_and_names_get_one_line_and_touch_nothing(
                 folder.chmod(0o755)
 
 
+def test_a_report_that_cannot_be_written_is_one_more_line_after_the_work(
+    emu: Emulator, dist_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AUTH0_BRANDING_API_BASE", f"{emu.url}/{{tenant}}")
+    Path("blocker").write_text("a file where the report's folder should be", encoding="utf-8")
+    result = run_cli("publish", "--dist", str(dist_dir), "--tenant", "dev",
+                     "--report", "blocker/report.json")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "ERROR blocker/report.json: cannot write the report: File exists "
+        "(choose a writable --report path)"]
+    assert_matches_dist(emu, dist_dir, "dev")
+
+
 # -- secrets -------------------------------------------------------------------------------
 
 
@@ -863,6 +877,8 @@ def test_no_secret_reaches_output_logs_reports_or_backups(
     assert runs[0].exit_code == 1 and "credentials rejected" in runs[0].output
     texts = [r.output for r in runs] + [caplog.text]
     texts += [p.read_text(encoding="utf-8") for p in tmp_path.rglob("*.json")]
+    metas = [json.loads(p.read_text()) for p in tmp_path.glob(".backups/staging/*/meta.json")]
+    assert any(m["continues"] for m in metas)
     issued = list(getattr(getattr(emu, "_tokens", None), "_tokens", {}))
     assert len(issued) >= 3  # the scan below covers real tokens, not an empty list
     for secret in [*SECRETS.values(), wrong, *issued]:

@@ -40,9 +40,10 @@ from .emulator_state import (
     TenantConfig,
     TenantState,
     default_config,
+    read_json_file,
 )
 from .emulator_tokens import TokenStore, answer_token_request
-from .errors import Location
+from .errors import Location, display_path, printable
 
 log = logging.getLogger(__name__)
 
@@ -238,8 +239,8 @@ class Emulator:
 
     def load_state(self, path: Path | str) -> None:
         """Restore tenants' resources from a `save_state` file; unknown tenants are skipped."""
+        data = read_json_file(path, EmulatorStateError)
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
             tenants = data["tenants"]
             with self._lock:
                 for name, saved in tenants.items():
@@ -247,11 +248,10 @@ class Emulator:
                         log.warning("state file %s: skipping unknown tenant %r", path, name)
                         continue
                     self._tenants[name].state.load_json(saved)
-        except OSError as error:
-            raise EmulatorStateError(f"cannot read {path}: {error.strerror}") from error
-        except (ValueError, KeyError, TypeError, AttributeError) as error:
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
             raise EmulatorStateError(
-                f"not an emulator state file ({error})", Location(str(path)),
+                f"not an emulator state file ({printable(str(error))})",
+                Location(printable(display_path(Path(path)))),
                 hint="delete it to start from empty tenants",
             ) from error
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from ..errors import BrandError, Location, display_path
+from ..errors import BrandError, Location, display_path, printable
 from . import (
     cli,
     handles_errors,
@@ -83,13 +83,14 @@ def _serve(engine: Any, config: Any, port: int | None) -> None:
         ) from error
     click.echo(f"Auth0 emulator on {engine.url}  (Ctrl-C to stop)")
     for tenant in config.tenants:
-        domain = f", custom domain {tenant.custom_domain}" if tenant.custom_domain else ""
+        # Names are validated; the other strings come from the config file as they are.
+        domain = f", custom domain {printable(tenant.custom_domain)}" if tenant.custom_domain else ""
         click.echo(f"\n  {tenant.name} ({tenant.plan}{domain})")
         click.echo(f"    API base URL   {engine.api_url(tenant.name)}")
         click.echo(f"    token          POST {engine.token_url(tenant.name)}")
         click.echo(f"    audience       {engine.audience(tenant.name)}")
-        click.echo(f"    client_id      {tenant.client_id}")
-        click.echo(f"    client_secret  {tenant.client_secret}")
+        click.echo(f"    client_id      {printable(tenant.client_id)}")
+        click.echo(f"    client_secret  {printable(tenant.client_secret)}")
     click.echo(f"\nInspect: {engine.url}/__emulator__/state  {engine.url}/__emulator__/requests")
     threading.Event().wait()  # until Ctrl-C or SIGTERM
 

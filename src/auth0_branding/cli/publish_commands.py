@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from ..errors import printable
+from ..errors import display_path, printable
 from ..pacing import DEFAULT_RATE_LIMIT_BUDGET
 from . import (
     cli,
@@ -218,14 +218,21 @@ def _pub_finish(result: Any, report_file: Path | None, show_diffs: bool) -> None
         console = Console(highlight=False, soft_wrap=True, width=120)
     _pub_render(console, result, show_diffs)
     _pub_summary(console, result)
+    unwritten = False
     if report_file:
-        report_file.parent.mkdir(parents=True, exist_ok=True)
-        report_file.write_text(json.dumps(report_of(result), indent=2) + "\n", encoding="utf-8")
+        try:
+            report_file.parent.mkdir(parents=True, exist_ok=True)
+            report_file.write_text(json.dumps(report_of(result), indent=2) + "\n",
+                                   encoding="utf-8")
+        except OSError as error:  # the tenants are done either way: say so, and go on
+            click.echo(f"ERROR {_shown(display_path(report_file))}: cannot write the report: "
+                       f"{error.strerror} (choose a writable --report path)", err=True)
+            unwritten = True
     failed = [t for t in result.tenants if not t.ok]
     # One line per failed tenant, and no more: the summary above already counts them.
     for tenant in failed:
         click.echo(f"ERROR {_shown(str(tenant.reason))}", err=True)
-    if failed:
+    if failed or unwritten:
         sys.exit(1)
 
 
