@@ -941,6 +941,10 @@ def test_rate_wait_honours_the_reset_header_within_bounds() -> None:
     assert policy.rate_wait({"X-RateLimit-Reset": "1003"}, now=1000.0) == pytest.approx(3, abs=0.01)
     assert policy.rate_wait({"x-ratelimit-reset": "99999"}, now=1000.0) == 60.0
     assert policy.rate_wait({"Retry-After": "2"}, now=0) == pytest.approx(2, abs=0.01)
+    # A reset already past (clocks that disagree) or no header: back off, growing per 429.
+    waits = [policy.rate_wait({"X-RateLimit-Reset": "990"}, now=1000.0, retry=n) for n in range(5)]
+    assert waits == sorted(waits) and waits[0] >= 0.25 and waits[-1] >= 4.0
+    assert policy.rate_wait({}, retry=3) >= 2.0
 
 
 def test_plain_http_is_only_for_loopback() -> None:

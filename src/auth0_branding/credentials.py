@@ -160,7 +160,7 @@ class TokenSource:
             "audience": self.target.audience,
         }
         where = f"token endpoint {self.target.token_url}"
-        failures = 0  # 5xx and transport errors; 429s spend the time budget instead
+        failures = limited = 0  # 5xx and transport errors; 429s spend the time budget instead
         while True:
             self.calls += 1
             try:
@@ -175,7 +175,8 @@ class TokenSource:
                     hint="check the domain, --api-base and the network",
                 ) from None
             if response.status_code == 429:
-                wait = self._retry.rate_wait(response.headers)
+                wait = self._retry.rate_wait(response.headers, retry=limited)
+                limited += 1
                 if self._budget.take(wait):
                     time.sleep(wait)
                     continue

@@ -199,8 +199,14 @@ class RetryPolicy:
         ceiling = min(self.max_delay, self.base_delay * (2**retry))
         return ceiling / 2 + self._rng.uniform(0, ceiling / 2)
 
-    def rate_wait(self, headers: Mapping[str, str], now: float | None = None) -> float:
-        """Return the wait a 429 asks for: Retry-After, else X-RateLimit-Reset (epoch seconds)."""
+    def rate_wait(self, headers: Mapping[str, str], now: float | None = None,
+                  retry: int = 0) -> float:
+        """Return the wait a 429 asks for: Retry-After, else X-RateLimit-Reset (epoch seconds).
+
+        An answer that asks for nothing usable (no header, or a reset already past by our
+        clock, as when the clocks disagree) backs off exponentially by `retry`, the count of
+        429s this call has had, rather than retrying at once in a loop.
+        """
         lowered = {k.lower(): v for k, v in headers.items()}
         now = time.time() if now is None else now
         wait: float | None = None
@@ -211,8 +217,8 @@ class RetryPolicy:
                 wait = float(lowered["x-ratelimit-reset"]) - now
         except ValueError:
             wait = None
-        if wait is None:
-            wait = self.base_delay
+        if wait is None or not wait > 0:
+            wait = self.backoff(retry)
         # A little jitter keeps tenants that were refused together from returning together.
         wait += self._rng.uniform(0, self.min_rate_wait)
         return min(self.max_rate_wait, max(self.min_rate_wait, wait))

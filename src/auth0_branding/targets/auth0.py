@@ -246,7 +246,7 @@ class Auth0Target:
         buckets: Sequence[str] = (API,), write: bool = False, missing_ok: bool = False,
     ) -> T | None:
         """Run one SDK call paced, retried and counted; wrap its failure in RemoteError."""
-        errors = refreshed = 0
+        errors = refreshed = limited = 0
         while True:
             self.pacer.acquire(buckets)
             sent = self.pacer.now()
@@ -262,7 +262,8 @@ class Auth0Target:
                     return None
                 if status == 429:
                     headers = error.headers or {}
-                    wait = self.retry.rate_wait(headers)
+                    wait = self.retry.rate_wait(headers, retry=limited)
+                    limited += 1
                     if not self.budget.take(wait):
                         raise self._failure(verb, resource, status, _api_message(error),
                                             self.budget.exhausted_hint()) from None
