@@ -670,14 +670,18 @@ def test_a_run_with_nothing_to_write_closes_the_chain_it_found(tmp_path: Path) -
     assert load_backup(root, "dev", Path(str(killed.path)).name).entries == {"a": "a0"}
 
 
-def _publish_process(emu: Emulator, dist_dir: Path, cwd: Path) -> subprocess.Popen[bytes]:
-    """Start `python build.py publish` for dev as a real process, publishing to `emu`."""
+def _cli_process(emu: Emulator, cwd: Path, *args: str) -> subprocess.Popen[bytes]:
+    """Start `python build.py ARGS` for dev as a real process, talking to `emu`."""
     env = {**os.environ, "AUTH0_BRANDING_API_BASE": f"{emu.url}/{{tenant}}",
            "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
     return subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "publish", "--dist", str(dist_dir), "--tenant",
-         "dev", "--no-pacing", "--backups", str(cwd / ".backups")],
+        [sys.executable, str(ROOT / "build.py"), *args, "--tenant", "dev", "--no-pacing",
+         "--backups", str(cwd / ".backups")],
         cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _publish_process(emu: Emulator, dist_dir: Path, cwd: Path) -> subprocess.Popen[bytes]:
+    return _cli_process(emu, cwd, "publish", "--dist", str(dist_dir))
 
 
 def _kill_when(process: subprocess.Popen[bytes], ready: Callable[[], bool]) -> None:
@@ -727,6 +731,11 @@ def test_killed_publishes_converge_and_rollback_restores_the_state_before_the_fi
     emu.clear_requests()
     again = publish(load_dist(dist_dir), options(emu, tmp_path, tenants=("dev",)))
     assert not again.failed and not again.drifted and writes(emu, "dev") == []
+    # A rollback killed half way, then run again, still lands on the original exactly.
+    emu.set_faults("dev", latency_ms=30)
+    _kill_when(_cli_process(emu, tmp_path, "rollback"), lambda: api("write") >= 3)
+    emu.set_faults("dev", latency_ms=0)
+    assert json.dumps(emu.dump_state()["tenants"]["dev"], sort_keys=True) != original
     restored = rollback("dev", options(emu, tmp_path))
     assert not restored.failed
     assert json.dumps(emu.dump_state()["tenants"]["dev"], sort_keys=True) == original
