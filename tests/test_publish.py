@@ -856,6 +856,29 @@ def test_a_report_that_cannot_be_written_is_one_more_line_after_the_work(
     assert_matches_dist(emu, dist_dir, "dev")
 
 
+def test_ctrl_c_stops_each_tenant_before_its_next_write_with_one_line(
+    emu: Emulator, dist_dir: Path, tmp_path: Path
+) -> None:
+    emu.set_faults("dev", latency_ms=50)
+    process = _publish_process(emu, dist_dir, tmp_path)
+    deadline = time.monotonic() + 30
+    while emu.count_writes("dev", status=200) + emu.count_writes("dev", status=201) < 2:
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.002)
+    process.send_signal(signal.SIGINT)
+    _, errors = process.communicate(timeout=30)
+    lines = errors.decode().splitlines()
+    assert process.returncode == 1, errors
+    assert len(lines) == 1 and lines[0].startswith("ERROR dev: interrupted before writing "), lines
+    assert lines[0].endswith("(re-run to finish (publish converges; rollback still restores the "
+                             "tenant as it was before))")
+    assert 2 <= emu.count_writes("dev") < 16  # stopped part way, between two writes
+    emu.set_faults("dev", latency_ms=0)
+    rerun = publish(load_dist(dist_dir), options(emu, tmp_path, tenants=("dev",)))
+    assert not rerun.failed
+    assert_matches_dist(emu, dist_dir, "dev")
+
+
 # -- secrets -------------------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ write after a backup of what it overwrites. A failure stops the tenant where it 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import traceback
 from collections.abc import Callable, Mapping
@@ -86,7 +87,7 @@ class _Run:
 
 def sync_tenant(name: str, spec: Mapping[str, Any], desired: dict[str, Any], options: Options,
                 http: httpx.Client, *, write: bool, reason: str, progress: Progress | None,
-                restore: bool = False) -> TenantResult:
+                restore: bool = False, stop: threading.Event | None = None) -> TenantResult:
     """Preflight, read, plan and (with `write`) apply one tenant; never raise, report."""
     started = time.monotonic()
     run, api, tokens, backups = _Run(), None, None, None
@@ -106,6 +107,7 @@ def sync_tenant(name: str, spec: Mapping[str, Any], desired: dict[str, Any], opt
             _check_custom_domain(name, api.custom_domains(), target.custom_domain)
         remote: dict[str, Any] = {}
         for done, resource in enumerate(desired, 1):
+            _check_stop(name, stop, f"reading {resource}")
             remote[resource] = api.read(resource)
             _report(progress, name, "read", done, len(desired))
         if restore:
@@ -117,7 +119,7 @@ def sync_tenant(name: str, spec: Mapping[str, Any], desired: dict[str, Any], opt
                 k: spec.get(k) for k in ("domain", "custom_domain", "client_id_env",
                                          "client_secret_env")})
             apply(api, run.changes, backups, run,
-                  lambda d, n: _report(progress, name, "write", d, n), exact=restore)
+                  lambda d, n: _report(progress, name, "write", d, n), exact=restore, stop=stop)
             backups.finish()  # only now: a run that dies or fails leaves its chain open
         run.stage = "done"
         error: PublishError | None = None
@@ -151,7 +153,8 @@ def sync_tenant(name: str, spec: Mapping[str, Any], desired: dict[str, Any], opt
 
 
 def apply(api: Any, changes: list[Change], backups: BackupWriter, run: _Run | None = None,
-          progress: Callable[[int, int], None] | None = None, exact: bool = False) -> list[str]:
+          progress: Callable[[int, int], None] | None = None, exact: bool = False,
+          stop: threading.Event | None = None) -> list[str]:
     """Write every change that writes, in order, each after backing up what it overwrites."""
     run = run or _Run()
     run.stage = "write"
@@ -160,6 +163,7 @@ def apply(api: Any, changes: list[Change], backups: BackupWriter, run: _Run | No
     for done, change in enumerate(pending, 1):
         if change in settings and change is not settings[0]:
             continue  # written together with the first settings change
+        _check_stop(change.tenant, stop, f"writing {change.resource}")
         if change is (settings[0] if settings else None):
             # One PATCH carries every changed settings part: fewer calls, one atomic write.
             for part in settings:
@@ -180,6 +184,14 @@ def apply(api: Any, changes: list[Change], backups: BackupWriter, run: _Run | No
         if progress:
             progress(done, len(pending))
     return run.written
+
+
+def _check_stop(tenant: str, stop: threading.Event | None, next_step: str) -> None:
+    # Checked between calls, never inside one: an interrupted tenant holds whole values only.
+    if stop is not None and stop.is_set():
+        raise PublishError(f"{tenant}: interrupted before {next_step}",
+                           hint="re-run to finish (publish converges; rollback still restores "
+                           "the tenant as it was before)")
 
 
 def _check_custom_domain(tenant: str, domains: list[dict[str, Any]], wanted: str | None) -> None:
