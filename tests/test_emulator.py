@@ -815,6 +815,16 @@ def test_cli_emulator_saves_its_state_when_stopped(http: httpx.Client, tmp_path:
         _stop(again, signal.SIGTERM)
 
 
+def test_cli_emulator_that_cannot_save_its_state_says_so_in_one_line(tmp_path: Path) -> None:
+    state_file = tmp_path / "gone" / "state.json"
+    process, _ = _start_cli_emulator(state_file)
+    _, errors = _stop(process, signal.SIGTERM)
+    assert process.returncode == 1
+    assert errors.splitlines() == [
+        f"ERROR {state_file}: cannot save the emulator state: No such file or directory "
+        "(check that its folder exists and is writable)"]
+
+
 def test_cli_emulator_prints_config_strings_escaped(tmp_path: Path) -> None:
     config = tmp_path / "emu.json"
     config.write_text(json.dumps({"tenants": [{
