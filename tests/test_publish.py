@@ -869,7 +869,7 @@ def test_ctrl_c_stops_each_tenant_before_its_next_write_with_one_line(
     _, errors = process.communicate(timeout=30)
     lines = errors.decode().splitlines()
     assert process.returncode == 1, errors
-    assert len(lines) == 1 and lines[0].startswith("ERROR dev: interrupted before writing "), lines
+    assert len(lines) == 1 and lines[0].startswith("ERROR dev: interrupted before "), lines
     assert lines[0].endswith("(re-run to finish (publish converges; rollback still restores the "
                              "tenant as it was before))")
     assert 2 <= emu.count_writes("dev") < 16  # stopped part way, between two writes
@@ -877,6 +877,25 @@ def test_ctrl_c_stops_each_tenant_before_its_next_write_with_one_line(
     rerun = publish(load_dist(dist_dir), options(emu, tmp_path, tenants=("dev",)))
     assert not rerun.failed
     assert_matches_dist(emu, dist_dir, "dev")
+
+
+def test_ctrl_c_cuts_a_long_429_wait_short(emu: Emulator, dist_dir: Path, tmp_path: Path) -> None:
+    emu.set_faults("dev", storm_requests=1000, storm_reset=120, storm_retry_after=True)
+    process = _publish_process(emu, dist_dir, tmp_path)
+    deadline = time.monotonic() + 30
+    while not any(r.status == 429 for r in emu.requests):
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.005)
+    time.sleep(0.2)  # now inside the 60 s wait the answer asked for
+    started = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    _, errors = process.communicate(timeout=20)
+    assert time.monotonic() - started < 10  # not 60 s later
+    assert process.returncode == 1
+    assert errors.decode().splitlines() == [
+        "ERROR dev: interrupted before read custom-domains (re-run to finish (publish converges; "
+        "rollback still restores the tenant as it was before))"]
+    assert sum(r.status == 429 for r in emu.requests) == 1 and emu.count_writes("dev") == 0
 
 
 # -- secrets -------------------------------------------------------------------------------

@@ -124,9 +124,11 @@ class TokenSource:
     def __init__(
         self, target: Target, credentials: Credentials, http: httpx.Client,
         retry: RetryPolicy, budget: RateBudget | None = None,
+        stop: threading.Event | None = None,
     ) -> None:
         self.target, self._credentials, self._http, self._retry = target, credentials, http, retry
         self._budget = budget or RateBudget(retry.rate_limit_budget)
+        self._stop = stop or threading.Event()  # set on Ctrl-C: a wait ends, no retry follows
         self._lock = threading.Lock()
         self._token: str | None = None
         self._expires = 0.0
@@ -152,6 +154,11 @@ class TokenSource:
         """Return every value that must never be shown: the client secret and all tokens."""
         return [self._credentials.client_secret, *self.issued]
 
+    def _pause(self, seconds: float) -> None:
+        if self._stop.wait(seconds):
+            raise PublishError(f"{self.target.tenant}: interrupted while asking for a token",
+                               hint="re-run to finish (publish converges)")
+
     def _fetch(self) -> None:
         payload = {
             "grant_type": "client_credentials",
@@ -168,7 +175,7 @@ class TokenSource:
             except httpx.TransportError as error:
                 failures += 1
                 if failures < self._retry.attempts:
-                    time.sleep(self._retry.backoff(failures - 1))
+                    self._pause(self._retry.backoff(failures - 1))
                     continue
                 raise PublishError(
                     f"{self.target.tenant}: {where} unreachable ({type(error).__name__})",
@@ -178,7 +185,7 @@ class TokenSource:
                 wait = self._retry.rate_wait(response.headers, retry=limited)
                 limited += 1
                 if self._budget.take(wait):
-                    time.sleep(wait)
+                    self._pause(wait)
                     continue
                 raise PublishError(
                     f"{self.target.tenant}: {where} kept answering 429 {_oauth_error(response)}",
@@ -187,7 +194,7 @@ class TokenSource:
             if response.status_code >= 500:
                 failures += 1
                 if failures < self._retry.attempts:
-                    time.sleep(self._retry.backoff(failures - 1))
+                    self._pause(self._retry.backoff(failures - 1))
                     continue
                 raise PublishError(
                     f"{self.target.tenant}: {where} kept failing: {response.status_code} "

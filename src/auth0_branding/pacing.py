@@ -66,8 +66,9 @@ class Pacer:
         limits: Limits,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        stop: threading.Event | None = None,
     ) -> None:
-        self._clock, self._sleep = clock, sleep
+        self._clock, self._sleep, self._stop = clock, sleep, stop
         self._lock = threading.Lock()
         now = clock()
         slowdown = 1.0 - max(0.0, min(limits.margin, 0.5))
@@ -95,7 +96,11 @@ class Pacer:
                             self._levels[name] -= 1.0
                     self.waited += waited
                     return waited
-            self._sleep(wait)
+            if self._stop is not None:
+                if self._stop.wait(wait):
+                    return waited  # interrupted: the caller checks and starts no call
+            else:
+                self._sleep(wait)
             waited += wait
         raise RuntimeError("pacer did not converge")  # unreachable with positive rates
 

@@ -27,7 +27,7 @@ from .errors import PublishError, printable
 from .pacing import Limits, Pacer, RateBudget, RetryPolicy
 from .plan import BRANDING, SETTINGS_PREFIX, UL_TEMPLATE, Change, plan
 from .scopes import check_scopes, read_scopes, write_scopes
-from .targets.auth0 import Auth0Target
+from .targets.auth0 import Auth0Target, check_stop
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +98,10 @@ def sync_tenant(name: str, spec: Mapping[str, Any], desired: dict[str, Any], opt
         secrets.append(credentials.client_secret)
         # One budget for waiting out 429s, shared by the token endpoint and every API call.
         budget = RateBudget(options.retry.rate_limit_budget)
-        tokens = TokenSource(target, credentials, http, options.retry, budget)
-        api = Auth0Target(target, tokens, Pacer(options.limits), options.retry, http, budget)
+        stop = stop or threading.Event()
+        tokens = TokenSource(target, credentials, http, options.retry, budget, stop)
+        pacer = Pacer(options.limits, stop=stop)  # Ctrl-C cuts a pacing wait short
+        api = Auth0Target(target, tokens, pacer, options.retry, http, budget, stop)
         _report(progress, name, "token", 0, 1)
         tokens()  # the credentials work, or we stop here
         check_scopes(name, tokens.scopes, read_scopes(desired))
@@ -107,7 +109,7 @@ def sync_tenant(name: str, spec: Mapping[str, Any], desired: dict[str, Any], opt
             _check_custom_domain(name, api.custom_domains(), target.custom_domain)
         remote: dict[str, Any] = {}
         for done, resource in enumerate(desired, 1):
-            _check_stop(name, stop, f"reading {resource}")
+            check_stop(name, stop, f"reading {resource}")
             remote[resource] = api.read(resource)
             _report(progress, name, "read", done, len(desired))
         if restore:
@@ -163,7 +165,7 @@ def apply(api: Any, changes: list[Change], backups: BackupWriter, run: _Run | No
     for done, change in enumerate(pending, 1):
         if change in settings and change is not settings[0]:
             continue  # written together with the first settings change
-        _check_stop(change.tenant, stop, f"writing {change.resource}")
+        check_stop(change.tenant, stop, f"writing {change.resource}")
         if change is (settings[0] if settings else None):
             # One PATCH carries every changed settings part: fewer calls, one atomic write.
             for part in settings:
@@ -184,14 +186,6 @@ def apply(api: Any, changes: list[Change], backups: BackupWriter, run: _Run | No
         if progress:
             progress(done, len(pending))
     return run.written
-
-
-def _check_stop(tenant: str, stop: threading.Event | None, next_step: str) -> None:
-    # Checked between calls, never inside one: an interrupted tenant holds whole values only.
-    if stop is not None and stop.is_set():
-        raise PublishError(f"{tenant}: interrupted before {next_step}",
-                           hint="re-run to finish (publish converges; rollback still restores "
-                           "the tenant as it was before)")
 
 
 def _check_custom_domain(tenant: str, domains: list[dict[str, Any]], wanted: str | None) -> None:

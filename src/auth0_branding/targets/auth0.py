@@ -10,7 +10,7 @@ backoff and jitter, honouring X-RateLimit-Reset, refreshing the token after a 40
 from __future__ import annotations
 
 import logging
-import time
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -78,9 +78,12 @@ class Auth0Target:
     def __init__(
         self, target: Target, tokens: TokenSource, pacer: Pacer, retry: RetryPolicy,
         http: httpx.Client, budget: RateBudget | None = None,
+        stop: threading.Event | None = None,
     ) -> None:
         self.target, self.tokens, self.pacer, self.retry = target, tokens, pacer, retry
         self.budget = budget or RateBudget(retry.rate_limit_budget)
+        # Set on Ctrl-C: waits end at once and no further call starts.
+        self.stop = stop or threading.Event()
         self.counters = Counters()
         self.client = Auth0(base_url=target.api_url, token=tokens, max_retries=0,
                             httpx_client=http)
@@ -248,7 +251,9 @@ class Auth0Target:
         """Run one SDK call paced, retried and counted; wrap its failure in RemoteError."""
         errors = refreshed = limited = 0
         while True:
+            check_stop(self.target.tenant, self.stop, f"{verb} {resource}")
             self.pacer.acquire(buckets)
+            check_stop(self.target.tenant, self.stop, f"{verb} {resource}")
             sent = self.pacer.now()
             self.counters.calls += 1
             try:
@@ -279,7 +284,7 @@ class Auth0Target:
                 # 408: the server timed the request out unprocessed, like a 5xx or a reset.
                 if (status == 408 or status >= 500) and errors + 1 < self.retry.attempts:
                     self._retrying(verb, resource, str(status))
-                    time.sleep(self.retry.backoff(errors))
+                    self.stop.wait(self.retry.backoff(errors))
                     errors += 1
                     continue
                 raise self._failure(verb, resource, status, _api_message(error)) from None
@@ -290,7 +295,7 @@ class Auth0Target:
                 # Timeouts, resets and dropped connections: nothing came back, so try again.
                 if errors + 1 < self.retry.attempts:
                     self._retrying(verb, resource, type(error).__name__)
-                    time.sleep(self.retry.backoff(errors))
+                    self.stop.wait(self.retry.backoff(errors))
                     errors += 1
                     continue
                 raise self._failure(verb, resource, None, type(error).__name__) from None
@@ -310,6 +315,14 @@ class Auth0Target:
         hint = hint or _HINTS.get(status or 0) or (
             "Auth0 or the network failed repeatedly; re-run (publish converges)")
         return RemoteError(message, hint, status)
+
+
+def check_stop(tenant: str, stop: threading.Event | None, next_step: str) -> None:
+    """Raise when the run was interrupted (Ctrl-C): checked between calls, never inside one."""
+    if stop is not None and stop.is_set():
+        raise PublishError(f"{tenant}: interrupted before {next_step}",
+                           hint="re-run to finish (publish converges; rollback still restores "
+                           "the tenant as it was before)")
 
 
 def warm_up() -> None:
