@@ -7,12 +7,15 @@ import json
 import math
 import os
 import signal
+import socket
+import struct
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -31,6 +34,7 @@ from auth0.management.errors import (
 )
 from click.testing import CliRunner
 from emulator_fixtures import sdk_client
+from hostile import assert_refused, case
 
 from auth0_branding.cli import cli
 from auth0_branding.emulator import Emulator, run_emulator
@@ -288,6 +292,54 @@ def test_payload_over_one_megabyte_is_413(http: httpx.Client, emulator: Emulator
         json={"template": "x" * (1024 * 1024)}, headers=_bearer(emulator.issue_token("dev")))
     assert reply.status_code == 413
     assert reply.json()["error"] == "Request Entity Too Large"
+
+
+BAD_JSON = {"statusCode": 400, "error": "Bad Request",
+            "message": "Invalid request payload JSON format", "errorCode": "invalid_body"}
+UNSUPPORTED = {"statusCode": 415, "error": "Unsupported Media Type",
+               "message": "Unsupported Media Type"}
+
+
+@pytest.mark.parametrize(("method", "path", "content", "content_type", "status", "answer"), [
+    ("PATCH", "branding", b"[" * 100_000 + b"]" * 100_000, "application/json", 400, BAD_JSON),
+    ("PATCH", "branding", b'{"a":' * 100_000 + b"1" + b"}" * 100_000, "application/json", 400,
+     BAD_JSON),
+    ("PATCH", "branding", b'{"colors": ' * 65 + b"{}" + b"}" * 65, "application/json", 400,
+     BAD_JSON),
+    ("PATCH", "branding", b'{"logo_url": "https://x.example/l.png"}', "text/plain", 415,
+     UNSUPPORTED),
+    ("PATCH", "branding", b'{"logo_url": "https://x.example/l.png"}', "", 415, UNSUPPORTED),
+    ("PUT", "branding/templates/universal-login", UL.encode(), "text/plain", 415, UNSUPPORTED),
+    ("PUT", "branding/templates/universal-login", b'"' + b"[" * 100_000, "application/json",
+     400, BAD_JSON),
+], ids=["deep-array", "deep-object", "65-deep", "text-plain", "no-content-type",
+        "template-as-text-plain", "template-deep-json"])
+def test_bad_bodies_are_refused_as_auth0_does_and_change_nothing(
+    http: httpx.Client, emulator: Emulator, method: str, path: str, content: bytes,
+    content_type: str, status: int, answer: dict[str, object],
+) -> None:
+    before = emulator.dump_state()
+    headers = {**_bearer(emulator.issue_token("dev")), "Content-Type": content_type}
+    reply = http.request(method, f"{emulator.api_url('dev')}/{path}", content=content,
+                         headers=headers)
+    assert (reply.status_code, reply.json()) == (status, answer)
+    assert emulator.dump_state() == before
+
+
+def test_a_deep_token_request_is_a_400(http: httpx.Client, emulator: Emulator) -> None:
+    reply = http.post(emulator.token_url("dev"), content=b"[" * 100_000,
+                      headers={"Content-Type": "application/json"})
+    assert (reply.status_code, reply.json()) == (400, {
+        "error": "invalid_request", "error_description": "Invalid request body"})
+
+
+def test_json_with_a_charset_is_json(http: httpx.Client, emulator: Emulator) -> None:
+    reply = http.patch(f"{emulator.api_url('dev')}/branding",
+                       content=b'{"logo_url": "https://x.example/l.png"}',
+                       headers={**_bearer(emulator.issue_token("dev")),
+                                "Content-Type": "application/json; charset=utf-8"})
+    assert reply.status_code == 200
+    assert emulator.state("dev").branding == {"logo_url": "https://x.example/l.png"}
 
 
 # -- email templates --
@@ -709,31 +761,168 @@ def test_cli_emulator_help() -> None:
     assert '"tenants"' in result.output
 
 
-def test_cli_emulator_serves_and_saves_state_on_ctrl_c(http: httpx.Client, tmp_path: Path) -> None:
+def _start_cli_emulator(state_file: Path, *options: str) -> tuple[subprocess.Popen[str], str]:
+    """Start `python build.py emulator --state F` as a real process; return it and its URL."""
     root = Path(__file__).resolve().parents[1]
-    state_file = tmp_path / "state.json"
     env = {**os.environ, "PYTHONUNBUFFERED": "1",
            "PYTHONPATH": os.pathsep.join([str(root / "src"), os.environ.get("PYTHONPATH", "")])}
     process = subprocess.Popen(
         [sys.executable, str(root / "build.py"), "emulator", "--port", "0", "--state",
-         str(state_file)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+         str(state_file), *options], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env)
+    first_line = process.stdout.readline() if process.stdout else ""
+    if not first_line.startswith("Auth0 emulator on http://127.0.0.1:"):
+        process.kill()
+        raise AssertionError(f"the emulator did not start: {first_line!r}")
+    return process, first_line.split()[3]
+
+
+def _cli_client(http: httpx.Client, base: str) -> Auth0:
+    token = http.post(f"{base}/dev/oauth/token", json={
+        "grant_type": "client_credentials", "client_id": "dev-client-id",
+        "client_secret": "dev-client-secret", "audience": f"{base}/dev/api/v2/"}).json()
+    return Auth0(base_url=f"{base}/dev/api/v2", token=token["access_token"], httpx_client=http)
+
+
+def _stop(process: subprocess.Popen[str], sig: int) -> tuple[str, str]:
     try:
-        first_line = process.stdout.readline() if process.stdout else ""
-        assert first_line.startswith("Auth0 emulator on http://127.0.0.1:")
-        base = first_line.split()[3]
-        token = http.post(f"{base}/dev/oauth/token", json={
-            "grant_type": "client_credentials", "client_id": "dev-client-id",
-            "client_secret": "dev-client-secret", "audience": f"{base}/dev/api/v2/"}).json()
-        client = Auth0(base_url=f"{base}/dev/api/v2", token=token["access_token"],
-                       httpx_client=http)
-        client.tenants.settings.update(friendly_name="Saved")
-        process.send_signal(signal.SIGINT)
-        output, errors = process.communicate(timeout=10)
+        process.send_signal(sig)
+        return process.communicate(timeout=10)
     finally:
         if process.poll() is None:
             process.kill()
             process.wait(timeout=5)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_cli_emulator_saves_its_state_when_stopped(http: httpx.Client, tmp_path: Path,
+                                                   sig: int) -> None:
+    state_file = tmp_path / "state.json"
+    process, base = _start_cli_emulator(state_file)
+    try:
+        _cli_client(http, base).tenants.settings.update(friendly_name="Saved")
+    finally:
+        output, errors = _stop(process, sig)
     assert process.returncode == 0, errors
-    assert "State saved to" in output
+    assert "State saved to" in output and errors == ""
     saved = json.loads(state_file.read_text())
     assert saved["tenants"]["dev"]["tenant_settings"]["friendly_name"] == "Saved"
+    # Started again on the same file, it serves what it saved.
+    again, base = _start_cli_emulator(state_file)
+    try:
+        assert _cli_client(http, base).tenants.settings.get().friendly_name == "Saved"
+    finally:
+        _stop(again, signal.SIGTERM)
+
+
+def test_cli_emulator_that_cannot_save_its_state_says_so_in_one_line(tmp_path: Path) -> None:
+    state_file = tmp_path / "gone" / "state.json"
+    process, _ = _start_cli_emulator(state_file)
+    _, errors = _stop(process, signal.SIGTERM)
+    assert process.returncode == 1
+    assert errors.splitlines() == [
+        f"ERROR {state_file}: cannot save the emulator state: No such file or directory "
+        "(check that its folder exists and is writable)"]
+
+
+def test_cli_emulator_prints_config_strings_escaped(tmp_path: Path) -> None:
+    config = tmp_path / "emu.json"
+    config.write_text(json.dumps({"tenants": [{
+        "name": "dev", "client_id": "id\nERROR forged", "client_secret": "s\x1b[2J",
+        "custom_domain": "login.example.test\r"}]}), encoding="utf-8")
+    process, _ = _start_cli_emulator(tmp_path / "state.json", "--config", str(config))
+    shown = []
+    while process.stdout is not None and not (shown and shown[-1].startswith("Inspect")):
+        shown.append(process.stdout.readline())  # bounded: the emulator prints these at once
+        assert shown[-1], "the emulator stopped printing"
+    rest, errors = _stop(process, signal.SIGTERM)
+    output = "".join(shown) + rest
+    assert process.returncode == 0, errors
+    assert "client_id      id\\nERROR forged" in output and "s\\x1b[2J" in output
+    assert "login.example.test\\r" in output
+    assert not any(line.startswith("ERROR") for line in output.splitlines())
+    assert "\x1b" not in output and "\r" not in output
+
+
+def _hang_up(base: str, data: bytes, reset: bool = False) -> None:
+    """Send `data` on a raw socket and close it (with a TCP reset when `reset`)."""
+    parts = httpx.URL(base)
+    with socket.create_connection((parts.host, parts.port), timeout=5) as sock:
+        sock.sendall(data)
+        if reset:
+            time.sleep(0.05)  # let the server start answering, then cut it off
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+
+def test_clients_that_hang_up_early_leave_no_traceback_and_no_write(
+    http: httpx.Client, tmp_path: Path
+) -> None:
+    state_file = tmp_path / "state.json"
+    process, base = _start_cli_emulator(state_file)
+    try:
+        client = _cli_client(http, base)
+        client.branding.update(logo_url="https://x.example/kept.png")
+        token = client._client_wrapper._token  # type: ignore[attr-defined]
+        token = token() if callable(token) else token
+        patch = (f"PATCH /dev/api/v2/branding HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                 f"{token}\r\nContent-Type: application/json\r\n").encode()
+        body = b'{"logo_url": "https://x.example/cut.png"}'
+        for data, reset in [
+            (b"GET /dev/api/v2/bra", False),  # half a request line
+            (patch, False),  # headers without their end
+            (patch + f"Content-Length: {len(body)}\r\n\r\n".encode() + body[:10], False),
+            (patch + f"Content-Length: {len(body)}\r\n\r\n".encode() + body[:10], True),
+            (b"GET /__emulator__/state HTTP/1.1\r\nHost: x\r\n\r\n" * 50, True),
+        ]:
+            _hang_up(base, data, reset)
+        # Still serving, and the cut-off PATCH was never applied.
+        assert client.branding.get().logo_url == "https://x.example/kept.png"
+    finally:
+        output, errors = _stop(process, signal.SIGTERM)
+    assert process.returncode == 0
+    assert "Traceback" not in errors and "Error" not in errors, errors
+    saved = json.loads(state_file.read_text())
+    assert saved["tenants"]["dev"]["branding"] == {"logo_url": "https://x.example/kept.png"}
+
+
+def _beside(name: str, data: bytes | None = None) -> Callable[[Path], None]:
+    """Write `name` beside the brand (a FIFO when `data` is None)."""
+
+    def mutate(brand: Path) -> None:
+        if data is None:
+            os.mkfifo(brand.parent / name)
+        else:
+            (brand.parent / name).write_bytes(data)
+
+    return mutate
+
+
+EMULATOR_FILE_CASES = [
+    case("deep-config", _beside("emu.json", b"[" * 100_000),
+         "emu.json: invalid JSON: nested too deeply (fix the JSON)",
+         args=("emulator", "--config", "emu.json", "--port", "0"), subprocess=True),
+    case("config-is-a-fifo", _beside("emu.json"),
+         "emu.json: cannot read it: not a regular file (give the path of a JSON file)",
+         args=("emulator", "--config", "emu.json", "--port", "0"), subprocess=True),
+    case("config-not-utf8", _beside("emu.json", b'{"tenants":\n "\xff"}'),
+         "emu.json:2: not UTF-8 text (save it as UTF-8)",
+         args=("emulator", "--config", "emu.json", "--port", "0"), subprocess=True),
+    case("deep-state", _beside("state.json", b'{"tenants": ' + b"[" * 100_000),
+         "state.json: invalid JSON: nested too deeply (fix the JSON)",
+         args=("emulator", "--state", "state.json", "--port", "0"), subprocess=True),
+    case("state-is-a-fifo", _beside("state.json"),
+         "state.json: cannot read it: not a regular file (give the path of a JSON file)",
+         args=("emulator", "--state", "state.json", "--port", "0"), subprocess=True),
+    case("state-of-the-wrong-shape", _beside("state.json", b'{"tenants": {"dev": 5}}'),
+         "state.json: not an emulator state file ('int' object has no attribute 'get') "
+         "(delete it to start from empty tenants)",
+         args=("emulator", "--state", "state.json", "--port", "0"), subprocess=True),
+]
+
+
+@pytest.mark.parametrize("hostile", EMULATOR_FILE_CASES, ids=[c.id for c in EMULATOR_FILE_CASES])
+def test_bad_config_and_state_files_get_one_line_and_never_hang(
+    hostile: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert_refused(hostile, tmp_path)

@@ -418,6 +418,26 @@ def test_a_stream_whose_tab_left_before_the_headers_is_released(server, monkeypa
     wait_until(lambda: not server.hub._streams, timeout=5)
 
 
+def _stream_status(base: str) -> str:
+    """Open an event stream and return its status line, then hang up."""
+    parts = urlsplit(base)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+        sock.sendall(f"GET /_live/events?watch=* HTTP/1.1\r\nHost: {parts.netloc}\r\n\r\n"
+                     .encode())
+        with sock.makefile("rb") as stream:
+            return stream.readline().decode().strip()
+
+
+def test_streams_of_closed_tabs_are_released_at_once(shared):
+    """A hundred tabs come and go; the next one is served at once, not after a keep-alive."""
+    for _ in range(100):
+        tab = Events(shared.url, ALL_OUTPUTS)
+        tab.next("ok")
+        tab.close()
+    assert _stream_status(shared.url).endswith(" 200 OK")
+    wait_until(lambda: not shared.hub._streams, timeout=2)
+
+
 def test_a_watch_with_a_line_break_cannot_forge_events(shared):
     target = "/_live/events?watch=" + quote("x\nevent: failure\ndata: {}", safe="")
     assert request(shared.url, target)[0] == 404

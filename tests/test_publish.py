@@ -5,8 +5,13 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
 import shutil
-from collections.abc import Iterator
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +19,9 @@ import httpx
 import pytest
 from auth0.management import Auth0
 from click.testing import CliRunner
+from hostile import assert_refused, case
 
-from auth0_branding.backup import BackupWriter
+from auth0_branding.backup import BackupWriter, load_backup
 from auth0_branding.build import build, write_dist
 from auth0_branding.cli import cli
 from auth0_branding.credentials import target_for
@@ -45,7 +51,8 @@ from auth0_branding.publish import (
     select_tenants,
 )
 
-BRAND = Path(__file__).resolve().parents[1] / "brand"
+ROOT = Path(__file__).resolve().parents[1]
+BRAND = ROOT / "brand"
 TENANTS = ("dev", "prod", "staging")
 CUSTOM_DOMAINS = {
     "dev": "login.dev.alderandpine.example",
@@ -386,6 +393,39 @@ def test_a_429_storm_is_waited_out_until_the_reset(
     assert_matches_dist(emu, dist_dir, "dev")
 
 
+def test_a_60_call_429_storm_is_waited_out_within_the_time_budget(
+    emu: Emulator, dist_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AUTH0_BRANDING_API_BASE", f"{emu.url}/{{tenant}}")
+    # 60 refusals in a row, each asking for 20 ms: far more tries than any count would allow.
+    emu.set_faults("dev", storm_requests=60, storm_reset=0.02, storm_retry_after=True)
+    result = run_cli("publish", "--dist", str(dist_dir), "--tenant", "dev",
+                     "--rate-limit-budget", "60", "--report", "report.json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(Path("report.json").read_text(encoding="utf-8"))["tenants"][0]
+    assert report["ok"] and report["rate_limited"] == 60
+    assert sum(r.status == 429 for r in emu.requests) == 60
+    assert_matches_dist(emu, dist_dir, "dev")
+
+
+def test_a_429_storm_longer_than_the_budget_fails_the_tenant_with_one_line(
+    emu: Emulator, dist_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AUTH0_BRANDING_API_BASE", f"{emu.url}/{{tenant}}")
+    emu.set_faults("dev", storm_requests=60, storm_reset=0.2, storm_retry_after=True)
+    result = run_cli("publish", "--dist", str(dist_dir), "--rate-limit-budget", "0.5")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "ERROR dev: read custom-domains failed: 429 Global limit has been reached (still rate "
+        "limited after waiting the 0.5 s of --rate-limit-budget; re-run later (publish "
+        "converges), or raise it)"]
+    refused = sum(r.status == 429 for r in emu.requests)
+    assert 2 <= refused <= 4  # 0.2 s each (plus jitter) within 0.5 s, then it stopped asking
+    assert writes(emu, "dev") == []
+    for name in ("prod", "staging"):  # the others went on
+        assert_matches_dist(emu, dist_dir, name)
+
+
 @pytest.mark.parametrize("fault", [
     Faults(error_rate=0.3, seed=11),
     Faults(drop_rate=0.3, seed=5),
@@ -590,6 +630,274 @@ def test_rollback_removes_what_publish_created(
     assert unknown.exit_code == 1 and "backup '1999' not found" in unknown.output
 
 
+def test_an_unfinished_backup_is_continued_and_a_finished_run_closes_the_chain(
+    tmp_path: Path
+) -> None:
+    root = tmp_path / ".backups"
+    killed = BackupWriter(root, "dev", "publish", {})
+    killed.save("a", "a0")
+    killed.save("b", None)  # did not exist before the chain
+    # `killed` never finishes: its run died. The next run keeps the oldest value of each.
+    failed = BackupWriter(root, "dev", "publish", {})
+    failed.save("b", "b1")
+    failed.save("c", "c0")
+    assert failed.inherited == Path(str(killed.path)).name and failed.saved == ["c"]
+    succeeded = BackupWriter(root, "dev", "publish", {})
+    succeeded.save("d", "d0")
+    succeeded.finish()
+    assert load_backup(root, "dev").entries == {"a": "a0", "b": None, "c": "c0", "d": "d0"}
+    after = BackupWriter(root, "dev", "publish", {})  # a new chain
+    after.save("a", "a9")
+    assert after.inherited is None
+    assert load_backup(root, "dev").entries == {"a": "a9"}
+    # A rollback never continues a publish chain.
+    BackupWriter(root, "dev", "publish", {}).save("e", "e0")
+    restoring = BackupWriter(root, "dev", "rollback", {})
+    restoring.save("a", "a1")
+    assert restoring.inherited is None
+    assert [p.name for p in root.joinpath("dev").iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_run_with_nothing_to_write_closes_the_chain_it_found(tmp_path: Path) -> None:
+    root = tmp_path / ".backups"
+    killed = BackupWriter(root, "dev", "publish", {})
+    killed.save("a", "a0")
+    BackupWriter(root, "dev", "publish", {}).finish()  # found everything already written
+    fresh = BackupWriter(root, "dev", "publish", {})
+    fresh.save("b", "b0")
+    assert fresh.inherited is None
+    assert load_backup(root, "dev").entries == {"b": "b0"}
+    assert load_backup(root, "dev", Path(str(killed.path)).name).entries == {"a": "a0"}
+
+
+def _cli_process(emu: Emulator, cwd: Path, *args: str) -> subprocess.Popen[bytes]:
+    """Start `python build.py ARGS` for dev as a real process, talking to `emu`."""
+    env = {**os.environ, "AUTH0_BRANDING_API_BASE": f"{emu.url}/{{tenant}}",
+           "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), *args, "--tenant", "dev", "--no-pacing",
+         "--backups", str(cwd / ".backups")],
+        cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _publish_process(emu: Emulator, dist_dir: Path, cwd: Path) -> subprocess.Popen[bytes]:
+    return _cli_process(emu, cwd, "publish", "--dist", str(dist_dir))
+
+
+def _kill_when(process: subprocess.Popen[bytes], ready: Callable[[], bool]) -> None:
+    """SIGKILL `process` as soon as `ready()` holds (bounded: 30 s)."""
+    deadline = time.monotonic() + 30
+    try:
+        while not ready():
+            assert process.poll() is None, "the publish finished before the kill"
+            assert time.monotonic() < deadline, "the moment to kill never came"
+            time.sleep(0.002)
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+        if process.stderr is not None:
+            process.stderr.close()
+    assert process.returncode == -signal.SIGKILL
+
+
+def test_killed_publishes_converge_and_rollback_restores_the_state_before_the_first(
+    emu: Emulator, dist_dir: Path, tmp_path: Path
+) -> None:
+    seed_original(emu, dist_dir, "dev")
+    original = json.dumps(emu.dump_state()["tenants"]["dev"], sort_keys=True)
+    before = remote(emu, "dev")
+    emu.set_faults("dev", latency_ms=30)  # a run lasts long enough to be cut at a chosen call
+    emu.clear_requests()
+
+    def api(method: str | None) -> int:
+        return sum(1 for r in emu.requests if r.tenant == "dev" and r.status
+                   and r.path.startswith("/api/v2/") and (r.method != "GET") == (method != "GET"))
+
+    moments = [
+        lambda: api("write") >= 2,  # two writes in: the login template and the settings
+        lambda: api("GET") >= 4,  # still reading: nothing written by this run
+        lambda: api("write") >= 7,  # in the middle of the emails
+    ]
+    for moment in moments:
+        _kill_when(_publish_process(emu, dist_dir, tmp_path), moment)
+        assert_whole(emu, dist_dir, "dev", before)
+        emu.clear_requests()
+    assert remote(emu, "dev") != before  # the kills left the tenant half published
+    emu.set_faults("dev", latency_ms=0)
+    finished = _publish_process(emu, dist_dir, tmp_path)
+    _, errors = finished.communicate(timeout=60)
+    assert finished.returncode == 0, errors
+    assert_matches_dist(emu, dist_dir, "dev")
+    emu.clear_requests()
+    again = publish(load_dist(dist_dir), options(emu, tmp_path, tenants=("dev",)))
+    assert not again.failed and not again.drifted and writes(emu, "dev") == []
+    # A rollback killed half way, then run again, still lands on the original exactly.
+    emu.set_faults("dev", latency_ms=30)
+    _kill_when(_cli_process(emu, tmp_path, "rollback"), lambda: api("write") >= 3)
+    emu.set_faults("dev", latency_ms=0)
+    assert json.dumps(emu.dump_state()["tenants"]["dev"], sort_keys=True) != original
+    restored = rollback("dev", options(emu, tmp_path))
+    assert not restored.failed
+    assert json.dumps(emu.dump_state()["tenants"]["dev"], sort_keys=True) == original
+
+
+def test_printed_names_and_values_cannot_forge_lines_or_drive_the_terminal(
+    emu: Emulator, dist_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AUTH0_BRANDING_API_BASE", f"{emu.url}/{{tenant}}")
+    crafted = tmp_path / "crafted"
+    shutil.copytree(dist_dir, crafted)
+    manifest = json.loads((crafted / "manifest.json").read_text(encoding="utf-8"))
+    forged = "prod\nERROR forged\x1b[2J"
+    manifest["tenants"][forged] = manifest["tenants"].pop("prod")
+    for output in manifest["outputs"]:
+        if output["tenant"] == "prod":
+            output["tenant"] = forged
+    (crafted / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["diff", "--dist", str(crafted), "--no-pacing"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "ERROR tenant 'prod\\nERROR forged\\x1b[2J' or its domain 'alderandpine.eu.auth0.com' "
+        "cannot be part of a URL (spaces or control characters) (tenant names are letters, "
+        "digits, '-' and '_'; fix brand/tenants.toml)"]
+    assert "prod\\nERROR forged\\x1b[2J" in result.stdout
+    assert "\x1b" not in result.stdout and "\nERROR" not in result.stdout
+    # A remote value with a control character is shown escaped in a diff.
+    assert not publish(load_dist(dist_dir), options(emu, tmp_path, tenants=("dev",))).failed
+    emu.state("dev").email_templates["welcome_email"]["body"] = "<p>\x1b[2J\x07gone</p>"
+    shown = run_cli("diff", "--dist", str(dist_dir), "--tenant", "dev", "--only", "emails")
+    assert shown.exit_code == 0
+    assert "-<p>\\x1b[2J\\x07gone</p>" in shown.stdout and "\x1b" not in shown.stdout
+
+
+STAMP = "20260101T120000.000001Z"
+
+
+def _backup(meta: str | None = '{"reason": "publish", "tenant": "dev"}',
+            entry: str | None = None, mode: int | None = None) -> Callable[[Path], None]:
+    """Lay out `.backups/dev/STAMP/` beside the brand, as a hostile case's starting point."""
+
+    def mutate(brand: Path) -> None:
+        folder = brand.parent / ".backups" / "dev" / STAMP
+        folder.mkdir(parents=True)
+        if meta is not None:
+            (folder / "meta.json").write_text(meta, encoding="utf-8")
+        if entry is not None:
+            (folder / "branding.json").write_text(entry, encoding="utf-8")
+        if mode is not None:
+            folder.parent.chmod(mode)
+
+    return mutate
+
+
+ROLLBACK_CASES = [
+    case("forged-tenant-name", lambda brand: None,
+         ".backups: tenant name 'dev\\nERROR forged\\x1b[2J' cannot name a backup folder "
+         "(tenant names are single path segments, e.g. 'prod')",
+         args=("rollback", "--tenant", "dev\nERROR forged\x1b[2J")),
+    case("tenant-name-leaving-the-folder", lambda brand: None,
+         ".backups: tenant name '../brand' cannot name a backup folder "
+         "(tenant names are single path segments, e.g. 'prod')",
+         args=("rollback", "--tenant", "../brand")),
+    case("no-backups", lambda brand: None,
+         ".backups/dev: no backups for tenant 'dev' "
+         "(backups are written by `publish` when it overwrites something)",
+         args=("rollback", "--tenant", "dev")),
+    case("forged-timestamp", _backup(),
+         f".backups/dev: backup '2\\x1b[2J\\nERROR x' not found for tenant 'dev' "
+         f"(choose one of: {STAMP})",
+         args=("rollback", "--tenant", "dev", "--to", "2\x1b[2J\nERROR x")),
+    case("metadata-not-json", _backup(meta="{not json"),
+         f".backups/dev/{STAMP}/meta.json: unreadable backup metadata "
+         "(the backup folder is damaged; choose another with --to)",
+         args=("rollback", "--tenant", "dev")),
+    case("metadata-not-an-object", _backup(meta="[1, 2]"),
+         f".backups/dev/{STAMP}/meta.json: unreadable backup metadata "
+         "(the backup folder is damaged; choose another with --to)",
+         args=("rollback", "--tenant", "dev")),
+    case("entry-cut-short", _backup(entry='{"resource": "branding", "existed": tr'),
+         f".backups/dev/{STAMP}/branding.json: unreadable backup file "
+         "(the backup folder is damaged; choose another with --to)",
+         args=("rollback", "--tenant", "dev")),
+    case("entry-without-its-value", _backup(entry='{"resource": "branding", "existed": true}'),
+         f".backups/dev/{STAMP}/branding.json: unreadable backup file "
+         "(the backup folder is damaged; choose another with --to)",
+         args=("rollback", "--tenant", "dev")),
+    case("unreadable-backups-folder", _backup(mode=0o000),
+         ".backups/dev: cannot read the backups folder: Permission denied (check its permissions)",
+         args=("rollback", "--tenant", "dev"), drop_file_overrides=True),
+]
+
+
+@pytest.mark.parametrize("hostile", ROLLBACK_CASES, ids=[c.id for c in ROLLBACK_CASES])
+def test_bad_backups_and_names_get_one_line_and_touch_nothing(
+    hostile: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    try:
+        assert_refused(hostile, tmp_path)
+    finally:  # let pytest clean up what the case locked
+        for folder in tmp_path.rglob("*"):
+            if folder.is_dir():
+                folder.chmod(0o755)
+
+
+def test_a_report_that_cannot_be_written_is_one_more_line_after_the_work(
+    emu: Emulator, dist_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AUTH0_BRANDING_API_BASE", f"{emu.url}/{{tenant}}")
+    Path("blocker").write_text("a file where the report's folder should be", encoding="utf-8")
+    result = run_cli("publish", "--dist", str(dist_dir), "--tenant", "dev",
+                     "--report", "blocker/report.json")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "ERROR blocker/report.json: cannot write the report: File exists "
+        "(choose a writable --report path)"]
+    assert_matches_dist(emu, dist_dir, "dev")
+
+
+def test_ctrl_c_stops_each_tenant_before_its_next_write_with_one_line(
+    emu: Emulator, dist_dir: Path, tmp_path: Path
+) -> None:
+    emu.set_faults("dev", latency_ms=50)
+    process = _publish_process(emu, dist_dir, tmp_path)
+    deadline = time.monotonic() + 30
+    while emu.count_writes("dev", status=200) + emu.count_writes("dev", status=201) < 2:
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.002)
+    process.send_signal(signal.SIGINT)
+    _, errors = process.communicate(timeout=30)
+    lines = errors.decode().splitlines()
+    assert process.returncode == 1, errors
+    assert len(lines) == 1 and lines[0].startswith("ERROR dev: interrupted before "), lines
+    assert lines[0].endswith("(re-run to finish (publish converges; rollback still restores the "
+                             "tenant as it was before))")
+    assert 2 <= emu.count_writes("dev") < 16  # stopped part way, between two writes
+    emu.set_faults("dev", latency_ms=0)
+    rerun = publish(load_dist(dist_dir), options(emu, tmp_path, tenants=("dev",)))
+    assert not rerun.failed
+    assert_matches_dist(emu, dist_dir, "dev")
+
+
+def test_ctrl_c_cuts_a_long_429_wait_short(emu: Emulator, dist_dir: Path, tmp_path: Path) -> None:
+    emu.set_faults("dev", storm_requests=1000, storm_reset=120, storm_retry_after=True)
+    process = _publish_process(emu, dist_dir, tmp_path)
+    deadline = time.monotonic() + 30
+    while not any(r.status == 429 for r in emu.requests):
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.005)
+    time.sleep(0.2)  # now inside the 60 s wait the answer asked for
+    started = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    _, errors = process.communicate(timeout=20)
+    assert time.monotonic() - started < 10  # not 60 s later
+    assert process.returncode == 1
+    assert errors.decode().splitlines() == [
+        "ERROR dev: interrupted before read custom-domains (re-run to finish (publish converges; "
+        "rollback still restores the tenant as it was before))"]
+    assert sum(r.status == 429 for r in emu.requests) == 1 and emu.count_writes("dev") == 0
+
+
 # -- secrets -------------------------------------------------------------------------------
 
 
@@ -601,6 +909,16 @@ def test_no_secret_reaches_output_logs_reports_or_backups(
     monkeypatch.setenv("AUTH0_BRANDING_API_BASE", f"{emu.url}/{{tenant}}")
     wrong = "sk-wrong-Zt8Kq3Lm5Np7Rx9V"
     monkeypatch.setenv("AUTH0_PROD_CLIENT_SECRET", wrong)  # a failure that involves a secret
+    # Staging breaks after a few writes: its backup stays unfinished, and the next publish
+    # continues it, so the scan below covers copied (inherited) backup files too.
+    def break_staging(name: str, phase: str, done: int, total: int) -> None:
+        if name == "staging" and phase == "write" and done >= 4:
+            emu.set_faults("staging", error_rate=1.0)
+
+    partial = publish(load_dist(dist_dir), options(emu, tmp_path, tenants=("staging",),
+                                                   backups_dir=Path(".backups")),
+                      progress=break_staging)
+    assert by_tenant(partial)["staging"].stage == "write"
     emu.set_faults("staging", error_rate=0.1, seed=2)
     runs = [run_cli("--debug", "publish", "--dist", str(dist_dir), "--report", "report.json"),
             run_cli("diff", "--dist", str(dist_dir), "--report", "diff.json")]
@@ -610,6 +928,8 @@ def test_no_secret_reaches_output_logs_reports_or_backups(
     assert runs[0].exit_code == 1 and "credentials rejected" in runs[0].output
     texts = [r.output for r in runs] + [caplog.text]
     texts += [p.read_text(encoding="utf-8") for p in tmp_path.rglob("*.json")]
+    metas = [json.loads(p.read_text()) for p in tmp_path.glob(".backups/staging/*/meta.json")]
+    assert any(m["continues"] for m in metas)
     issued = list(getattr(getattr(emu, "_tokens", None), "_tokens", {}))
     assert len(issued) >= 3  # the scan below covers real tokens, not an empty list
     for secret in [*SECRETS.values(), wrong, *issued]:
@@ -672,6 +992,10 @@ def test_rate_wait_honours_the_reset_header_within_bounds() -> None:
     assert policy.rate_wait({"X-RateLimit-Reset": "1003"}, now=1000.0) == pytest.approx(3, abs=0.01)
     assert policy.rate_wait({"x-ratelimit-reset": "99999"}, now=1000.0) == 60.0
     assert policy.rate_wait({"Retry-After": "2"}, now=0) == pytest.approx(2, abs=0.01)
+    # A reset already past (clocks that disagree) or no header: back off, growing per 429.
+    waits = [policy.rate_wait({"X-RateLimit-Reset": "990"}, now=1000.0, retry=n) for n in range(5)]
+    assert waits == sorted(waits) and waits[0] >= 0.25 and waits[-1] >= 4.0
+    assert policy.rate_wait({}, retry=3) >= 2.0
 
 
 def test_plain_http_is_only_for_loopback() -> None:

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 import httpx
 from dotenv import dotenv_values
 
-from .errors import Location, PublishError, display_path
-from .pacing import RetryPolicy
+from .errors import Location, PublishError, display_path, printable
+from .pacing import RateBudget, RetryPolicy
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,13 @@ def target_for(tenant: str, spec: Mapping[str, Any], base: str = DEFAULT_API_BAS
     """Build a tenant's Target; `base` may hold {tenant} and {domain} placeholders."""
     domain = str(spec["domain"])
     root = base.replace("{tenant}", tenant).replace("{domain}", domain).rstrip("/")
+    if not root.isprintable() or any(c.isspace() for c in root):
+        # A URL cannot carry them; the name would otherwise surface as an odd httpx error.
+        raise PublishError(
+            f"tenant '{printable(tenant)}' or its domain '{printable(domain)}' cannot be part "
+            "of a URL (spaces or control characters)",
+            hint="tenant names are letters, digits, '-' and '_'; fix brand/tenants.toml",
+        )
     url = urlsplit(root)
     if url.scheme not in ("https", "http") or not url.netloc:
         raise PublishError(
@@ -116,9 +123,12 @@ class TokenSource:
 
     def __init__(
         self, target: Target, credentials: Credentials, http: httpx.Client,
-        retry: RetryPolicy,
+        retry: RetryPolicy, budget: RateBudget | None = None,
+        stop: threading.Event | None = None,
     ) -> None:
         self.target, self._credentials, self._http, self._retry = target, credentials, http, retry
+        self._budget = budget or RateBudget(retry.rate_limit_budget)
+        self._stop = stop or threading.Event()  # set on Ctrl-C: a wait ends, no retry follows
         self._lock = threading.Lock()
         self._token: str | None = None
         self._expires = 0.0
@@ -144,6 +154,11 @@ class TokenSource:
         """Return every value that must never be shown: the client secret and all tokens."""
         return [self._credentials.client_secret, *self.issued]
 
+    def _pause(self, seconds: float) -> None:
+        if self._stop.wait(seconds):
+            raise PublishError(f"{self.target.tenant}: interrupted while asking for a token",
+                               hint="re-run to finish (publish converges)")
+
     def _fetch(self) -> None:
         payload = {
             "grant_type": "client_credentials",
@@ -152,24 +167,34 @@ class TokenSource:
             "audience": self.target.audience,
         }
         where = f"token endpoint {self.target.token_url}"
-        for attempt in range(self._retry.attempts):
+        failures = limited = 0  # 5xx and transport errors; 429s spend the time budget instead
+        while True:
             self.calls += 1
             try:
                 response = self._http.post(self.target.token_url, json=payload)
             except httpx.TransportError as error:
-                if attempt + 1 < self._retry.attempts:
-                    time.sleep(self._retry.backoff(attempt))
+                failures += 1
+                if failures < self._retry.attempts:
+                    self._pause(self._retry.backoff(failures - 1))
                     continue
                 raise PublishError(
                     f"{self.target.tenant}: {where} unreachable ({type(error).__name__})",
                     hint="check the domain, --api-base and the network",
                 ) from None
-            if response.status_code == 429 or response.status_code >= 500:
-                if attempt + 1 < self._retry.attempts:
-                    time.sleep(
-                        self._retry.rate_wait(response.headers)
-                        if response.status_code == 429 else self._retry.backoff(attempt)
-                    )
+            if response.status_code == 429:
+                wait = self._retry.rate_wait(response.headers, retry=limited)
+                limited += 1
+                if self._budget.take(wait):
+                    self._pause(wait)
+                    continue
+                raise PublishError(
+                    f"{self.target.tenant}: {where} kept answering 429 {_oauth_error(response)}",
+                    hint=self._budget.exhausted_hint(),
+                )
+            if response.status_code >= 500:
+                failures += 1
+                if failures < self._retry.attempts:
+                    self._pause(self._retry.backoff(failures - 1))
                     continue
                 raise PublishError(
                     f"{self.target.tenant}: {where} kept failing: {response.status_code} "

@@ -40,9 +40,10 @@ from .emulator_state import (
     TenantConfig,
     TenantState,
     default_config,
+    read_json_file,
 )
 from .emulator_tokens import TokenStore, answer_token_request
-from .errors import Location
+from .errors import Location, display_path, printable
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +91,7 @@ class Emulator:
         self._requests: deque[RequestRecord] = deque(maxlen=REQUEST_LOG_LIMIT)
         self._server: LoopbackServer | None = None
         self._thread: threading.Thread | None = None
+        self.started = False  # ever served (so a state file is worth saving)
 
     # -- lifecycle --
 
@@ -103,6 +105,7 @@ class Emulator:
             name=f"auth0-emulator:{self.port}", daemon=True,
         )
         self._thread.start()
+        self.started = True
         log.info("Auth0 emulator listening on %s", self.url)
         return self
 
@@ -236,8 +239,8 @@ class Emulator:
 
     def load_state(self, path: Path | str) -> None:
         """Restore tenants' resources from a `save_state` file; unknown tenants are skipped."""
+        data = read_json_file(path, EmulatorStateError)
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
             tenants = data["tenants"]
             with self._lock:
                 for name, saved in tenants.items():
@@ -245,11 +248,10 @@ class Emulator:
                         log.warning("state file %s: skipping unknown tenant %r", path, name)
                         continue
                     self._tenants[name].state.load_json(saved)
-        except OSError as error:
-            raise EmulatorStateError(f"cannot read {path}: {error.strerror}") from error
-        except (ValueError, KeyError, TypeError, AttributeError) as error:
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
             raise EmulatorStateError(
-                f"not an emulator state file ({error})", Location(str(path)),
+                f"not an emulator state file ({printable(str(error))})",
+                Location(printable(display_path(Path(path)))),
                 hint="delete it to start from empty tenants",
             ) from error
 
@@ -331,9 +333,11 @@ class Emulator:
         if fault.storm_reset is not None:
             limit = runtime.config.bucket_limits()[GLOBAL].burst
             reset = math.ceil(self.clock.wall() + fault.storm_reset)
-            return error_outcome(HttpError(429, "Global limit has been reached"), {
-                "X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": "0",
-                "X-RateLimit-Reset": str(reset)})
+            storm = {"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": "0",
+                     "X-RateLimit-Reset": str(reset)}
+            if fault.storm_retry_after:
+                storm["Retry-After"] = f"{fault.storm_reset:g}"
+            return error_outcome(HttpError(429, "Global limit has been reached"), storm)
         if fault.error_status is not None:
             return error_outcome(
                 HttpError(fault.error_status, "Injected fault: the emulator failed this call"))

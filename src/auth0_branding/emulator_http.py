@@ -7,6 +7,7 @@ import json
 import logging
 import socket
 import socketserver
+import sys
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -80,6 +81,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(error_outcome(HttpError(400, "Invalid Content-Length")), close=True)
             return
         body = None if length > MAX_PAYLOAD else self.rfile.read(length)
+        if body is not None and len(body) < length:
+            # The client hung up mid-body: a truncated write must never be applied.
+            log.debug("%s hung up after %d of %d body bytes", self.address_string(),
+                      len(body), length)
+            self.close_connection = True
+            return
         try:
             outcome = self.server.respond(self.command, self.path, self.headers, body)
         except Exception:  # a bug in the emulator must not kill the connection thread silently
@@ -134,6 +141,14 @@ class LoopbackServer(ThreadingHTTPServer):
         with self._open_lock:
             self._open.add(sock)
         return sock, address
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # socketserver prints a traceback to stderr; a client hanging up early is routine.
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError | TimeoutError):
+            log.debug("%s went away: %s", client_address, error)
+        else:
+            log.exception("request from %s failed", client_address)
 
     def shutdown_request(self, request: Any) -> None:
         with self._open_lock:

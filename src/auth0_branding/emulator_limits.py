@@ -203,6 +203,9 @@ class Faults:
     token_ttl: float | None = None  # every token, even one already issued, dies this old
     storm_requests: int = 0  # the next N API calls answer 429
     storm_reset: float = 1.0  # seconds the storm's 429s ask clients to wait
+    # Also send `Retry-After: <storm_reset>` (fractions kept), as proxies in front of an API
+    # may; X-RateLimit-Reset is whole epoch seconds, so only this lets a long storm be short.
+    storm_retry_after: bool = False
     seed: int = 0  # seeds the dice so a failing run replays exactly
 
     def __post_init__(self) -> None:
@@ -226,6 +229,7 @@ class FaultDecision:
     latency: float = 0.0  # seconds
     drop: bool = False
     storm_reset: float | None = None  # seconds, when this call is part of a 429 storm
+    storm_retry_after: bool = False
     error_status: int | None = None
 
 
@@ -260,5 +264,6 @@ class FaultInjector:
             latency=faults.latency_ms / 1000.0,
             drop=drop,
             storm_reset=faults.storm_reset if storm else None,
+            storm_retry_after=faults.storm_retry_after,
             error_status=faults.error_status if error_roll < faults.error_rate else None,
         )

@@ -62,13 +62,43 @@ class Route:
     handler: Handler
 
 
+# UNVERIFIED: Auth0 documents no nesting limit; no payload of the API nests past ~5 levels,
+# and a bound keeps a hostile body from exhausting the parser's (or our validators') stack.
+MAX_JSON_DEPTH = 64
+
+
 def _json_body(request: ApiRequest) -> Any:
     if not request.body.strip():
         return None
+    if not _is_json(request.content_type):
+        raise HttpError(415, "Unsupported Media Type")  # Auth0's body, message and all
     try:
-        return json.loads(request.body)
-    except (ValueError, UnicodeDecodeError) as error:
+        body = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
         raise HttpError(400, "Invalid request payload JSON format", "invalid_body") from error
+    if _depth(body) > MAX_JSON_DEPTH:
+        raise HttpError(400, "Invalid request payload JSON format", "invalid_body")
+    return body
+
+
+def _is_json(content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/")
+                                           and media.endswith("+json"))
+
+
+def _depth(value: Any) -> int:
+    """Return how deeply `value` nests, without recursing (the value may be hostile)."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if depth > MAX_JSON_DEPTH:
+                return depth
+            children = item.values() if isinstance(item, dict) else item
+            pending.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def _json_object(request: ApiRequest, at_least_one: bool = True) -> dict[str, Any]:
@@ -120,13 +150,14 @@ def _ul_get(state: TenantState, request: ApiRequest, params: dict[str, str]) -> 
 def _ul_put(state: TenantState, request: ApiRequest, params: dict[str, str]) -> Reply:
     _require_ul_feature(state)
     # Two documented forms: JSON ({"template": html} or a JSON string) and raw text/html.
-    if "json" in request.content_type:
+    template: Any
+    if request.content_type.split(";", 1)[0].strip().lower() == "text/html":
+        template = request.body.decode("utf-8", errors="replace")
+    else:
         body = _json_body(request)
         template = body.get("template") if isinstance(body, dict) else body
         if isinstance(body, dict) and "template" not in body:
             raise invalid("Missing required property: template", "")
-    else:
-        template = request.body.decode("utf-8", errors="replace")
     if not isinstance(template, str):
         raise invalid(f"Expected type string but found type {type(template).__name__}", "template")
     if len(template) > UL_MAX_CHARS:

@@ -21,6 +21,7 @@ _PHRASES = {
     404: "Not Found",
     409: "Conflict",
     413: "Request Entity Too Large",
+    415: "Unsupported Media Type",
     429: "Too Many Requests",
 }
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .emulator_limits import PLAN_LIMITS, Faults, LimitSpec
-from .errors import BrandError, ConfigError, Location, did_you_mean
+from .errors import BrandError, ConfigError, Location, did_you_mean, display_path, printable
 
 log = logging.getLogger(__name__)
 
@@ -205,15 +205,34 @@ def config_from_dict(data: Any, source: str = "<config>") -> EmulatorConfig:
 
 def load_config(path: Path) -> EmulatorConfig:
     """Read an emulator config from a JSON file."""
+    return config_from_dict(read_json_file(path, EmulatorConfigError), str(path))
+
+
+def read_json_file(path: Path | str, error: type[BrandError]) -> Any:
+    """Parse a JSON file the emulator was handed, refusing what would hang or crash it.
+
+    A FIFO or device would block the read forever; bad UTF-8 and JSON nested past the
+    parser's depth are one line each, never a traceback.
+    """
+    path = Path(path)
+    where = Location(printable(display_path(path)))
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as error:
-        raise EmulatorConfigError(f"cannot read {path}: {error.strerror}", Location(str(path))) from error
-    except json.JSONDecodeError as error:
-        raise EmulatorConfigError(
-            f"invalid JSON: {error.msg}", Location(str(path), error.lineno)
-        ) from error
-    return config_from_dict(data, str(path))
+        if not path.is_file():
+            kind = "a folder" if path.is_dir() else "not a regular file" if path.exists() else (
+                "not found")
+            raise error(f"cannot read it: {kind}", where, "give the path of a JSON file")
+        data = path.read_bytes()
+        return json.loads(data.decode("utf-8-sig"))
+    except OSError as caught:
+        raise error(f"cannot read it: {caught.strerror}", where) from caught
+    except UnicodeDecodeError as caught:
+        line = data[:caught.start].count(b"\n") + 1
+        raise error("not UTF-8 text", Location(where.path, line), "save it as UTF-8") from caught
+    except json.JSONDecodeError as caught:
+        raise error(f"invalid JSON: {caught.msg}", Location(where.path, caught.lineno),
+                    "fix the JSON syntax") from caught
+    except RecursionError as caught:
+        raise error("invalid JSON: nested too deeply", where, "fix the JSON") from caught
 
 
 def _stable_id(*parts: str, length: int = 32) -> str:

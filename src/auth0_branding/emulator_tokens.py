@@ -97,7 +97,7 @@ def answer_token_request(
             params: Any = dict(parse_qsl(body.decode("utf-8")))
         else:
             params = json.loads(body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return _oauth_error(400, "invalid_request", "Invalid request body")
     if not isinstance(params, dict):
         return _oauth_error(400, "invalid_request", "Invalid request body")

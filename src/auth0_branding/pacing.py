@@ -66,8 +66,9 @@ class Pacer:
         limits: Limits,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        stop: threading.Event | None = None,
     ) -> None:
-        self._clock, self._sleep = clock, sleep
+        self._clock, self._sleep, self._stop = clock, sleep, stop
         self._lock = threading.Lock()
         now = clock()
         slowdown = 1.0 - max(0.0, min(limits.margin, 0.5))
@@ -95,7 +96,11 @@ class Pacer:
                             self._levels[name] -= 1.0
                     self.waited += waited
                     return waited
-            self._sleep(wait)
+            if self._stop is not None:
+                if self._stop.wait(wait):
+                    return waited  # interrupted: the caller checks and starts no call
+            else:
+                self._sleep(wait)
             waited += wait
         raise RuntimeError("pacer did not converge")  # unreachable with positive rates
 
@@ -149,12 +154,39 @@ class Pacer:
         self._stamp = max(self._stamp, now)
 
 
+DEFAULT_RATE_LIMIT_BUDGET = 300.0
+
+
+class RateBudget:
+    """Count the time one tenant's run has waited on 429s against its budget."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.spent = 0.0
+        self._lock = threading.Lock()
+
+    def take(self, wait: float) -> bool:
+        """Spend `wait` seconds if the budget has them; False (nothing spent) when it has not."""
+        with self._lock:
+            if self.spent + wait > self.seconds:
+                return False
+            self.spent += wait
+            return True
+
+    def exhausted_hint(self) -> str:
+        """Return what to do once the budget is spent (the hint of the failure's one line)."""
+        return (f"still rate limited after waiting the {self.seconds:g} s of "
+                "--rate-limit-budget; re-run later (publish converges), or raise it")
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """How often and how long to retry: bounded attempts, exponential backoff, full jitter."""
 
     attempts: int = 5  # tries per call for 5xx, timeouts and dropped connections
-    rate_limit_attempts: int = 10  # tries per call answered 429
+    # Seconds one tenant's run may spend waiting out 429s, all its calls together. A time,
+    # not a count of tries: a storm of many short waits passes, one that lasts too long ends.
+    rate_limit_budget: float = DEFAULT_RATE_LIMIT_BUDGET
     token_refreshes: int = 2  # new tokens per call after a 401
     base_delay: float = 0.5
     max_delay: float = 8.0
@@ -172,8 +204,14 @@ class RetryPolicy:
         ceiling = min(self.max_delay, self.base_delay * (2**retry))
         return ceiling / 2 + self._rng.uniform(0, ceiling / 2)
 
-    def rate_wait(self, headers: Mapping[str, str], now: float | None = None) -> float:
-        """Return the wait a 429 asks for: Retry-After, else X-RateLimit-Reset (epoch seconds)."""
+    def rate_wait(self, headers: Mapping[str, str], now: float | None = None,
+                  retry: int = 0) -> float:
+        """Return the wait a 429 asks for: Retry-After, else X-RateLimit-Reset (epoch seconds).
+
+        An answer that asks for nothing usable (no header, or a reset already past by our
+        clock, as when the clocks disagree) backs off exponentially by `retry`, the count of
+        429s this call has had, rather than retrying at once in a loop.
+        """
         lowered = {k.lower(): v for k, v in headers.items()}
         now = time.time() if now is None else now
         wait: float | None = None
@@ -184,8 +222,8 @@ class RetryPolicy:
                 wait = float(lowered["x-ratelimit-reset"]) - now
         except ValueError:
             wait = None
-        if wait is None:
-            wait = self.base_delay
+        if wait is None or not wait > 0:
+            wait = self.backoff(retry)
         # A little jitter keeps tenants that were refused together from returning together.
         wait += self._rng.uniform(0, self.min_rate_wait)
         return min(self.max_rate_wait, max(self.min_rate_wait, wait))

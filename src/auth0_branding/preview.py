@@ -6,6 +6,7 @@ import ipaddress
 import logging
 import mimetypes
 import queue
+import select
 import socket
 import sys
 import threading
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 ALLOWED_METHODS = "GET, HEAD"
 EVENTS_ROUTE = tuple(EVENTS_URL.strip("/").split("/"))
 KEEPALIVE_S = 10.0
+GONE_POLL_S = 0.2  # how often an idle event stream checks that its tab is still there
 
 
 @dataclass(frozen=True)
@@ -160,8 +162,10 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(_NOT_FOUND, head)
         # On a reconnect the browser sends the id of the last event it saw: resume from there.
         resume = self.headers.get("Last-Event-ID", "") or since
+        connection = self.connection
         stream = None if head else self.server.live.hub.open(
-            watch, int(resume) if resume.isdigit() else None)
+            watch, int(resume) if resume.isdigit() else None,
+            gone=lambda: _client_gone(connection))
         if stream is None and not head:
             return self._send(Page(b"503 too many open previews\n", "text/plain", 503), head)
         try:
@@ -175,13 +179,21 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             self.wfile.write(b"retry: 500\n\n")
             self.wfile.flush()
+            quiet_since = time.monotonic()
             while True:  # ends when the server shuts down or the tab goes away
                 try:
-                    event, data, generation = stream.messages.get(timeout=KEEPALIVE_S)
+                    event, data, generation = stream.messages.get(timeout=GONE_POLL_S)
                 except queue.Empty:
-                    self.wfile.write(b": keep-alive\n\n")  # also how a closed tab is noticed
-                    self.wfile.flush()
+                    # A closed tab must give its slot back now, not at the next keep-alive.
+                    if _client_gone(self.connection):
+                        log.debug("event stream for %s: the tab went away", watch)
+                        return
+                    if time.monotonic() - quiet_since >= KEEPALIVE_S:
+                        self.wfile.write(b": keep-alive\n\n")  # proxies drop idle streams
+                        self.wfile.flush()
+                        quiet_since = time.monotonic()
                     continue
+                quiet_since = time.monotonic()
                 if (event, data, generation) == CLOSED:
                     return
                 self.wfile.write(f"id: {generation}\nevent: {event}\ndata: {data}\n\n".encode())
@@ -194,6 +206,20 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 _NOT_FOUND = Page(b"404 not found\n", "text/plain; charset=utf-8", 404)
+
+
+def _client_gone(sock: socket.socket) -> bool:
+    """Tell whether the peer closed (or reset) the connection, without blocking or reading.
+
+    An event stream's client sends nothing after its request, so a readable socket means
+    end of file (the tab closed) or a reset; bytes waiting (a pipelined request) mean it is
+    still there.
+    """
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+        return bool(readable) and sock.recv(1, socket.MSG_PEEK) == b""
+    except (OSError, ValueError):  # reset, or already closed
+        return True
 
 
 def file_page(root: Path, segments: tuple[str, ...]) -> Page | None:

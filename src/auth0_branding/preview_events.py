@@ -6,6 +6,7 @@ import json
 import logging
 import queue
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from .errors import BrandError
@@ -51,10 +52,14 @@ class Rebuilt:
 
 
 class Stream:
-    """One open tab's event stream: the output it shows, and the messages due to it."""
+    """One open tab's event stream: the output it shows, and the messages due to it.
 
-    def __init__(self, watch: str) -> None:
+    `gone` tells, without blocking, whether the tab has hung up (None: never known).
+    """
+
+    def __init__(self, watch: str, gone: Callable[[], bool] | None = None) -> None:
         self.watch = watch
+        self.gone = gone
         self.messages: queue.Queue[tuple[str, str, int]] = queue.Queue()
 
 
@@ -69,12 +74,15 @@ class Hub:
         self._closed = False
         self._lock = threading.Lock()
 
-    def open(self, watch: str, since: int | None) -> Stream | None:
+    def open(self, watch: str, since: int | None,
+             gone: Callable[[], bool] | None = None) -> Stream | None:
         """Open a stream for a tab showing `watch`, rendered at generation `since`."""
         with self._lock:
+            if len(self._streams) >= MAX_STREAMS:
+                self._release_gone()
             if self._closed or len(self._streams) >= MAX_STREAMS:
                 return None
-            stream = Stream(watch)
+            stream = Stream(watch, gone)
             self._streams.add(stream)
             self._state_to(stream)
             # The page was rendered before this stream opened: a rebuild in between counts.
@@ -110,6 +118,13 @@ class Hub:
             self._closed = True
             for stream in self._streams:
                 stream.messages.put(CLOSED)
+
+    def _release_gone(self) -> None:
+        # Full up: the tabs that hung up since their stream last looked give their slots
+        # back now, so a new tab is refused only when every slot is really in use.
+        for stream in [s for s in self._streams if s.gone is not None and s.gone()]:
+            self._streams.discard(stream)
+            stream.messages.put(CLOSED)
 
     def _last_change(self, watch: str) -> int:
         if watch == ALL_OUTPUTS:

@@ -8,6 +8,7 @@ Re-running converges, because every run plans from what each tenant holds now.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +19,7 @@ import httpx
 
 from .backup import load_backup
 from .dist import Dist, DistTenant, load_dist
-from .errors import PublishError, did_you_mean
+from .errors import PublishError, did_you_mean, printable
 from .plan import CATEGORIES, category_matches
 from .sync import Options, Progress, TenantResult, apply, sync_tenant
 from .targets.auth0 import warm_up
@@ -79,8 +80,8 @@ def select_tenants(names: Iterable[str], wanted: Iterable[str] = (),
     wanted = list(dict.fromkeys(wanted))
     for name in wanted:
         if name not in names:
-            raise PublishError(f"unknown tenant '{name}'", hint=did_you_mean(name, names)
-                               or f"dist/ has: {', '.join(names)}")
+            hint = did_you_mean(name, names) or f"dist/ has: {', '.join(names)}"
+            raise PublishError(f"unknown tenant '{printable(name)}'", hint=printable(hint))
     chosen = [n for n in names if n in wanted] if wanted else names
     if shard is not None:
         i, n = shard
@@ -132,18 +133,27 @@ def _run(command: str, dist: Dist, options: Options, *, write: bool,
     started = time.monotonic()
     names = select_tenants(dist.tenants, options.tenants, options.shard)
 
+    stop = threading.Event()
+
     def one(name: str) -> TenantResult:
         tenant: DistTenant = dist.tenants[name]
         desired = {r: v for r, v in tenant.desired.items() if category_matches(r, options.only)}
         return sync_tenant(name, tenant.spec, desired, options, http, write=write,
-                           reason="publish", progress=progress)
+                           reason="publish", progress=progress, stop=stop)
 
     workers = max(1, min(options.jobs, len(names) or 1))
     warm_up()
     with _http_client(options, workers) as http, ThreadPoolExecutor(
         max_workers=workers, thread_name_prefix="publish"
     ) as pool:
-        results = tuple(pool.map(one, names))
+        futures = [pool.submit(one, name) for name in names]
+        try:
+            results = tuple(f.result() for f in futures)
+        except KeyboardInterrupt:
+            # Ctrl-C: every tenant stops before its next call and reports where it stopped;
+            # a call in flight finishes (bounded by --timeout), so no value is left half set.
+            stop.set()
+            results = tuple(f.result() for f in futures)
     return RunResult(command, command == "publish" and not write, results,
                      time.monotonic() - started)
 

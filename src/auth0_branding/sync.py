@@ -11,6 +11,7 @@ write after a backup of what it overwrites. A failure stops the tenant where it 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import traceback
 from collections.abc import Callable, Mapping
@@ -22,11 +23,11 @@ import httpx
 
 from .backup import BackupWriter
 from .credentials import DEFAULT_API_BASE, TokenSource, credentials_for, load_env, scrub, target_for
-from .errors import PublishError
-from .pacing import Limits, Pacer, RetryPolicy
+from .errors import PublishError, printable
+from .pacing import Limits, Pacer, RateBudget, RetryPolicy
 from .plan import BRANDING, SETTINGS_PREFIX, UL_TEMPLATE, Change, plan
 from .scopes import check_scopes, read_scopes, write_scopes
-from .targets.auth0 import Auth0Target
+from .targets.auth0 import Auth0Target, check_stop
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ class _Run:
 
 def sync_tenant(name: str, spec: Mapping[str, Any], desired: dict[str, Any], options: Options,
                 http: httpx.Client, *, write: bool, reason: str, progress: Progress | None,
-                restore: bool = False) -> TenantResult:
+                restore: bool = False, stop: threading.Event | None = None) -> TenantResult:
     """Preflight, read, plan and (with `write`) apply one tenant; never raise, report."""
     started = time.monotonic()
     run, api, tokens, backups = _Run(), None, None, None
@@ -95,8 +96,12 @@ def sync_tenant(name: str, spec: Mapping[str, Any], desired: dict[str, Any], opt
         target = target_for(name, spec, options.api_base)
         credentials = credentials_for(target, load_env(options.env_files))
         secrets.append(credentials.client_secret)
-        tokens = TokenSource(target, credentials, http, options.retry)
-        api = Auth0Target(target, tokens, Pacer(options.limits), options.retry, http)
+        # One budget for waiting out 429s, shared by the token endpoint and every API call.
+        budget = RateBudget(options.retry.rate_limit_budget)
+        stop = stop or threading.Event()
+        tokens = TokenSource(target, credentials, http, options.retry, budget, stop)
+        pacer = Pacer(options.limits, stop=stop)  # Ctrl-C cuts a pacing wait short
+        api = Auth0Target(target, tokens, pacer, options.retry, http, budget, stop)
         _report(progress, name, "token", 0, 1)
         tokens()  # the credentials work, or we stop here
         check_scopes(name, tokens.scopes, read_scopes(desired))
@@ -104,6 +109,7 @@ def sync_tenant(name: str, spec: Mapping[str, Any], desired: dict[str, Any], opt
             _check_custom_domain(name, api.custom_domains(), target.custom_domain)
         remote: dict[str, Any] = {}
         for done, resource in enumerate(desired, 1):
+            check_stop(name, stop, f"reading {resource}")
             remote[resource] = api.read(resource)
             _report(progress, name, "read", done, len(desired))
         if restore:
@@ -115,7 +121,8 @@ def sync_tenant(name: str, spec: Mapping[str, Any], desired: dict[str, Any], opt
                 k: spec.get(k) for k in ("domain", "custom_domain", "client_id_env",
                                          "client_secret_env")})
             apply(api, run.changes, backups, run,
-                  lambda d, n: _report(progress, name, "write", d, n), exact=restore)
+                  lambda d, n: _report(progress, name, "write", d, n), exact=restore, stop=stop)
+            backups.finish()  # only now: a run that dies or fails leaves its chain open
         run.stage = "done"
         error: PublishError | None = None
     except PublishError as caught:
@@ -124,8 +131,9 @@ def sync_tenant(name: str, spec: Mapping[str, Any], desired: dict[str, Any], opt
             run.stage = "preflight"  # the first write was refused for the plan: nothing written
     except Exception as caught:  # a bug or an odd answer in one tenant must not sink the rest
         # Scrubbed like the report: an exception's text may quote a secret or a token.
+        # The traceback only with --debug (DEBUG logging): the reason below is the one line.
         shown = [*secrets, *(tokens.secrets() if tokens is not None else [])]
-        log.error("%s: unexpected failure\n%s", name,
+        log.debug("%s: unexpected failure\n%s", printable(name),
                   scrub("".join(traceback.format_exception(caught)), shown))
         error = PublishError(f"{name}: unexpected {type(caught).__name__}: {caught}",
                              hint="re-run with --debug and report it")
@@ -147,7 +155,8 @@ def sync_tenant(name: str, spec: Mapping[str, Any], desired: dict[str, Any], opt
 
 
 def apply(api: Any, changes: list[Change], backups: BackupWriter, run: _Run | None = None,
-          progress: Callable[[int, int], None] | None = None, exact: bool = False) -> list[str]:
+          progress: Callable[[int, int], None] | None = None, exact: bool = False,
+          stop: threading.Event | None = None) -> list[str]:
     """Write every change that writes, in order, each after backing up what it overwrites."""
     run = run or _Run()
     run.stage = "write"
@@ -156,6 +165,7 @@ def apply(api: Any, changes: list[Change], backups: BackupWriter, run: _Run | No
     for done, change in enumerate(pending, 1):
         if change in settings and change is not settings[0]:
             continue  # written together with the first settings change
+        check_stop(change.tenant, stop, f"writing {change.resource}")
         if change is (settings[0] if settings else None):
             # One PATCH carries every changed settings part: fewer calls, one atomic write.
             for part in settings:

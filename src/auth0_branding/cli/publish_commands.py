@@ -10,9 +10,10 @@ from typing import Any
 
 import click
 
+from ..errors import display_path, printable
+from ..pacing import DEFAULT_RATE_LIMIT_BUDGET
 from . import (
     cli,
-    fail,
     handles_errors,
     tenant_option,
 )
@@ -59,6 +60,10 @@ def _pub_connection(command: Callable[..., Any]) -> Callable[..., Any]:
                      "429s are still honoured."),
         click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
                      show_default=True, help="Seconds to wait for one API answer."),
+        click.option("--rate-limit-budget", type=click.FloatRange(min=0),
+                     default=DEFAULT_RATE_LIMIT_BUDGET, show_default=True, metavar="SECONDS",
+                     help="Seconds each tenant may spend in all waiting out 429s (as "
+                     "X-RateLimit-Reset or Retry-After ask) before it fails."),
         click.option("--report", "report_file", type=click.Path(path_type=Path, dir_okay=False),
                      help="Write a JSON report for CI to this file."),
     ]
@@ -90,7 +95,7 @@ def _pub_options(kwargs: dict[str, Any], backups_dir: Path = Path(".backups")) -
     from dataclasses import replace
 
     from ..credentials import api_base, default_env_files
-    from ..pacing import PLAN_LIMITS, UNPACED, Limits, Rate
+    from ..pacing import PLAN_LIMITS, UNPACED, Limits, Rate, RetryPolicy
     from ..publish import Options
 
     limits = PLAN_LIMITS[kwargs["plan_name"]] if kwargs.get("plan_name") else Limits()
@@ -107,7 +112,20 @@ def _pub_options(kwargs: dict[str, Any], backups_dir: Path = Path(".backups")) -
         tenants=tuple(kwargs.get("tenants") or ()), only=kwargs.get("only"),
         shard=kwargs.get("shard"), jobs=kwargs.get("jobs") or 4, backups_dir=backups_dir,
         limits=limits, timeout=kwargs.get("timeout") or 30.0,
+        retry=RetryPolicy(rate_limit_budget=kwargs.get("rate_limit_budget",
+                                                       DEFAULT_RATE_LIMIT_BUDGET)),
     )
+
+
+def _shown(text: str, tabs: bool = False) -> str:
+    """Return user text (names, keys, values) safe to print: control characters escaped.
+
+    A newline in a tenant name must not forge an `ERROR` line, nor an escape sequence
+    rewrite the terminal. Diff lines keep their tabs, which are only indentation.
+    """
+    if tabs:
+        return "\t".join(printable(part) for part in text.split("\t"))
+    return printable(text)
 
 
 def _pub_progress(console: Any) -> Any:
@@ -127,7 +145,7 @@ def _pub_progress(console: Any) -> Any:
     def update(tenant: str, phase: str, done: int, total: int) -> None:
         with lock:
             if tenant not in tasks:
-                tasks[tenant] = progress.add_task(tenant, total=None, phase="")
+                tasks[tenant] = progress.add_task(_shown(tenant), total=None, phase="")
             task = tasks[tenant]
         if phase == "done":
             progress.remove_task(task)
@@ -148,22 +166,23 @@ def _pub_render(console: Any, result: Any, show_diffs: bool) -> None:
         shown = [c for c in tenant.changes if show_diffs or c.writes]
         if not shown:
             continue  # a failed tenant's reason goes to stderr with the others
-        console.print(Text(f"tenant {tenant.tenant}", style="bold"))
+        console.print(Text(f"tenant {_shown(tenant.tenant)}", style="bold"))
         for change in shown:
             console.print(Text.assemble("  ", (f"{change.action:<9}", styles[change.action]),
-                                        " ", change.resource))
+                                        " ", _shown(change.resource)))
             if not show_diffs:
                 continue
             for line in diff_lines(change):
                 style = ("bold" if line.startswith(("+++", "---")) else "green"
                          if line.startswith("+") else "red" if line.startswith("-")
                          else "cyan" if line.startswith("@@") else "")
-                console.print(Text("    " + line, style=style))
+                console.print(Text("    " + _shown(line, tabs=True), style=style))
 
 
 def _pub_summary(console: Any, result: Any) -> None:
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=f"{result.command}{' (dry run)' if result.dry_run else ''}: "
                   f"{len(result.tenants)} tenant(s) in {result.seconds:.1f}s", box=box.SIMPLE,
@@ -177,13 +196,13 @@ def _pub_summary(console: Any, result: Any) -> None:
                                                                      "unchanged")}
         status = ("[green]ok[/]" if t.ok else "[red]skipped[/]" if t.stage == "preflight"
                   else "[red]failed[/]")
-        table.add_row(t.tenant, status, str(count["create"]), str(count["update"]),
+        table.add_row(Text(_shown(t.tenant)), status, str(count["create"]), str(count["update"]),
                       str(count["unchanged"]), str(len(t.written)), str(t.calls),
                       str(t.retries), Path(t.backup).name if t.backup else "")
     console.print(table)
     for t in result.tenants:
         for note in t.notes:
-            console.print(f"[yellow]NOTE[/] {t.tenant}: {note}", highlight=False)
+            console.print(Text.assemble(("NOTE", "yellow"), f" {_shown(t.tenant)}: {_shown(note)}"))
 
 
 def _pub_finish(result: Any, report_file: Path | None, show_diffs: bool) -> None:
@@ -199,14 +218,22 @@ def _pub_finish(result: Any, report_file: Path | None, show_diffs: bool) -> None
         console = Console(highlight=False, soft_wrap=True, width=120)
     _pub_render(console, result, show_diffs)
     _pub_summary(console, result)
+    unwritten = False
     if report_file:
-        report_file.parent.mkdir(parents=True, exist_ok=True)
-        report_file.write_text(json.dumps(report_of(result), indent=2) + "\n", encoding="utf-8")
+        try:
+            report_file.parent.mkdir(parents=True, exist_ok=True)
+            report_file.write_text(json.dumps(report_of(result), indent=2) + "\n",
+                                   encoding="utf-8")
+        except OSError as error:  # the tenants are done either way: say so, and go on
+            click.echo(f"ERROR {_shown(display_path(report_file))}: cannot write the report: "
+                       f"{error.strerror} (choose a writable --report path)", err=True)
+            unwritten = True
     failed = [t for t in result.tenants if not t.ok]
+    # One line per failed tenant, and no more: the summary above already counts them.
     for tenant in failed:
-        click.echo(f"ERROR {tenant.reason}", err=True)
-    if failed:
-        fail(f"{result.command} failed for {len(failed)} of {len(result.tenants)} tenant(s)")
+        click.echo(f"ERROR {_shown(str(tenant.reason))}", err=True)
+    if failed or unwritten:
+        sys.exit(1)
 
 
 def _pub_run(engine: str, dist_dir: Path, kwargs: dict[str, Any], backups_dir: Path,
@@ -258,7 +285,7 @@ def drift(dist_dir: Path, **kwargs: Any) -> None:
     drifted = [t for t in result.tenants if t.differs]
     for tenant in drifted:
         changed = ", ".join(c.resource for c in tenant.changes if c.writes)
-        click.echo(f"DRIFT {tenant.tenant}: {changed}", err=True)
+        click.echo(f"DRIFT {_shown(tenant.tenant)}: {_shown(changed)}", err=True)
     if drifted:
         sys.exit(2)
 

@@ -10,7 +10,7 @@ backoff and jitter, honouring X-RateLimit-Reset, refreshing the token after a 40
 from __future__ import annotations
 
 import logging
-import time
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -21,7 +21,7 @@ from auth0.management.core.parse_error import ParsingError
 
 from ..credentials import Target, TokenSource, scrub
 from ..errors import PublishError
-from ..pacing import API, EMAIL_READ, EMAIL_WRITE, Pacer, RetryPolicy
+from ..pacing import API, EMAIL_READ, EMAIL_WRITE, Pacer, RateBudget, RetryPolicy
 from ..plan import (
     BRANDING,
     CLASSIC_LOGIN,
@@ -47,7 +47,6 @@ _HINTS = {
     402: "the tenant's plan lacks this feature (custom Universal Login templates need a paid plan)",
     403: "grant the missing scope to the application in Auth0 > Applications > APIs",
     404: "the resource does not exist on this tenant",
-    429: "rate limited beyond the retry budget; re-run later (publish converges)",
 }
 
 
@@ -78,9 +77,13 @@ class Auth0Target:
 
     def __init__(
         self, target: Target, tokens: TokenSource, pacer: Pacer, retry: RetryPolicy,
-        http: httpx.Client,
+        http: httpx.Client, budget: RateBudget | None = None,
+        stop: threading.Event | None = None,
     ) -> None:
         self.target, self.tokens, self.pacer, self.retry = target, tokens, pacer, retry
+        self.budget = budget or RateBudget(retry.rate_limit_budget)
+        # Set on Ctrl-C: waits end at once and no further call starts.
+        self.stop = stop or threading.Event()
         self.counters = Counters()
         self.client = Auth0(base_url=target.api_url, token=tokens, max_retries=0,
                             httpx_client=http)
@@ -246,9 +249,11 @@ class Auth0Target:
         buckets: Sequence[str] = (API,), write: bool = False, missing_ok: bool = False,
     ) -> T | None:
         """Run one SDK call paced, retried and counted; wrap its failure in RemoteError."""
-        errors = limited = refreshed = 0
+        errors = refreshed = limited = 0
         while True:
+            check_stop(self.target.tenant, self.stop, f"{verb} {resource}")
             self.pacer.acquire(buckets)
+            check_stop(self.target.tenant, self.stop, f"{verb} {resource}")
             sent = self.pacer.now()
             self.counters.calls += 1
             try:
@@ -260,12 +265,16 @@ class Auth0Target:
                 status = error.status_code or 0
                 if missing_ok and status == 404:
                     return None
-                if status == 429 and limited + 1 < self.retry.rate_limit_attempts:
-                    limited += 1
-                    self.counters.rate_limited += 1
-                    self._retrying(verb, resource, "429")
+                if status == 429:
                     headers = error.headers or {}
-                    self.pacer.hold(buckets, self.retry.rate_wait(headers), _limit(headers))
+                    wait = self.retry.rate_wait(headers, retry=limited)
+                    limited += 1
+                    if not self.budget.take(wait):
+                        raise self._failure(verb, resource, status, _api_message(error),
+                                            self.budget.exhausted_hint()) from None
+                    self.counters.rate_limited += 1
+                    self._retrying(verb, resource, f"429, waiting {wait:.2f} s")
+                    self.pacer.hold(buckets, wait, _limit(headers))
                     continue
                 if status == 401 and refreshed < self.retry.token_refreshes:
                     refreshed += 1
@@ -275,7 +284,7 @@ class Auth0Target:
                 # 408: the server timed the request out unprocessed, like a 5xx or a reset.
                 if (status == 408 or status >= 500) and errors + 1 < self.retry.attempts:
                     self._retrying(verb, resource, str(status))
-                    time.sleep(self.retry.backoff(errors))
+                    self.stop.wait(self.retry.backoff(errors))
                     errors += 1
                     continue
                 raise self._failure(verb, resource, status, _api_message(error)) from None
@@ -286,7 +295,7 @@ class Auth0Target:
                 # Timeouts, resets and dropped connections: nothing came back, so try again.
                 if errors + 1 < self.retry.attempts:
                     self._retrying(verb, resource, type(error).__name__)
-                    time.sleep(self.retry.backoff(errors))
+                    self.stop.wait(self.retry.backoff(errors))
                     errors += 1
                     continue
                 raise self._failure(verb, resource, None, type(error).__name__) from None
@@ -298,13 +307,22 @@ class Auth0Target:
         self.counters.retries += 1
         log.info("%s: retrying %s %s (%s)", self.target.tenant, verb, resource, why)
 
-    def _failure(self, verb: str, resource: str, status: int | None, detail: str) -> RemoteError:
+    def _failure(self, verb: str, resource: str, status: int | None, detail: str,
+                 hint: str | None = None) -> RemoteError:
         answer = f"{status} " if status else ""
         message = scrub(f"{self.target.tenant}: {verb} {resource} failed: {answer}{detail}",
                         self.tokens.secrets())
-        hint = _HINTS.get(status or 0) or (
+        hint = hint or _HINTS.get(status or 0) or (
             "Auth0 or the network failed repeatedly; re-run (publish converges)")
         return RemoteError(message, hint, status)
+
+
+def check_stop(tenant: str, stop: threading.Event | None, next_step: str) -> None:
+    """Raise when the run was interrupted (Ctrl-C): checked between calls, never inside one."""
+    if stop is not None and stop.is_set():
+        raise PublishError(f"{tenant}: interrupted before {next_step}",
+                           hint="re-run to finish (publish converges; rollback still restores "
+                           "the tenant as it was before)")
 
 
 def warm_up() -> None:
