@@ -45,8 +45,8 @@ def percentile(samples: list[float], fraction: float) -> float:
 
 def run(brand: Path, runs: int, cold: bool) -> dict[str, list[tuple[float, float]]]:
     """Time `runs` checks; return (wall, CPU) seconds of each stage per run."""
-    from auth0_branding.build import build
-    from auth0_branding.validate import check_build
+    from auth0_branding.build.builder import build
+    from auth0_branding.checks.validate import check_build
 
     times: dict[str, list[tuple[float, float]]] = {"build": [], "checks": [], "total": []}
     for _ in range(runs):
@@ -104,10 +104,10 @@ def main() -> None:
 
     start = time.perf_counter()
     import auth0_branding.build  # noqa: F401 - timed: a fresh `check` pays for these imports
-    import auth0_branding.validate  # noqa: F401
+    import auth0_branding.checks.validate  # noqa: F401
 
     imports = time.perf_counter() - start
-    from auth0_branding.build import build
+    from auth0_branding.build.builder import build
 
     result = build(args.brand)
     print(f"{platform.python_implementation()} {platform.python_version()}, "

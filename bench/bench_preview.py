@@ -26,8 +26,8 @@ from urllib.parse import quote, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from auth0_branding.preview_site import start_preview  # noqa: E402
-from auth0_branding.watch import QUIET_S  # noqa: E402
+from auth0_branding.preview.site import start_preview  # noqa: E402
+from auth0_branding.preview.watch import QUIET_S  # noqa: E402
 
 log = logging.getLogger(__name__)
 

@@ -12,10 +12,10 @@ import statistics
 import time
 from pathlib import Path
 
-from auth0_branding import sass_worker
-from auth0_branding.config import load_config
-from auth0_branding.styles import compile_css, compile_here
-from auth0_branding.tokens import load_raw_tokens, resolve_tokens, to_scss
+from auth0_branding.brand.config import load_config
+from auth0_branding.brand.tokens import load_raw_tokens, resolve_tokens, to_scss
+from auth0_branding.build import sass_worker
+from auth0_branding.build.styles import compile_css, compile_here
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -110,7 +110,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
-    from auth0_branding import tokens
+    from auth0_branding.brand import tokens
 
     modules = [("now", tokens, True)]
     if args.before:

@@ -9,8 +9,8 @@ import httpx
 import pytest
 from auth0.management import Auth0
 
-from auth0_branding.emulator import Emulator, run_emulator
-from auth0_branding.emulator_state import EmulatorConfig, TenantConfig
+from auth0_branding.emulator.server import Emulator, run_emulator
+from auth0_branding.emulator.state import EmulatorConfig, TenantConfig
 
 log = logging.getLogger(__name__)
 

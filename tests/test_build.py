@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from auth0_branding.build import build, write_dist
+from auth0_branding.build.builder import build, write_dist
+from auth0_branding.build.inline import LIQUID
 from auth0_branding.cli import cli
 from auth0_branding.errors import BrandError
-from auth0_branding.inline import LIQUID
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -315,7 +315,7 @@ def test_parallel_build_matches_a_single_process_build(tmp_path, monkeypatch):
     email = brand / "templates/emails/verify_email.html"
     email.write_text(email.read_text().replace("Verify</a>", "Verify {{ user.name }}</a>"))
     monkeypatch.chdir(tmp_path)
-    from auth0_branding.pipeline import build_and_check
+    from auth0_branding.build.parallel import build_and_check
 
     single = build_and_check(Path("brand"), jobs=1)
     parallel = build_and_check(Path("brand"), jobs=2)

@@ -16,11 +16,11 @@ import pytest
 from brand_overlay import MINIMAL, run_cli
 from hostile import tree
 
-from auth0_branding import output_folder
-from auth0_branding.build import build, write_dist
-from auth0_branding.dist import load_dist
+from auth0_branding.build.builder import build, write_dist
+from auth0_branding.dist import folder as output_folder
+from auth0_branding.dist.folder import output_lock
+from auth0_branding.dist.reader import load_dist
 from auth0_branding.errors import DistError
-from auth0_branding.output_folder import output_lock
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +157,7 @@ def test_without_an_atomic_exchange_two_renames_still_swap(workdir: Path, monkey
 CRASHING_BUILD = r"""
 import os, signal, sys
 from pathlib import Path
-from auth0_branding import output_folder
+from auth0_branding.dist import folder as output_folder
 
 step, count = sys.argv[1], int(sys.argv[2])
 calls = [0]
@@ -184,8 +184,8 @@ elif step == "rename":
     output_folder._rename = dying(output_folder._rename)
 elif step == "unlink":
     os.unlink = dying(os.unlink)
-import auth0_branding.build
-auth0_branding.build.swap_in = output_folder.swap_in
+import auth0_branding.build.builder
+auth0_branding.build.builder.swap_in = output_folder.swap_in
 from auth0_branding.cli import main
 sys.argv = ["auth0-branding", "build", "--brand", "brand", "--out", "dist"]
 main()

@@ -37,9 +37,9 @@ from emulator_fixtures import sdk_client
 from hostile import assert_refused, case
 
 from auth0_branding.cli import cli
-from auth0_branding.emulator import Emulator, run_emulator
-from auth0_branding.emulator_limits import FakeClock, Faults, LimitSpec
-from auth0_branding.emulator_state import (
+from auth0_branding.emulator.limits import FakeClock, Faults, LimitSpec
+from auth0_branding.emulator.server import Emulator, run_emulator
+from auth0_branding.emulator.state import (
     EmulatorConfig,
     EmulatorConfigError,
     TenantConfig,

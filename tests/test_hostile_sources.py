@@ -418,7 +418,7 @@ def test_a_partial_symlinked_inside_the_brand_is_followed(tmp_path: Path, monkey
 def test_the_preview_never_serves_a_file_outside_the_brand(tmp_path: Path, monkeypatch) -> None:
     from brand_overlay import make_brand
 
-    from auth0_branding.preview_site import BrandPreview
+    from auth0_branding.preview.site import BrandPreview
 
     monkeypatch.chdir(tmp_path)
     brand = make_brand(None, tmp_path)

@@ -7,8 +7,8 @@ import re
 import pytest
 from premailer import Premailer
 
+from auth0_branding.build.inline import INLINERS, LIQUID, inline_css, protect_liquid, restore_liquid
 from auth0_branding.errors import InlineError
-from auth0_branding.inline import INLINERS, LIQUID, inline_css, protect_liquid, restore_liquid
 
 EMAIL = """<!DOCTYPE html>
 <html lang="{{ request_language | default: 'en' }}">

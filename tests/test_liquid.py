@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from auth0_branding.errors import TemplateError
-from auth0_branding.liquid import (
+from auth0_branding.render.liquid import (
     ALLOWED_TAGS,
     AUTH0_FILTERS,
     auth0_environment,
@@ -16,7 +16,7 @@ from auth0_branding.liquid import (
     parse_liquid,
     render_liquid,
 )
-from auth0_branding.liquid_usage import liquid_usage
+from auth0_branding.render.liquid_usage import liquid_usage
 
 log = logging.getLogger(__name__)
 

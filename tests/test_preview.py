@@ -23,22 +23,22 @@ from urllib.parse import quote, urlsplit
 import pytest
 from click.testing import CliRunner
 
-from auth0_branding import build as build_module
-from auth0_branding.build import build
+from auth0_branding.brand.scenarios import load_scenarios
+from auth0_branding.build import builder as build_module
+from auth0_branding.build.builder import build
 from auth0_branding.cli import cli
-from auth0_branding.preview import parse_target
-from auth0_branding.preview_build import (
+from auth0_branding.preview.events import ALL_OUTPUTS
+from auth0_branding.preview.rebuild import (
     Plan,
     apply_plan,
     full_snapshot,
     output_key,
     plan_changes,
 )
-from auth0_branding.preview_events import ALL_OUTPUTS
-from auth0_branding.preview_site import start_preview
-from auth0_branding.sample import render_samples
-from auth0_branding.scenarios import load_scenarios
-from auth0_branding.watch import Debouncer, DependencyGraph, Watcher, is_noise
+from auth0_branding.preview.server import parse_target
+from auth0_branding.preview.site import start_preview
+from auth0_branding.preview.watch import Debouncer, DependencyGraph, Watcher, is_noise
+from auth0_branding.render.sample import render_samples
 
 log = logging.getLogger(__name__)
 
@@ -202,7 +202,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def test_index_lists_every_tenant_output_and_scenario_with_subject_and_size(shared):
-    from auth0_branding.validate import check_build
+    from auth0_branding.checks.validate import check_build
 
     brand = shared.brand
     status, headers, body = request(shared.url, "/")
@@ -228,7 +228,7 @@ def test_index_lists_every_tenant_output_and_scenario_with_subject_and_size(shar
 
 
 def test_index_shows_the_check_warnings(server, brand):
-    from auth0_branding.validate import check_build
+    from auth0_branding.checks.validate import check_build
 
     edit(brand / "templates/emails/welcome_email.html", "[[ greeting() ]]",
          "[[ greeting() ]]<p>{{ user.email | xml_escape }}</p>")
@@ -403,7 +403,7 @@ def test_a_stream_opened_after_a_change_reloads_at_once(server, brand):
 
 def test_a_stream_whose_tab_left_before_the_headers_is_released(server, monkeypatch):
     """A tab closed while the event stream's headers go out must not hold a stream slot."""
-    from auth0_branding.preview import _Handler
+    from auth0_branding.preview.server import _Handler
 
     def gone(self) -> None:
         raise BrokenPipeError("the tab went away")

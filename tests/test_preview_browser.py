@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from auth0_branding.browser import find_chromium, launch_chromium
-from auth0_branding.preview_site import start_preview
+from auth0_branding.preview.site import start_preview
+from auth0_branding.review.browser import find_chromium, launch_chromium
 
 log = logging.getLogger(__name__)
 

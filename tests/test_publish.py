@@ -21,26 +21,16 @@ from auth0.management import Auth0
 from click.testing import CliRunner
 from hostile import assert_refused, case
 
-from auth0_branding.backup import BackupWriter, load_backup
-from auth0_branding.build import build, write_dist
+from auth0_branding.build.builder import build, write_dist
 from auth0_branding.cli import cli
-from auth0_branding.credentials import target_for
-from auth0_branding.dist import Dist, DistTenant
-from auth0_branding.emulator import Emulator, run_emulator
-from auth0_branding.emulator_limits import Faults, LimitSpec
-from auth0_branding.emulator_state import ALL_SCOPES, EmulatorConfig, TenantConfig
+from auth0_branding.dist.reader import Dist, DistTenant
+from auth0_branding.emulator.limits import Faults, LimitSpec
+from auth0_branding.emulator.server import Emulator, run_emulator
+from auth0_branding.emulator.state import ALL_SCOPES, EmulatorConfig, TenantConfig
 from auth0_branding.errors import DistError, PublishError
-from auth0_branding.pacing import UNPACED, Limits, Pacer, Rate, RetryPolicy
-from auth0_branding.plan import (
-    BRANDING,
-    CHANGE_PASSWORD,
-    ERROR_PAGE,
-    THEME,
-    UL_TEMPLATE,
-    diff_lines,
-    plan,
-)
-from auth0_branding.publish import (
+from auth0_branding.publish.backup import BackupWriter, load_backup
+from auth0_branding.publish.credentials import target_for
+from auth0_branding.publish.engine import (
     Options,
     RunResult,
     load_dist,
@@ -49,6 +39,16 @@ from auth0_branding.publish import (
     publish,
     rollback,
     select_tenants,
+)
+from auth0_branding.publish.pacing import UNPACED, Limits, Pacer, Rate, RetryPolicy
+from auth0_branding.publish.plan import (
+    BRANDING,
+    CHANGE_PASSWORD,
+    ERROR_PAGE,
+    THEME,
+    UL_TEMPLATE,
+    diff_lines,
+    plan,
 )
 
 ROOT = Path(__file__).resolve().parents[1]

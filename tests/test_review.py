@@ -12,10 +12,10 @@ from urllib.parse import unquote
 import pytest
 from click.testing import CliRunner
 
-from auth0_branding.browser import find_chromium
 from auth0_branding.cli import cli
-from auth0_branding.review import View, plan_views, review
-from auth0_branding.review_shots import Shot, capture, diff_images
+from auth0_branding.review.browser import find_chromium
+from auth0_branding.review.gallery_run import View, plan_views, review
+from auth0_branding.review.shots import Shot, capture, diff_images
 
 log = logging.getLogger(__name__)
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from auth0_branding.build import build
+from auth0_branding.brand.scenarios import deep_merge, load_scenarios, scenarios_for
+from auth0_branding.build.builder import build
 from auth0_branding.errors import ConfigError
-from auth0_branding.password_widget import WIDGET_SCRIPT
-from auth0_branding.sample import asset_file, localise_assets, render_samples
-from auth0_branding.scenarios import deep_merge, load_scenarios, scenarios_for
+from auth0_branding.render.password_widget import WIDGET_SCRIPT
+from auth0_branding.render.sample import asset_file, localise_assets, render_samples
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from auth0_branding.cli import cli
-from auth0_branding.snapshot import format_css, normalise_html
+from auth0_branding.review.snapshot import format_css, normalise_html
 
 log = logging.getLogger(__name__)
 

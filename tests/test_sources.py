@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from auth0_branding.brand.sources import SIZE_LIMITS, SourceError, read_source
 from auth0_branding.errors import Location
-from auth0_branding.sources import SIZE_LIMITS, SourceError, read_source
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +109,7 @@ def test_a_missing_file_is_reported_where_it_was_named(brand: Path) -> None:
 
 
 def test_nesting_line_skips_strings_and_comments() -> None:
-    from auth0_branding.sources import nesting_line
+    from auth0_branding.brand.sources import nesting_line
 
     text = 'a = "[[[["  # [[[[ don\'t\nb = [[\n  [[1]]]]\n'
     assert (nesting_line(text, 3), nesting_line(text, 2), nesting_line(text, 1)) == (3, 3, 2)

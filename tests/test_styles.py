@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from auth0_branding.build.styles import compile_css, style_sources
 from auth0_branding.errors import BrandError, StyleError
-from auth0_branding.styles import compile_css, style_sources
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ def test_sass_errors_name_a_file_whose_folder_has_a_space(tmp_path, monkeypatch)
 
 
 def test_an_overrunning_compile_is_stopped_and_the_next_one_still_works(styles, monkeypatch):
-    from auth0_branding import sass_worker
+    from auth0_branding.build import sass_worker
 
     monkeypatch.chdir(styles)
     (styles / "loop.scss").write_text("$i: 0;\n@while $i < 1 { .x { width: $i; } }\n")
@@ -102,7 +102,7 @@ def test_a_partial_that_now_wins_an_import_is_never_served_from_the_cache(styles
 
 
 def test_a_runaway_allocation_fails_the_compile_within_the_memory_limit(styles, monkeypatch):
-    from auth0_branding import sass_worker
+    from auth0_branding.build import sass_worker
 
     monkeypatch.chdir(styles)
     monkeypatch.setattr(sass_worker, "MEMORY_LIMIT", 100 * 1024 * 1024)

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from auth0_branding.brand.token_css import to_css
+from auth0_branding.brand.token_json import MAX_DEPTH, parse_token_json
+from auth0_branding.brand.tokens import apply_overrides, load_raw_tokens, resolve_tokens, to_scss
+from auth0_branding.build.styles import compile_css
 from auth0_branding.errors import BrandError, Location, TokenError
-from auth0_branding.styles import compile_css
-from auth0_branding.token_css import to_css
-from auth0_branding.token_json import MAX_DEPTH, parse_token_json
-from auth0_branding.tokens import apply_overrides, load_raw_tokens, resolve_tokens, to_scss
 
 
 def _write(tmp_path: Path, name: str, document) -> Path:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from brand_overlay import BROKEN, VALID, make_brand, run_cli
 
-from auth0_branding.htmlcheck import scan_html
+from auth0_branding.checks.html import scan_html
 
 log = logging.getLogger(__name__)
 
@@ -476,8 +476,8 @@ _CP_PAGE = """<!DOCTYPE html><html lang="en"><head><title>Reset</title></head><b
 
 
 def _cp_problems(content: str) -> list[tuple[str, str, str]]:
-    from auth0_branding.build import Artifact
-    from auth0_branding.validate import check_artifact
+    from auth0_branding.build.builder import Artifact
+    from auth0_branding.checks.validate import check_artifact
 
     artifact = Artifact("dev", "page", "password_reset", "dev/pages/password_reset.html",
                         "tenant_settings", content)

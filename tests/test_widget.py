@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from auth0_branding.liquid import render_liquid
-from auth0_branding.widget import head_html, render_widget
+from auth0_branding.render.liquid import render_liquid
+from auth0_branding.render.widget import head_html, render_widget
 
 log = logging.getLogger(__name__)
 

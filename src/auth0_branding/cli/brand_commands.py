@@ -35,8 +35,8 @@ def build(
     brand_dir: Path, out_dir: Path, tenants: tuple[str, ...], strict: bool, jobs: int | None
 ) -> None:
     """Build the brand into dist/ (swapped in whole, only if every check passes)."""
-    from ..build import write_dist
-    from ..pipeline import build_and_check
+    from ..build.builder import write_dist
+    from ..build.parallel import build_and_check
 
     result = build_and_check(brand_dir, tenants, jobs)
     problems = list(result.problems)
@@ -65,8 +65,8 @@ def check(
     jobs: int | None,
 ) -> None:
     """Build in memory and check every output against the Auth0 contract; write nothing."""
+    from ..build.parallel import build_and_check
     from ..errors import BrandError, Problem
-    from ..pipeline import build_and_check
 
     try:
         problems = list(build_and_check(brand_dir, tenants, jobs).problems)
@@ -141,7 +141,7 @@ def _escape_property(text: str) -> str:
 def snapshot(brand_dir: Path, out_dir: Path, tenants: tuple[str, ...], check: bool,
              update: bool) -> None:
     """Render every output in every scenario into reviewable snapshots (or --check them)."""
-    from ..snapshot import snapshot as take_snapshots
+    from ..review.snapshot import snapshot as take_snapshots
 
     if check and update:
         raise click.UsageError("--check and --update exclude each other")
@@ -174,7 +174,7 @@ def snapshot(brand_dir: Path, out_dir: Path, tenants: tuple[str, ...], check: bo
 def review(brand_dir: Path, out_dir: Path, tenants: tuple[str, ...], base_ref: str | None,
            only: tuple[str, ...], jobs: int) -> None:
     """Screenshot every page and email in every scenario into a static gallery."""
-    from ..review import review as run_review
+    from ..review.gallery_run import review as run_review
 
     result = run_review(brand_dir, out_dir, tenants, base=base_ref, only=only, jobs=jobs)
     line = (f"Reviewed {len(result.comparisons)} views of {len(result.tenants)} tenant(s) "
@@ -200,7 +200,7 @@ def serve(brand_dir: Path, tenants: tuple[str, ...], host: str, port: int, no_op
     import threading
     import webbrowser
 
-    from ..preview_site import start_preview
+    from ..preview.site import start_preview
 
     def report(rebuilt: Any, seconds: float) -> None:
         if rebuilt.failure is not None:

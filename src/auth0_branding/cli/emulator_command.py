@@ -42,8 +42,8 @@ def emulator(port: int | None, state_file: Path | None, config_file: Path | None
         "storm_reset": 1, "storm_retry_after": false, "seed": 0}}]}
     Plans: free, essentials, professional, enterprise.
     """
-    from ..emulator import Emulator
-    from ..emulator_state import default_config, load_config
+    from ..emulator.server import Emulator
+    from ..emulator.state import default_config, load_config
 
     config = load_config(config_file) if config_file else default_config()
     engine = Emulator(config, port=port)

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from ..errors import display_path, printable
-from ..pacing import DEFAULT_RATE_LIMIT_BUDGET
+from ..publish.pacing import DEFAULT_RATE_LIMIT_BUDGET
 from . import (
     cli,
     handles_errors,
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 
 def _pub_only(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
-    from ..publish import parse_only
+    from ..publish.engine import parse_only
 
     try:
         return parse_only(value) if value is not None else None  # "" is an error, not "all"
@@ -31,7 +31,7 @@ def _pub_only(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 
 
 def _pub_shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
-    from ..publish import parse_shard
+    from ..publish.engine import parse_shard
 
     try:
         return parse_shard(value) if value else None
@@ -94,9 +94,9 @@ def _pub_selection(command: Callable[..., Any]) -> Callable[..., Any]:
 def _pub_options(kwargs: dict[str, Any], backups_dir: Path = Path(".backups")) -> Any:
     from dataclasses import replace
 
-    from ..credentials import api_base, default_env_files
-    from ..pacing import PLAN_LIMITS, UNPACED, Limits, Rate, RetryPolicy
-    from ..publish import Options
+    from ..publish.credentials import api_base, default_env_files
+    from ..publish.engine import Options
+    from ..publish.pacing import PLAN_LIMITS, UNPACED, Limits, Rate, RetryPolicy
 
     limits = PLAN_LIMITS[kwargs["plan_name"]] if kwargs.get("plan_name") else Limits()
     if kwargs.get("no_pacing"):
@@ -158,7 +158,7 @@ def _pub_progress(console: Any) -> Any:
 def _pub_render(console: Any, result: Any, show_diffs: bool) -> None:
     from rich.text import Text
 
-    from ..plan import diff_lines
+    from ..publish.plan import diff_lines
 
     styles = {"create": "green", "update": "yellow", "delete": "red", "unchanged": "dim"}
     for tenant in result.tenants:
@@ -211,7 +211,7 @@ def _pub_finish(result: Any, report_file: Path | None, show_diffs: bool) -> None
 
     from rich.console import Console
 
-    from ..publish import report_of
+    from ..publish.engine import report_of
 
     console = Console(highlight=False, soft_wrap=True)
     if not console.is_terminal:  # CI logs: wide enough for the summary table, never wrapped
@@ -240,7 +240,7 @@ def _pub_run(engine: str, dist_dir: Path, kwargs: dict[str, Any], backups_dir: P
              dry_run: bool = False) -> Any:
     from rich.console import Console
 
-    from .. import publish as engines
+    from ..publish import engine as engines
 
     dist = engines.load_dist(dist_dir)
     options = _pub_options(kwargs, backups_dir)
@@ -303,7 +303,7 @@ def drift(dist_dir: Path, **kwargs: Any) -> None:
 def rollback(tenant: str, timestamp: str | None, backups_dir: Path, dry_run: bool,
              **kwargs: Any) -> None:
     """Restore what a publish overwrote on one tenant, exactly as it was."""
-    from ..publish import rollback as restore
+    from ..publish.engine import rollback as restore
 
     result = restore(tenant, _pub_options(kwargs, backups_dir), to=timestamp, dry_run=dry_run)
     _pub_finish(result, kwargs.get("report_file"), show_diffs=True)

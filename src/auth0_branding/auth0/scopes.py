@@ -1,0 +1,84 @@
+"""Work out which Management API scopes a run needs, and check a token carries them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from ..errors import PublishError
+from ..publish.plan import (
+    BRANDING,
+    CLASSIC_LOGIN,
+    EMAIL_PREFIX,
+    SETTINGS_PREFIX,
+    THEME,
+    UL_TEMPLATE,
+    Change,
+)
+
+log = logging.getLogger(__name__)
+
+# Each requirement is a tuple of alternatives: any one of them will do (Auth0 accepts
+# read:client_keys wherever read:clients opens a client, for instance).
+_READ = {
+    UL_TEMPLATE: ("read:branding",),
+    BRANDING: ("read:branding",),
+    THEME: ("read:branding",),
+    CLASSIC_LOGIN: ("read:clients", "read:client_keys"),
+}
+_WRITE = {
+    (UL_TEMPLATE, "delete"): ("delete:branding",),
+    (THEME, "create"): ("create:branding",),
+    (THEME, "delete"): ("delete:branding",),
+    (CLASSIC_LOGIN, None): ("update:clients", "update:client_keys"),
+}
+CUSTOM_DOMAINS = ("read:custom_domains",)
+
+
+def _family(resource: str) -> str:
+    if resource.startswith(EMAIL_PREFIX):
+        return "email_templates"
+    if resource.startswith(SETTINGS_PREFIX):
+        return "tenant_settings"
+    return "branding"
+
+
+def read_scopes(resources: Iterable[str]) -> list[tuple[str, ...]]:
+    """Return the scopes reading `resources` needs (and the custom-domain check, with login)."""
+    needed: list[tuple[str, ...]] = []
+    for resource in resources:
+        needed.append(_READ.get(resource) or (f"read:{_family(resource)}",))
+        if resource == UL_TEMPLATE:
+            needed.append(CUSTOM_DOMAINS)
+    return list(dict.fromkeys(needed))
+
+
+def write_scopes(changes: Iterable[Change]) -> list[tuple[str, ...]]:
+    """Return the scopes the writing changes need."""
+    needed: list[tuple[str, ...]] = []
+    for change in changes:
+        if not change.writes:
+            continue
+        action = "create" if change.action == "create" else change.action
+        scope = _WRITE.get((change.resource, action)) or _WRITE.get((change.resource, None))
+        if scope is None:
+            verb = "create" if action == "create" and change.resource.startswith(
+                EMAIL_PREFIX) else "update"
+            scope = (f"{verb}:{_family(change.resource)}",)
+        needed.append(scope)
+    return list(dict.fromkeys(needed))
+
+
+def check_scopes(tenant: str, granted: frozenset[str] | None,
+                 needed: Iterable[tuple[str, ...]]) -> None:
+    """Raise PublishError naming every missing scope; skip when the token did not say."""
+    if granted is None:
+        log.warning("%s: the token response listed no scopes; relying on 403s", tenant)
+        return
+    missing = [" or ".join(alts) for alts in needed if not set(alts) & granted]
+    if missing:
+        raise PublishError(
+            f"{tenant}: the token lacks scope(s): {', '.join(missing)}",
+            hint="grant them to the application in Auth0 > Applications > APIs > "
+            "Auth0 Management API",
+        )

@@ -1,0 +1,144 @@
+"""Sample data for rendering outputs as Auth0 would: the scenarios in `brand/fixtures/`."""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError, Location, display_path, line_of
+from .sources import nesting_line, read_source
+
+log = logging.getLogger(__name__)
+
+FIXTURES_DIR = "fixtures"
+# Which fixture file feeds which built output.
+GROUPS = {"login": "login", "classic_login": "login", "password_reset": "password_reset",
+          "error_page": "error_page"}
+EMAILS_GROUP = "emails"
+# Deeper than any real fixture, shallow enough for merging and copying never to recurse out.
+MAX_DEPTH = 64
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One named situation to render an output in, with the Liquid data Auth0 would supply."""
+
+    group: str
+    name: str
+    description: str
+    data: Mapping[str, Any]
+
+
+def load_scenarios(brand_dir: Path) -> dict[str, tuple[Scenario, ...]]:
+    """Read `fixtures/*.json`: `common.json` underlies every group's `defaults` and scenarios."""
+    fixtures = brand_dir / FIXTURES_DIR
+    common_path = fixtures / "common.json"
+    common = _read(common_path, brand_dir) if os.path.lexists(common_path) else {}
+    groups: dict[str, tuple[Scenario, ...]] = {}
+    for path in sorted(fixtures.glob("*.json")):
+        if path.stem == "common":
+            continue
+        document = _read(path, brand_dir)
+        base = deep_merge(_object(common.get("data", {}), fixtures / "common.json", "data"),
+                          _object(document.get("defaults", {}), path, "defaults"))
+        scenarios = document.get("scenarios")
+        if not isinstance(scenarios, dict) or not scenarios:
+            raise ConfigError("a fixtures file needs a non-empty \"scenarios\" object",
+                              Location(display_path(path), 1), "add at least one scenario")
+        specs = {name: _object(spec, path, f"scenarios.{name}") for name, spec in scenarios.items()}
+        groups[path.stem] = tuple(
+            Scenario(path.stem, name, str(spec.get("description", "")),
+                     deep_merge(base, _object(spec.get("data", {}), path, f"scenarios.{name}.data")))
+            for name, spec in specs.items()
+        )
+        templates = _object(document.get("templates", {}), path, "templates")
+        if templates:
+            groups[f"{path.stem}:templates"] = tuple(
+                Scenario(path.stem, name, "", _object(data, path, f"templates.{name}"))
+                for name, data in templates.items()
+            )
+    return groups
+
+
+def scenarios_for(
+    scenarios: Mapping[str, tuple[Scenario, ...]], kind: str, name: str
+) -> tuple[Scenario, ...]:
+    """Return the scenarios for one built output (a page or an email), data merged."""
+    if kind == "email":
+        extra = {s.name: s.data for s in scenarios.get(f"{EMAILS_GROUP}:templates", ())}
+        return tuple(
+            Scenario(s.group, s.name, s.description, deep_merge(s.data, extra.get(name, {})))
+            for s in scenarios.get(EMAILS_GROUP, ())
+        )
+    return scenarios.get(GROUPS.get(name, name), ())
+
+
+def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """Merge `override` into a copy of `base`; nested objects merge, `null` removes a key."""
+    merged = copy.deepcopy(dict(base))
+    for key, value in override.items():
+        if value is None:
+            merged.pop(key, None)
+        elif isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def _object(value: Any, path: Path, name: str) -> Mapping[str, Any]:
+    # Anything but an object would fail later, deep in a merge, as a traceback.
+    if not isinstance(value, dict):
+        key = name.rsplit(".", 1)[-1]
+        line = line_of(_texts.get(path, ""), f'"{key}"')
+        raise ConfigError(f"'{name}' must be a JSON object", Location(display_path(path), line),
+                          f'write "{key}": {{ ... }}')
+    return value
+
+
+# The text of each fixtures file read, to find a key's line for an error about it.
+_texts: dict[Path, str] = {}
+
+
+def _read(path: Path, brand_dir: Path) -> dict[str, Any]:
+    text = _texts[path] = read_source(path, brand_dir, "fixture")
+    shown = display_path(path)
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ConfigError(f"malformed fixtures JSON: {error.msg}",
+                          Location(shown, error.lineno), "fix the JSON syntax") from error
+    except RecursionError as error:
+        raise _too_deep(text, shown) from error
+    if not isinstance(document, dict):
+        raise ConfigError("a fixtures file must hold a JSON object",
+                          Location(shown, 1), "wrap it in { }")
+    if _depth(document) > MAX_DEPTH:
+        raise _too_deep(text, shown)
+    return document
+
+
+def _depth(value: Any) -> int:
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        value, depth = pending.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_DEPTH:
+            break
+        children = value.values() if isinstance(value, dict) else value
+        if isinstance(value, dict | list):
+            pending.extend((child, depth + 1) for child in children
+                           if isinstance(child, dict | list))
+    return deepest
+
+
+def _too_deep(text: str, shown: str) -> ConfigError:
+    return ConfigError(f"fixtures nested more than {MAX_DEPTH} levels deep",
+                       Location(shown, nesting_line(text, MAX_DEPTH)),
+                       "flatten the data: Auth0's own objects are a few levels deep")

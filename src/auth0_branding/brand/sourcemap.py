@@ -1,0 +1,144 @@
+"""Trace what a check finds in a built output back to the brand source line that wrote it.
+
+Liquid and most markup pass through the build byte-identical, so a construct seen in an
+output can be searched for in the artifact's sources: its own template first, then layouts,
+partials and the rest. Files are read once per version (keyed by mtime and size), because
+`serve` checks again after every edit and a stale line number would send a designer astray.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+from stat import S_ISREG
+from typing import Any
+
+from ..errors import Location
+
+log = logging.getLogger(__name__)
+
+# Pieces of an output line that usually survive rendering and inlining verbatim.
+_PIECES = re.compile(r"<[a-zA-Z][^<>]*>|[\w:-]+=\"[^\"]*\"|>([^<>]{8,})<")
+
+
+def source_version(path: str) -> tuple | None:
+    """Return what identifies this version of a file (None if unreadable), for cache keys."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    # The absolute path, because two brands can share relative paths; ctime and inode too,
+    # because an edit within the mtime granularity that keeps the size must still count.
+    return (os.path.abspath(path), stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns,
+            stat.st_size, S_ISREG(stat.st_mode))
+
+
+def source_lines(path: str) -> tuple[str, ...]:
+    """Return the lines of `path` (empty when unreadable), cached until the file changes."""
+    version = source_version(path)
+    # Only regular files: opening a FIFO put where a source was would block.
+    return _read(version) if version and version[-1] else ()
+
+
+@lru_cache(maxsize=1024)
+def _read(version: tuple) -> tuple[str, ...]:
+    try:
+        return tuple(Path(version[0]).read_text(encoding="utf-8").splitlines())
+    except (OSError, UnicodeDecodeError):
+        return ()
+
+
+def occurrences(snippet: str, sources: tuple[str, ...]) -> list[Location]:
+    """Return every source line holding the first line of `snippet`, in source order."""
+    stripped = snippet.strip()
+    needle = stripped.splitlines()[0].strip() if stripped else ""
+    if not needle:
+        return []
+    return [Location(path, number) for path in sources
+            for number, line in enumerate(source_lines(path), 1) if needle in line]
+
+
+def toml_location(path: str, dotted: str) -> Location:
+    """Find the line of key `a.b.c` in a TOML file: `c` under `[a.b]`, else `b` under `[a]`.
+
+    TOML parsers keep no positions. When the key is absent (a missing field), the line of
+    the closest enclosing table header is the place to add it.
+    """
+    parts = dotted.split(".")
+    for split in range(len(parts) - 1, 0, -1):
+        table = ".".join(parts[:split])
+        header = toml_table_line(path, table)
+        if header is not None:
+            return Location(path, toml_key_line(path, table, parts[split]) or header)
+    return Location(path, _key_line(source_lines(path), parts[0], 0))
+
+
+def toml_table_line(path: str, table: str) -> int | None:
+    """Return the line of the `[table]` header in a TOML file, or None."""
+    pattern = re.compile(rf"^\s*\[\s*{re.escape(table)}\s*\]\s*(#.*)?$")
+    return next((n for n, line in enumerate(source_lines(path), 1) if pattern.match(line)), None)
+
+
+def toml_key_line(path: str, table: str, key: str) -> int | None:
+    """Return the line of `key = ...` directly under `[table]` in a TOML file, or None."""
+    header = toml_table_line(path, table)
+    return None if header is None else _key_line(source_lines(path), key, header)
+
+
+def _key_line(lines: tuple[str, ...], key: str, header: int) -> int | None:
+    pattern = re.compile(rf'^\s*"?{re.escape(key)}"?\s*=')
+    for number in range(header + 1, len(lines) + 1):
+        line = lines[number - 1]
+        if line.lstrip().startswith("["):
+            return None
+        if pattern.match(line):
+            return number
+    return None
+
+
+class SourceMap:
+    """Locate constructs of one built output in the brand files it was built from."""
+
+    def __init__(self, artifact: Any) -> None:
+        self.sources: tuple[str, ...] = tuple(artifact.sources)
+        self.content: str = artifact.content
+        # A missing construct, or a size, belongs to the output's own template as a whole.
+        self.file = Location(self.sources[0]) if self.sources else Location(artifact.path)
+        self._output_lines: list[str] | None = None
+
+    @property
+    def output_lines(self) -> list[str]:
+        if self._output_lines is None:
+            self._output_lines = self.content.splitlines()
+        return self._output_lines
+
+    def find(self, snippet: str, nth: int = 0) -> Location:
+        """Return the source line of the `nth` occurrence of `snippet`, else the template."""
+        found = occurrences(snippet, self.sources)
+        return found[min(nth, len(found) - 1)] if found else self.file
+
+    def at_output(self, line: int | None, snippet: str | None = None) -> Location:
+        """Map output line `line` (and the snippet seen on it, if known) to a source line.
+
+        Inlining rewrites start tags, so when the snippet or the whole line is not in a
+        source, try the line's tags, attributes and text runs, the longest (most telling)
+        first. Repeated text is matched occurrence by occurrence.
+        """
+        lines = self.output_lines
+        if line is None or not 0 < line <= len(lines):
+            return self.find(snippet) if snippet else self.file
+        text = lines[line - 1].strip()
+        pieces = sorted((m.group(1) or m.group(0) for m in _PIECES.finditer(text)),
+                        key=len, reverse=True)
+        for candidate in (snippet, text, *pieces):
+            if not candidate or not candidate.strip():
+                continue
+            found = occurrences(candidate, self.sources)
+            if found:
+                needle = candidate.strip().splitlines()[0].strip()
+                nth = sum(needle in earlier for earlier in lines[: line - 1])
+                return found[min(nth, len(found) - 1)]
+        return self.file

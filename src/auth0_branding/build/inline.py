@@ -1,0 +1,220 @@
+"""Inline CSS into emails without touching their Liquid: protect, inline, restore.
+
+Inliners parse HTML, and HTML parsers damage Liquid: premailer URL-encodes `{{ url }}`
+in `href`, HTML5 parsers move text between `<tr>` rows out of the table. So every Liquid
+construct is first swapped for an inert token: a plain word inside attribute values,
+comments and raw-text elements, an HTML comment everywhere else (comments stay where they
+are in every parser). After inlining, the tokens are swapped back and counted: a token that
+did not come back is an error, never silent damage.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+from html.parser import HTMLParser
+
+import css_inline
+from premailer import Premailer
+
+from ..brand.config import INLINERS
+from ..errors import InlineError, Location
+
+log = logging.getLogger(__name__)
+
+LIQUID = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+_RAW_TEXT = frozenset({"style", "script", "title", "textarea"})
+# A <style> block whose rules depend on Liquid cannot be inlined (its values exist only when
+# Auth0 renders the email), so the whole block is set aside and kept exactly as written.
+_STYLE_WITH_LIQUID = (
+    r"<style\b[^>]*>(?:(?!</style>).)*?(?:\{\{|\{%)(?:(?!</style>).)*?</style>"
+)
+# One pass over the original HTML, so every match's offset (hence its line) is the author's.
+_PROTECTED = re.compile(rf"{_STYLE_WITH_LIQUID}|{LIQUID.pattern}",
+                        re.DOTALL | re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Protected:
+    """HTML with its Liquid swapped for tokens, and the way back."""
+
+    html: str
+    originals: dict[str, str]
+    commented: frozenset[str]
+
+
+def inline_css(html: str, css: str, inliner: str = "premailer", name: str = "<email>") -> str:
+    """Inline `css` into `html`, keeping @media rules, `!important` and all Liquid intact."""
+    return _inline_cached(html, css, inliner, name)
+
+
+@lru_cache(maxsize=4096)
+def _inline_cached(html: str, css: str, inliner: str, name: str) -> str:
+    protected = protect_liquid(html, name)
+    if inliner == "premailer":
+        inlined = _premailer(protected.html, css)
+    elif inliner == "css-inline":
+        inlined = _css_inline(protected.html, css)
+    else:
+        raise InlineError(f"unknown inliner '{inliner}'", Location(name),
+                          f"use one of: {', '.join(INLINERS)}")
+    return restore_liquid(inlined, protected, name)
+
+
+def protect_liquid(html: str, name: str = "<email>") -> Protected:
+    """Swap each Liquid construct for a token no inliner will alter or move."""
+    prefix = _unused_prefix(html)
+    originals: dict[str, str] = {}
+    starts: dict[str, int] = {}
+
+    def swap(match: re.Match[str]) -> str:
+        token = f"{prefix}{len(originals):05d}Q"
+        originals[token] = match.group(0)
+        starts[token] = match.start()
+        return token
+
+    masked = _PROTECTED.sub(swap, html)
+    scanner = _ContextScanner(re.compile(re.escape(prefix) + r"\d{5}Q"))
+    scanner.feed(masked)
+    scanner.close()
+    if scanner.in_start_tag:
+        token = scanner.in_start_tag[0]
+        line = html.count("\n", 0, starts[token]) + 1
+        raise InlineError(
+            f"Liquid inside a start tag cannot survive CSS inlining: {originals[token]}",
+            Location(name, line),
+            "move the condition around the whole element, or put the Liquid inside an "
+            "attribute value",
+            snippet=originals[token],
+        )
+    # A token inside an HTML comment (an Outlook conditional block, say) stays plain: a
+    # comment within it would end the outer comment early.
+    for token in scanner.in_content:
+        masked = masked.replace(token, f"<!--{token}-->", 1)
+    return Protected(masked, originals, frozenset(scanner.in_content))
+
+
+def restore_liquid(html: str, protected: Protected, name: str = "<email>") -> str:
+    """Swap the tokens back for the original Liquid and check none went missing."""
+    for token, original in protected.originals.items():
+        form = f"<!--{token}-->" if token in protected.commented else token
+        count = html.count(form)
+        if count != 1:
+            raise InlineError(
+                f"the CSS inliner {'dropped' if count == 0 else 'duplicated'} Liquid "
+                f"{original!r}",
+                Location(name), "report this template; meanwhile wrap the Liquid in an element",
+                snippet=original,
+            )
+        html = html.replace(form, original)
+    return html
+
+
+def _unused_prefix(html: str) -> str:
+    # A random word that the email cannot already contain, so restoring never hits user text.
+    while True:
+        prefix = "LQ" + secrets.token_hex(4).upper()
+        if prefix not in html:
+            return prefix
+
+
+class _ContextScanner(HTMLParser):
+    """Classify each token by where the HTML parser sees it."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        super().__init__(convert_charrefs=False)
+        self.pattern = pattern
+        self.raw_text_depth = 0
+        self.in_start_tag: list[str] = []
+        self.in_content: list[str] = []
+
+    def _found(self, text: str | None) -> list[str]:
+        if not text:
+            return []
+        return self.pattern.findall(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for attribute, _value in attrs:
+            # html.parser lowercases attribute names, tokens are upper case.
+            self.in_start_tag.extend(self._found(attribute.upper()))
+        if tag in _RAW_TEXT:
+            self.raw_text_depth += 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for attribute, _value in attrs:
+            self.in_start_tag.extend(self._found(attribute.upper()))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _RAW_TEXT and self.raw_text_depth:
+            self.raw_text_depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.raw_text_depth:
+            self.in_content.extend(self._found(data))
+
+    def unknown_decl(self, data: str) -> None:
+        # Downlevel-revealed conditional comments (<![endif]>) carry no Liquid tokens to move.
+        return None
+
+
+class _SharedRulesPremailer(Premailer):
+    """Premailer that turns a stylesheet into rules once, not once per email.
+
+    Every email of a tenant shares one stylesheet, and premailer spends most of its time
+    serialising the same rules again. Its options here never change, and it only reads the
+    returned lists, so sharing them between instances is safe.
+    """
+
+    def _parse_style_rules(self, css_body: str, ruleset_index: int):  # type: ignore[override]
+        return _parsed_rules(self, css_body, ruleset_index)
+
+    def _css_rules_to_string(self, rules: list) -> str:  # type: ignore[override]
+        # The leftover (@media) rules come from the shared parse, so their text can be too.
+        cached = _LEFTOVER_TEXT.get(id(rules))
+        if cached is None or cached[0] is not rules:
+            cached = _LEFTOVER_TEXT[id(rules)] = (rules, super()._css_rules_to_string(rules))
+        return cached[1]
+
+
+_RULES_CACHE: dict[tuple[str, int], tuple] = {}
+_LEFTOVER_TEXT: dict[int, tuple[list, str]] = {}
+
+
+def _parsed_rules(premailer: Premailer, css_body: str, ruleset_index: int) -> tuple:
+    key = (css_body, ruleset_index)
+    if key not in _RULES_CACHE:
+        if len(_RULES_CACHE) > 256:
+            _RULES_CACHE.clear()
+            _LEFTOVER_TEXT.clear()
+        _RULES_CACHE[key] = Premailer._parse_style_rules(premailer, css_body, ruleset_index)
+    return _RULES_CACHE[key]
+
+
+def _premailer(html: str, css: str) -> str:
+    return _SharedRulesPremailer(
+        html,
+        css_text=css,
+        allow_network=False,
+        allow_loading_external_files=False,
+        disable_link_rewrites=True,
+        strip_important=False,
+        keep_style_tags=False,
+        remove_classes=False,
+        disable_validation=True,
+        cssutils_logging_level=logging.CRITICAL,
+        exclude_pseudoclasses=True,
+        align_floating_images=False,
+    ).transform(pretty_print=False)
+
+
+def _css_inline(html: str, css: str) -> str:
+    inliner = css_inline.CSSInliner(
+        keep_at_rules=True,
+        keep_style_tags=False,
+        load_remote_stylesheets=False,
+        extra_css=css,
+    )
+    return inliner.inline(html)

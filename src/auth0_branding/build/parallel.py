@@ -1,0 +1,56 @@
+"""Build and check every tenant, spreading tenants over worker processes when it pays."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import sys
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+from ..brand.config import load_config
+from ..checks.validate import check_build, merge_problems
+from .builder import BuildResult, build
+
+log = logging.getLogger(__name__)
+
+# Below this many tenants a second process costs more than it saves.
+PARALLEL_FROM_TENANTS = 8
+
+
+def build_and_check(
+    brand_dir: Path, tenant_names: Iterable[str] = (), jobs: int | None = None
+) -> BuildResult:
+    """Build the brand in memory and run every check; problems ride on the result."""
+    config = load_config(brand_dir)
+    names = [config.tenant(n).name for n in dict.fromkeys(tenant_names)] or [
+        t.name for t in config.tenants
+    ]
+    workers = min(jobs or os.cpu_count() or 1, len(names))
+    if workers <= 1 or len(names) < PARALLEL_FROM_TENANTS:
+        result = build(brand_dir, names)
+        return BuildResult(result.config, result.tenants, result.artifacts,
+                           tuple(check_build(result)))
+    # Contiguous chunks keep the tenants' order in the merged result.
+    size = -(-len(names) // workers)
+    chunks = [names[i:i + size] for i in range(0, len(names), size)]
+    # fork shares the already imported modules with the workers; elsewhere, the default.
+    context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+    with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
+        parts = list(pool.map(_build_chunk, [brand_dir] * len(chunks), chunks))
+    artifacts = tuple(a for part in parts for a in part.artifacts)
+    problems = merge_problems(p for part in parts for p in part.problems)
+    return BuildResult(config, tuple(config.tenant(n) for n in names), artifacts,
+                       tuple(problems))
+
+
+def _build_chunk(brand_dir: Path, names: list[str]) -> BuildResult:
+    result = build(brand_dir, names)
+    problems = tuple(check_build(result))
+    # The pre-inlining HTML only serves the checks, which have run: don't ship it back.
+    artifacts = tuple(replace(a, rendered=None) if a.rendered else a for a in result.artifacts)
+    return BuildResult(result.config, result.tenants, artifacts, problems)
+

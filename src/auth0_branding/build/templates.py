@@ -1,0 +1,243 @@
+"""Build-time Jinja: delimiters that cannot collide with Liquid, and strict undefined."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import jinja2
+import jinja2.meta
+
+from ..brand.sourcemap import source_version
+from ..brand.sources import read_source
+from ..brand.tokens import TokenGroup
+from ..errors import BrandError, Location, TemplateError, did_you_mean, display_path
+
+log = logging.getLogger(__name__)
+
+# Liquid owns {{ }} and {% %}; CSS and HTML own single brackets. These stay out of their way.
+DELIMITERS = {
+    "block_start_string": "[%",
+    "block_end_string": "%]",
+    "variable_start_string": "[[",
+    "variable_end_string": "]]",
+    "comment_start_string": "[#",
+    "comment_end_string": "#]",
+}
+
+
+class _StrictUndefined(jinja2.StrictUndefined):
+    """Fail on any use of a missing name, suggesting the closest defined one."""
+
+    __slots__ = ()
+
+    def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> Any:
+        raise _UndefinedNameError(self._undefined_name, self._undefined_obj)
+
+    __str__ = __iter__ = __len__ = __bool__ = __eq__ = __ne__ = __hash__ = (  # type: ignore
+        _fail_with_undefined_error
+    )
+    __add__ = __radd__ = __getitem__ = __lt__ = __le__ = __gt__ = __ge__ = (  # type: ignore
+        _fail_with_undefined_error
+    )
+
+
+class _UndefinedNameError(jinja2.UndefinedError):
+    def __init__(self, name: str | None, owner: Any) -> None:
+        super().__init__(f"'{name}' is undefined")
+        self.name = name
+        self.owner = owner
+
+
+class _BrandLoader(jinja2.BaseLoader):
+    """Load templates through `read_source`: inside the brand folder, bounded, UTF-8, no NUL.
+
+    Names are split as Jinja's own FileSystemLoader splits them, so `../` in an include is
+    still "not found" rather than a way out.
+    """
+
+    def __init__(self, templates_dir: Path, root: Path) -> None:
+        self.templates_dir = templates_dir
+        self.root = root
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        pieces = jinja2.loaders.split_template_path(template)
+        filename = os.path.normpath(os.path.join(self.templates_dir, *pieces))
+        if not os.path.lexists(filename):
+            raise jinja2.TemplateNotFound(template)
+        text = read_source(Path(filename), self.root, "template")
+        version = source_version(filename)
+        return text, filename, lambda: source_version(filename) == version
+
+    def list_templates(self) -> list[str]:
+        return sorted(_walk(self.templates_dir))
+
+
+def _walk(folder: Path) -> Iterator[str]:
+    for directory, _, files in os.walk(folder):
+        for name in files:
+            yield os.path.relpath(os.path.join(directory, name), folder).replace(os.sep, "/")
+
+
+class Renderer:
+    """Render the brand's templates; one per brand folder, shared by all tenants."""
+
+    def __init__(self, templates_dir: Path, root: Path | None = None) -> None:
+        self.templates_dir = templates_dir
+        # The brand folder is the sandbox: a template may link to a file anywhere inside it.
+        self.root = root if root is not None else templates_dir.parent
+        self.env = jinja2.Environment(
+            loader=_BrandLoader(templates_dir, self.root),
+            undefined=_StrictUndefined,
+            autoescape=jinja2.select_autoescape(["html", "htm"], default_for_string=False),
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            block_start_string=DELIMITERS["block_start_string"],
+            block_end_string=DELIMITERS["block_end_string"],
+            variable_start_string=DELIMITERS["variable_start_string"],
+            variable_end_string=DELIMITERS["variable_end_string"],
+            comment_start_string=DELIMITERS["comment_start_string"],
+            comment_end_string=DELIMITERS["comment_end_string"],
+        )
+        self._string_templates: dict[str, jinja2.Template] = {}
+        self._sources: dict[str, tuple[str, ...]] = {}
+
+    def exists(self, name: str) -> bool:
+        # lexists: a broken link, a loop or a folder is the loader's to name, not "missing".
+        return os.path.lexists(self.templates_dir / name)
+
+    def render(self, name: str, context: Mapping[str, Any]) -> str:
+        """Render the template `name` (relative to templates/) with `context`."""
+        try:
+            template = self.env.get_template(name)
+            html = template.render(context)
+        except BrandError:
+            raise
+        except Exception as error:  # noqa: BLE001 - every Jinja failure becomes a TemplateError
+            raise self._wrap(error, name, context) from error
+        _refuse_nul(html, Location(display_path(self.templates_dir / name)))
+        return html
+
+    def render_string(self, source: str, context: Mapping[str, Any], location: Location) -> str:
+        """Render a short string (an email subject, a From) from the configuration."""
+        try:
+            template = self._string_templates.get(source)
+            if template is None:
+                template = self._string_templates[source] = self.env.from_string(source)
+            text = template.render(context)
+        except BrandError:
+            raise
+        except jinja2.TemplateNotFound as error:
+            missing = str(error.name)
+            raise TemplateError(f"template not found: '{missing}'", location,
+                                did_you_mean(missing, self.env.list_templates())
+                                or f"create templates/{missing} or fix the name") from error
+        except jinja2.TemplateSyntaxError as error:
+            raise TemplateError(f"template syntax error: {error.message}", location,
+                                "check the [[ ]] and [% %] tags") from error
+        except _UndefinedNameError as error:
+            raise TemplateError(_undefined_message(error), location,
+                                _undefined_hint(error, context)) from error
+        except Exception as error:  # noqa: BLE001 - a bad value is the user's, not a crash
+            raise TemplateError(f"template error: {error}", location,
+                                "fix the value's [[ ]] and [% %] tags") from error
+        _refuse_nul(text, location)
+        return text
+
+    def sources_of(self, name: str) -> tuple[str, ...]:
+        """Return `name` and every template it extends, includes or imports, recursively."""
+        if name not in self._sources:
+            self._sources[name] = _referenced(self.env, name)
+        return self._sources[name]
+
+    def _wrap(self, error: Exception, name: str, context: Mapping[str, Any]) -> TemplateError:
+        if isinstance(error, jinja2.TemplateNotFound):
+            missing = error.name or name
+            where = _template_frame(error.__traceback__, self.templates_dir)
+            candidates = self.env.list_templates()
+            return TemplateError(
+                f"template not found: '{missing}'",
+                where or Location(display_path(self.templates_dir / name)),
+                did_you_mean(str(missing), candidates)
+                or f"create templates/{missing} or fix the name",
+            )
+        if isinstance(error, jinja2.TemplateSyntaxError):
+            path = error.filename or str(self.templates_dir / name)
+            return TemplateError(
+                f"template syntax error: {error.message}",
+                Location(display_path(path), error.lineno),
+                "check the [[ ]] and [% %] tags",
+            )
+        where = _template_frame(error.__traceback__, self.templates_dir) or Location(
+            display_path(self.templates_dir / name)
+        )
+        if isinstance(error, _UndefinedNameError):
+            return TemplateError(_undefined_message(error), where, _undefined_hint(error, context))
+        return TemplateError(f"template error: {error}", where, "fix the template")
+
+
+def _refuse_nul(text: str, location: Location) -> None:
+    # Sources hold no NUL (read_source), but a "\x00" in a Jinja string literal makes one.
+    if "\x00" in text:
+        raise TemplateError("the rendered output contains a NUL character", location,
+                            "remove the \\x00 (or \\0) escape from the template")
+
+
+def _undefined_message(error: _UndefinedNameError) -> str:
+    owner = error.owner
+    if isinstance(owner, TokenGroup):
+        path = f"{owner.path}.{error.name}" if owner.path else error.name
+        return f"unknown token '{path}'"
+    if isinstance(owner, Mapping):
+        return f"undefined variable '{error.name}'"
+    if owner is not jinja2.utils.missing:
+        return f"'{type(owner).__name__}' has no attribute '{error.name}'"
+    return f"undefined variable '{error.name}'"
+
+
+def _undefined_hint(error: _UndefinedNameError, context: Mapping[str, Any]) -> str:
+    owner = error.owner
+    if not isinstance(owner, Mapping) and error.name in context:
+        # Defined for the page, yet undefined here: an imported macro sees no context.
+        return "import it with the context: [% from '...' import ... with context %]"
+    candidates = owner if isinstance(owner, Mapping) else context
+    suggestion = did_you_mean(str(error.name), [str(key) for key in candidates])
+    if suggestion and isinstance(owner, TokenGroup) and owner.path:
+        suggestion = suggestion.replace("'", f"'{owner.path}.", 1)
+    return suggestion or "define it, or guard it with [% if ... is defined %]"
+
+
+def _template_frame(traceback: TracebackType | None, templates_dir: Path) -> Location | None:
+    """Find the innermost traceback frame that runs inside one of the brand's templates."""
+    root = str(templates_dir.resolve())
+    found = None
+    while traceback is not None:
+        filename = traceback.tb_frame.f_code.co_filename
+        if filename.startswith(root) or filename.startswith(str(templates_dir)):
+            found = Location(display_path(filename), traceback.tb_lineno)
+        traceback = traceback.tb_next
+    return found
+
+
+def _referenced(env: jinja2.Environment, name: str) -> tuple[str, ...]:
+    seen: list[str] = []
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.append(current)
+        try:
+            source = env.loader.get_source(env, current)[0]  # type: ignore[union-attr]
+            ast = env.parse(source)
+        except (jinja2.TemplateNotFound, jinja2.TemplateSyntaxError):
+            continue
+        pending.extend(ref for ref in jinja2.meta.find_referenced_templates(ast) if ref)
+    return tuple(seen)

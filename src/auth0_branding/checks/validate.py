@@ -1,0 +1,326 @@
+"""Check the FINAL outputs (after inlining) against the Auth0 contract; collect every problem."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from functools import lru_cache
+from typing import Any
+
+from ..auth0.contract import (
+    CHANGE_PASSWORD_CONTAINER,
+    CHANGE_PASSWORD_REQUIRED,
+    CHANGE_PASSWORD_SCRIPT,
+    EMAIL_COMMON,
+    EMAIL_CONTRACT,
+    GMAIL_CLIP_BYTES,
+    PAGE_VARIABLES,
+    PAYLOAD_MAX_BYTES,
+    SMTP_LINE_MAX,
+    UL_MAX_CHARS,
+    UNTRUSTED,
+    UNTRUSTED_ERROR_PAGE,
+    UNTRUSTED_PASSWORD_RESET,
+)
+from ..brand.sourcemap import SourceMap, source_version
+from ..build.builder import Artifact, BuildResult
+from ..errors import Location, Problem, TemplateError, did_you_mean
+from ..render.liquid import AUTH0_FILTERS, parse_liquid
+from ..render.liquid_usage import LiquidUsage, liquid_usage
+from .html import check_html, scan_html
+from .settings import check_branding, check_email_settings, check_theme
+
+log = logging.getLogger(__name__)
+
+_LEFTOVER = re.compile(r"\[\[.*?\]\]|\[%.*?%\]|\[#.*?#\]|@@(?!config@@)[A-Za-z_]\w*@@", re.DOTALL)
+_CONSTRUCT = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+_QUOTED_OPTIONS = re.compile(r"password_complexity_options\s*:\s*[\"']\s*\{\{")
+_CONTAINER_OPTION = re.compile(rf"\bcontainer\s*:\s*[\"']{CHANGE_PASSWORD_CONTAINER}[\"']")
+
+
+def check_build(result: BuildResult) -> list[Problem]:
+    """Run every check on every output; return all problems, errors first, then by place."""
+    problems: list[Problem] = []
+    for artifact in result.artifacts:
+        problems.extend(check_artifact(artifact))
+    return merge_problems(problems)
+
+
+def merge_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Drop repeats and order problems: errors first, then by file and line.
+
+    Tenants share templates: the same fault found in each tenant's output is one problem.
+    """
+    return sorted(dict.fromkeys(problems), key=lambda p: (
+        p.severity != "error", p.location.path if p.location else "",
+        (p.location.line or 0) if p.location else 0))
+
+
+def check_artifact(artifact: Artifact, *_: Any) -> list[Problem]:
+    """Check one output with the checks its kind calls for."""
+    versions = tuple(source_version(path) for path in artifact.sources)
+    return list(_check_cached(artifact, versions))
+
+
+@lru_cache(maxsize=256)
+def _check_cached(artifact: Artifact, _versions: tuple) -> tuple[Problem, ...]:
+    # Keyed by the output and the version of every source it maps back to, so `serve`
+    # re-checks only what an edit changed, and never reports a stale line.
+    if artifact.kind in ("page", "email"):
+        return tuple(_check_markup(artifact))
+    data = json.loads(artifact.content)
+    if artifact.kind == "email_settings":
+        return tuple(check_email_settings(data, artifact))
+    if artifact.kind == "branding":
+        return tuple(check_branding(data, artifact))
+    if artifact.kind == "theme":
+        return tuple(check_theme(data, artifact))
+    return ()
+
+
+def _check_markup(artifact: Artifact) -> Iterator[Problem]:
+    text = artifact.content
+    where = SourceMap(artifact)
+    try:
+        parse_liquid(text, artifact.path)
+    except TemplateError as error:
+        line, col = (error.location.line, error.location.col) if error.location else (None, None)
+        yield Problem("error", "liquid-syntax", _liquid_message(error),
+                      where.at_output(line, _construct_at(where, line, col)))
+        return
+    usage = liquid_usage(text, artifact.path)
+    yield from _check_liquid_names(usage, where)
+    yield from _check_leftovers(text, where)
+    yield from _check_sizes(artifact, where)
+    if artifact.kind == "page":
+        yield from _check_page(artifact, usage, where)
+    else:
+        yield from _check_email(artifact, usage, where)
+    if artifact.rendered is not None:
+        # An email's HTML checks read it as rendered, before inlining: the inliner's parser
+        # repairs broken nesting, and what the checks look at (elements, ids, alt text, URLs)
+        # is the same, in less text and on lines that match the templates.
+        before_inlining = replace(artifact, content=artifact.rendered)
+        yield from check_html(before_inlining, SourceMap(before_inlining))
+    else:
+        yield from check_html(artifact, where)
+
+
+def _liquid_message(error: TemplateError) -> str:
+    hint = error.hint
+    unclosed = re.search(r"expected tag (end\w+)", error.message)
+    if not hint and unclosed:
+        hint = f"a block is not closed: add {{% {unclosed.group(1)} %}}"
+    return f"{error.message} ({hint or 'fix the Liquid: Auth0 runs LiquidJS'})"
+
+
+def _construct_at(where: SourceMap, line: int | None, col: int | None) -> str | None:
+    """Return the `{{ }}` or `{% %}` that covers output line `line`, column `col`."""
+    lines = where.output_lines
+    if not line or not col or line > len(lines):
+        return None
+    offset = sum(len(x) + 1 for x in lines[: line - 1]) + col - 1
+    for match in _CONSTRUCT.finditer(where.content, max(0, offset - 2000), offset + 2000):
+        if match.start() <= offset < match.end():
+            return match.group(0)
+    return None
+
+
+def _at_use(where: SourceMap, line: int, col: int) -> Location:
+    return where.at_output(line, _construct_at(where, line, col))
+
+
+def _check_liquid_names(usage: LiquidUsage, where: SourceMap) -> Iterator[Problem]:
+    for use in usage.unknown_filters:
+        hint = (did_you_mean(use.name, AUTH0_FILTERS)
+                or "remove it: Auth0 would print the value unfiltered")
+        yield Problem("error", "liquid-filter",
+                      f"filter '{use.name}' is not available in Auth0's Liquid ({hint})",
+                      _at_use(where, use.line, use.col))
+    for use in usage.unverified_filters:
+        yield Problem("warning", "liquid-unverified",
+                      f"filter '{use.name}' is standard LiquidJS but not documented by Auth0 "
+                      "(test it on a tenant, or use a documented filter)",
+                      _at_use(where, use.line, use.col))
+    for tag in usage.unverified_tags:
+        yield Problem("warning", "liquid-unverified",
+                      f"tag '{tag.name}' is standard LiquidJS but not documented by Auth0 "
+                      "(test it on a tenant, or use a documented tag)",
+                      where.at_output(tag.line, tag.markup))
+
+
+def _check_leftovers(text: str, where: SourceMap) -> Iterator[Problem]:
+    for match in _LEFTOVER.finditer(text):
+        found = match.group(0)
+        line = text.count("\n", 0, match.start()) + 1
+        if found.startswith("@@"):
+            message = (f"unreplaced keyword {found!r} in the output (Auth0 replaces only "
+                       "@@config@@, on the classic login page; write the value with [[ ]])")
+        else:
+            message = (f"build-time syntax left in the output: {found[:60]!r} (a [% raw %] "
+                       "block or a broken delimiter kept it from rendering)")
+        yield Problem("error", "build-leftover", message, where.at_output(line, found))
+
+
+def _check_sizes(artifact: Artifact, where: SourceMap) -> Iterator[Problem]:
+    if artifact.size > PAYLOAD_MAX_BYTES:
+        yield Problem("error", "size-limit",
+                      f"{artifact.path} is {artifact.size:,} bytes; Auth0 accepts at most "
+                      f"{PAYLOAD_MAX_BYTES:,} (make the template smaller)", where.file)
+    if artifact.kind == "page" and artifact.name == "login" and len(artifact.content) > UL_MAX_CHARS:
+        yield Problem("error", "size-limit",
+                      f"{artifact.path} has {len(artifact.content):,} characters; Auth0 accepts "
+                      f"at most {UL_MAX_CHARS:,} in the Universal Login template (make it "
+                      "smaller)", where.file)
+    if artifact.kind != "email":
+        return
+    if artifact.size > GMAIL_CLIP_BYTES:
+        yield Problem("warning", "gmail-clipping",
+                      f"{artifact.path} is {artifact.size / 1024:.0f} KB; Gmail clips emails "
+                      "over 102 KB (shorten it)", where.file)
+    for number, line in enumerate(where.output_lines, 1):
+        if len(line) > SMTP_LINE_MAX:
+            yield Problem("warning", "long-line",
+                          f"{artifact.path} line {number} has {len(line):,} characters; mail "
+                          f"servers may break lines over {SMTP_LINE_MAX} (add line breaks)",
+                          where.at_output(number))
+            break
+
+
+def _check_page(artifact: Artifact, usage: LiquidUsage, where: SourceMap) -> Iterator[Problem]:
+    name = artifact.name
+    if name == "login":
+        yield from _check_ul_tags(artifact, usage, where)
+    if name == "password_reset":
+        yield from _check_change_password(artifact, usage, where)
+    if name == "classic_login" and "@@config@@" not in artifact.content:
+        yield Problem("error", "missing-placeholder",
+                      "the classic login page never reads '@@config@@'; initialise Lock from "
+                      "JSON.parse(decodeURIComponent(escape(window.atob('@@config@@'))))",
+                      where.file)
+    allowed = PAGE_VARIABLES.get(name)
+    if allowed is not None:
+        yield from _unknown_variables(usage, allowed, None, where, f"the {name} page")
+    roots = {"error_page": UNTRUSTED_ERROR_PAGE,
+             "password_reset": UNTRUSTED_PASSWORD_RESET}.get(name, UNTRUSTED)
+    yield from _unescaped(usage, roots, where)
+
+
+def _check_ul_tags(artifact: Artifact, usage: LiquidUsage, where: SourceMap) -> Iterator[Problem]:
+    heads, widgets = usage.tags_named("auth0:head"), usage.tags_named("auth0:widget")
+    if not heads:
+        yield Problem("error", "auth0-head", "the Universal Login template has no "
+                      "{%- auth0:head -%}; add exactly one inside <head>", where.file)
+    for extra in heads[1:]:
+        yield Problem("error", "auth0-head",
+                      f"the Universal Login template has {len(heads)} {{%- auth0:head -%}} tags; "
+                      "Auth0 accepts exactly one: remove this one",
+                      where.at_output(extra.line, extra.markup))
+    if not widgets:
+        yield Problem("error", "auth0-widget", "the Universal Login template has no "
+                      "{%- auth0:widget -%}; add one inside <body>", where.file)
+    for tag in (*heads, *widgets):
+        if not tag.hyphenated:
+            yield Problem("error", "auth0-tag-form",
+                          f"write {{%- {tag.name} -%}} exactly: Auth0 rejects {tag.markup!r}",
+                          where.at_output(tag.line, tag.markup))
+    scan = scan_html(artifact.content)
+    starts = [0] + [m.end() for m in re.finditer("\n", artifact.content)]
+    for tags, wanted, other in ((heads, "head", "body"), (widgets, "body", "head")):
+        for tag in tags:
+            open_elements = scan.open_at(starts[tag.line - 1] + tag.col - 1)
+            if wanted not in open_elements or (other in open_elements):
+                yield Problem("error", f"auth0-{tag.name.split(':')[1]}",
+                              f"{tag.markup} must be inside <{wanted}>; move it there",
+                              where.at_output(tag.line, tag.markup))
+
+
+def _check_change_password(artifact: Artifact, usage: LiquidUsage, where: SourceMap
+                           ) -> Iterator[Problem]:
+    text = artifact.content
+    if not re.search(rf"<div[^>]*\bid=[\"']{CHANGE_PASSWORD_CONTAINER}[\"']", text):
+        yield Problem("error", "change-password-widget",
+                      f"the change password page has no <div id=\"{CHANGE_PASSWORD_CONTAINER}\">; "
+                      "add it where the widget should appear", where.file)
+    if CHANGE_PASSWORD_SCRIPT not in text:
+        yield Problem("error", "change-password-widget",
+                      f"the change password page does not load {CHANGE_PASSWORD_SCRIPT}; add "
+                      f"<script src=\"{CHANGE_PASSWORD_SCRIPT}\"></script>", where.file)
+    if "new Auth0ChangePassword(" not in text:
+        yield Problem("error", "change-password-widget",
+                      "the change password page never calls new Auth0ChangePassword({...}); "
+                      "add it after the widget script", where.file)
+    elif not _CONTAINER_OPTION.search(text):
+        yield Problem("error", "change-password-widget",
+                      "Auth0ChangePassword is not told its container, so the widget draws "
+                      f"nowhere; pass container: \"{CHANGE_PASSWORD_CONTAINER}\"",
+                      where.find("Auth0ChangePassword"))
+    call = where.find("Auth0ChangePassword") if "Auth0ChangePassword" in text else where.file
+    for variable in CHANGE_PASSWORD_REQUIRED:
+        if variable not in usage.variable_names:
+            yield Problem("error", "missing-placeholder",
+                          f"Auth0ChangePassword is not given {{{{ {variable} }}}}; pass "
+                          f"{variable}: \"{{{{ {variable} }}}}\"", call)
+    quoted = _QUOTED_OPTIONS.search(text)
+    if quoted:
+        line = text.count("\n", 0, quoted.start()) + 1
+        yield Problem("error", "change-password-widget",
+                      "password_complexity_options is quoted, so the widget gets a string; "
+                      "write password_complexity_options: {{ password_complexity_options }}",
+                      where.at_output(line, quoted.group(0)))
+
+
+def _check_email(artifact: Artifact, usage: LiquidUsage, where: SourceMap) -> Iterator[Problem]:
+    name = artifact.name
+    if name not in EMAIL_CONTRACT:
+        yield Problem("error", "email-name", f"'{name}' is not an Auth0 email template "
+                      "(rename the template and its [emails] table)", where.file)
+        return
+    required, verified, extra = EMAIL_CONTRACT[name]
+    if required and required not in usage.variable_names:
+        if required == "code":
+            fix = "so it carries no code; add {{ code }} where the code should appear"
+        else:
+            fix = (f"so it has no working link; add <a href=\"{{{{ {required} }}}}\">...</a>")
+        yield Problem(
+            "error" if verified else "warning", "missing-placeholder",
+            f"{name} never uses {{{{ {required} }}}}, {fix}"
+            + ("" if verified else " (UNVERIFIED in Auth0's documentation, so a warning)"),
+            where.file,
+        )
+    allowed = EMAIL_COMMON | extra | (frozenset({required}) if required else frozenset())
+    yield from _unknown_variables(usage, allowed, required, where, name)
+    yield from _unescaped(usage, UNTRUSTED, where)
+
+
+PLACEHOLDERS = frozenset({"url", "code", "link"})
+
+
+def _unknown_variables(usage: LiquidUsage, allowed: Iterable[str], required: str | None,
+                       where: SourceMap, place: str) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for use in usage.variables:
+        root = use.name.split(".")[0]
+        if root in allowed or root in seen:
+            continue
+        seen.add(root)
+        # The placeholders are easily swapped between templates (`url` where Auth0 gives
+        # `link`); suggest the template's own one only for such a mix-up.
+        swapped = required and root in PLACEHOLDERS and root != required
+        hint = did_you_mean(root, allowed) or (f"did you mean '{required}'?" if swapped
+                                               else "it would print nothing")
+        yield Problem("warning", "unknown-variable",
+                      f"Auth0 does not provide '{root}' in {place} ({hint})",
+                      _at_use(where, use.line, use.col))
+
+
+def _unescaped(usage: LiquidUsage, roots: Iterable[str], where: SourceMap) -> Iterator[Problem]:
+    for output in usage.unescaped_outputs(*roots):
+        variables = ", ".join(output.unescaped_variables)
+        yield Problem("warning", "unescaped",
+                      f"untrusted {variables} printed without | escape: {output.markup} "
+                      "(add | escape as the last filter)",
+                      where.at_output(output.line, output.markup))

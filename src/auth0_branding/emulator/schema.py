@@ -1,0 +1,327 @@
+"""Validate Management API payloads the way Auth0 does, with Auth0's error bodies."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
+from typing import Any
+
+from .state import EMAIL_TEMPLATE_NAMES
+
+log = logging.getLogger(__name__)
+
+# Pinned rather than taken from HTTPStatus: Python 3.13 renamed 413's phrase.
+_PHRASES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    402: "Payment Required",
+    403: "Forbidden",
+    404: "Not Found",
+    409: "Conflict",
+    413: "Request Entity Too Large",
+    415: "Unsupported Media Type",
+    429: "Too Many Requests",
+}
+
+
+def phrase(status: int) -> str:
+    """Return the reason phrase Auth0 puts in `error` for `status`."""
+    return _PHRASES.get(status) or HTTPStatus(status).phrase
+
+
+class HttpError(Exception):
+    """An API answer other than success, carrying Auth0's error body."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        error_code: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.error_code = error_code
+        self.headers = headers or {}
+
+    def body(self) -> dict[str, Any]:
+        """Return the JSON body Auth0 sends with this error."""
+        body: dict[str, Any] = {
+            "statusCode": self.status,
+            "error": phrase(self.status),
+            "message": self.message,
+        }
+        if self.error_code:
+            body["errorCode"] = self.error_code
+        return body
+
+
+def invalid(what: str, where: str) -> HttpError:
+    """Return a 400 in Auth0's "Payload validation error" wording, naming the property."""
+    on = f" on property {where}" if where else ""
+    return HttpError(400, f"Payload validation error: '{what}'{on}.", "invalid_body")
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+Check = Callable[[Any, str], None]
+COLOR = re.compile(r"^#(([0-9a-fA-F]{3}){1,2}|([0-9a-fA-F]{4}){1,2})$")
+
+
+def anything(value: Any, where: str) -> None:
+    """Accept any value (fields the emulator stores but does not model)."""
+
+
+def _typed(expected: str, test: Callable[[Any], bool]) -> Check:
+    def check(value: Any, where: str) -> None:
+        if not test(value):
+            raise invalid(f"Expected type {expected} but found type {_json_type(value)}", where)
+
+    return check
+
+
+string = _typed("string", lambda v: isinstance(v, str))
+boolean = _typed("boolean", lambda v: isinstance(v, bool))
+_number = _typed("number", lambda v: isinstance(v, int | float) and not isinstance(v, bool))
+
+
+def number(low: float | None = None, high: float | None = None) -> Check:
+    """Check a JSON number within [low, high]."""
+
+    def check(value: Any, where: str) -> None:
+        _number(value, where)
+        if low is not None and value < low:
+            raise invalid(f"Value {value} is less than minimum {low}", where)
+        if high is not None and value > high:
+            raise invalid(f"Value {value} is greater than maximum {high}", where)
+
+    return check
+
+
+def enum(*values: str) -> Check:
+    """Check a string among `values`."""
+
+    def check(value: Any, where: str) -> None:
+        if value not in values:
+            raise invalid(f'No enum match for: "{value}"', where)
+
+    return check
+
+
+def color(value: Any, where: str) -> None:
+    """Check a #rgb, #rgba, #rrggbb or #rrggbbaa colour."""
+    string(value, where)
+    if not COLOR.match(value):
+        raise invalid(f"String does not match pattern {COLOR.pattern}: {value}", where)
+
+
+def https_or_empty(value: Any, where: str) -> None:
+    """Check an absolute https URL or "" (Auth0 rejects http and relative URLs)."""
+    string(value, where)
+    if value and not re.match(r"^https://[^\s/]+", value):
+        raise invalid(
+            f"Object didn't pass validation for format absolute-https-uri-or-empty: {value}", where
+        )
+
+
+def nullable(check: Check) -> Check:
+    """Also accept null."""
+
+    def wrapped(value: Any, where: str) -> None:
+        if value is not None:
+            check(value, where)
+
+    return wrapped
+
+
+def obj(fields: dict[str, Check], required: Iterable[str] = ()) -> Check:
+    """Check an object: required keys present, no unknown keys, each value valid."""
+    required = tuple(required)
+
+    def check(value: Any, where: str) -> None:
+        if not isinstance(value, dict):
+            raise invalid(f"Expected type object but found type {_json_type(value)}", where)
+        for key in required:
+            if key not in value:
+                raise invalid(f"Missing required property: {key}", where)
+        for key, item in value.items():
+            if key not in fields:
+                raise invalid(f"Additional properties not allowed: {key}", where)
+            fields[key](item, f"{where}.{key}" if where else key)
+
+    return check
+
+
+def _all(fields: dict[str, Check]) -> Check:
+    return obj(fields, required=fields)
+
+
+_STYLE = enum("pill", "rounded", "sharp")
+_FONT = _all({"bold": boolean, "size": number(0, 150)})
+_REQUIRED_COLORS = (
+    "body_text error header icons input_background input_border input_filled_text "
+    "input_labels_placeholders links_focused_components primary_button primary_button_label "
+    "secondary_button_border secondary_button_label success widget_background widget_border"
+).split()
+
+# Contract §3: all five groups are required on create and on update.
+THEME_GROUPS = ("borders", "colors", "fonts", "page_background", "widget")
+theme = obj(
+    {
+        "borders": _all(
+            {
+                "button_border_radius": number(1, 10),
+                "button_border_weight": number(0, 10),
+                "buttons_style": _STYLE,
+                "input_border_radius": number(0, 10),
+                "input_border_weight": number(0, 3),
+                "inputs_style": _STYLE,
+                "show_widget_shadow": boolean,
+                "widget_border_weight": number(0, 10),
+                "widget_corner_radius": number(0, 50),
+            }
+        ),
+        "colors": obj(
+            {
+                **{name: color for name in _REQUIRED_COLORS},
+                "base_focus_color": color,
+                "base_hover_color": color,
+                "read_only_background": color,
+                "captcha_widget_theme": enum("auto", "dark", "light"),
+            },
+            required=_REQUIRED_COLORS,
+        ),
+        "fonts": _all(
+            {
+                "font_url": https_or_empty,
+                "reference_text_size": number(12, 24),
+                "links_style": enum("normal", "underlined"),
+                "title": _all({"bold": boolean, "size": number(75, 150)}),
+                "subtitle": _FONT,
+                "body_text": _FONT,
+                "buttons_text": _FONT,
+                "input_labels": _FONT,
+                "links": _FONT,
+            }
+        ),
+        "page_background": _all(
+            {
+                "background_color": color,
+                "background_image_url": https_or_empty,
+                "page_layout": enum("center", "left", "right"),
+            }
+        ),
+        "widget": _all(
+            {
+                "header_text_alignment": enum("center", "left", "right"),
+                "logo_height": number(1, 100),
+                "logo_position": enum("center", "left", "none", "right"),
+                "logo_url": https_or_empty,
+                "social_buttons_layout": enum("bottom", "top"),
+            }
+        ),
+        "displayName": nullable(string),
+        "identifiers": nullable(obj({"login_display": anything, "otp_autocomplete": anything,
+                                     "phone_display": anything})),
+    },
+    required=THEME_GROUPS,
+)
+
+
+def _page_background(value: Any, where: str) -> None:
+    # A plain colour, or a gradient object Auth0 documents loosely: accept any object.
+    if not isinstance(value, dict):
+        color(value, where)
+
+
+branding = obj(
+    {
+        "colors": nullable(obj({"primary": nullable(color), "page_background": nullable(_page_background)})),
+        "logo_url": nullable(https_or_empty),
+        "favicon_url": nullable(https_or_empty),
+        "font": nullable(obj({"url": nullable(https_or_empty)})),
+    }
+)
+
+EMAIL_REQUIRED = ("template", "body", "from", "subject", "syntax", "enabled")
+email_template = obj(
+    {
+        "template": enum(*EMAIL_TEMPLATE_NAMES),
+        "body": string,
+        "from": string,
+        "subject": string,
+        "syntax": enum("liquid"),
+        "resultUrl": nullable(string),
+        "urlLifetimeInSeconds": nullable(number(0)),
+        "includeEmailInRedirect": boolean,
+        "enabled": boolean,
+    }
+)
+
+# Keys PATCH /tenants/settings accepts (auth0-python 6.8.0's update()); only the
+# branding-related ones are type-checked, the rest are stored as given.
+_SETTINGS_KEYS = (
+    "device_flow guardian_mfa_page default_audience default_directory default_token_quota flags "
+    "allowed_logout_urls session_lifetime session_lifetime_in_minutes idle_session_lifetime "
+    "idle_session_lifetime_in_minutes ephemeral_session_lifetime idle_ephemeral_session_lifetime "
+    "ephemeral_session_lifetime_in_minutes idle_ephemeral_session_lifetime_in_minutes "
+    "sandbox_version legacy_sandbox_version default_redirection_uri enabled_locales access_token "
+    "security_headers session_cookie sessions oidc_logout customize_mfa_in_postlogin_action "
+    "allow_organization_name_in_authentication_api acr_values_supported mtls "
+    "pushed_authorization_requests_supported authorization_response_iss_parameter_supported "
+    "dpop_strict_refresh_token_binding skip_non_verifiable_callback_uri_confirmation_prompt "
+    "resource_parameter_profile client_id_metadata_document_supported "
+    "client_id_metadata_document_dynamic_registration_supported enable_ai_guide "
+    "phone_consolidated_experience include_session_metadata_in_tenant_logs "
+    "dynamic_client_registration_security_mode country_codes"
+).split()
+tenant_settings = obj(
+    {
+        **{key: anything for key in _SETTINGS_KEYS},
+        "change_password": nullable(obj({"enabled": boolean, "html": nullable(string)})),
+        "error_page": nullable(
+            obj({"html": nullable(string), "show_log_link": boolean, "url": nullable(string)})
+        ),
+        "friendly_name": string,
+        "picture_url": string,
+        "support_email": string,
+        "support_url": string,
+    }
+)
+
+# Keys PATCH /clients/{id} accepts (auth0-python 6.8.0's update()).
+_CLIENT_KEYS = (
+    "description client_secret logo_uri callbacks oidc_logout oidc_backchannel_logout "
+    "session_transfer allowed_origins web_origins grant_types client_aliases allowed_clients "
+    "allowed_logout_urls jwt_configuration encryption_key sso cross_origin_authentication "
+    "cross_origin_loc sso_disabled token_endpoint_auth_method is_token_endpoint_ip_header_trusted "
+    "app_type is_first_party oidc_conformant custom_login_page_preview token_quota "
+    "identity_assertion_authorization_grant anonymous_sessions "
+    "enforce_anon_session_transfer_network_binding form_template addons client_metadata mobile "
+    "initiate_login_uri native_social_login fedcm_login refresh_token default_organization "
+    "organization_usage organization_require_behavior organization_discovery_methods "
+    "client_authentication_methods"
+).split()
+client_update = obj(
+    {
+        **{key: anything for key in _CLIENT_KEYS},
+        "name": string,
+        "custom_login_page": string,
+        "custom_login_page_on": boolean,
+    }
+)

@@ -1,0 +1,203 @@
+"""Incremental builds for the preview: plan what a change calls for, rebuild only that."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..brand.scenarios import EMAILS_GROUP, FIXTURES_DIR, GROUPS, Scenario, load_scenarios
+from ..brand.tokens import Tokens
+from ..build.builder import Artifact, BuildResult, build, build_tenant
+from ..build.templates import Renderer
+from ..render.sample import RENDERED_KINDS
+from .watch import DependencyGraph, normalise
+
+log = logging.getLogger(__name__)
+
+COMMON_FIXTURES = "common"
+# Outputs that style every rendered view of their tenant (the widget mock reads them).
+THEME_KINDS = ("theme", "branding")
+
+
+def output_key(artifact: Artifact) -> str:
+    """Name the output an artifact belongs to: an email's body and settings are one output."""
+    group = "email" if artifact.kind == "email_settings" else artifact.kind
+    return f"{artifact.tenant}/{group}/{artifact.name}"
+
+
+def fixture_group(artifact: Artifact) -> str:
+    """Return the fixtures file (stem) whose scenarios an output is rendered in."""
+    return EMAILS_GROUP if artifact.kind == "email" else GROUPS.get(artifact.name, artifact.name)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One good build, with what rebuilding and serving it needs."""
+
+    result: BuildResult
+    scenarios: Mapping[str, tuple[Scenario, ...]]
+    tokens: Mapping[str, Tokens]
+    graph: DependencyGraph
+    versions: Mapping[str, int] = field(default_factory=dict)  # output -> build it changed in
+    generation: int = 0
+
+    def artifact(self, tenant: str, kind: str, name: str) -> Artifact | None:
+        for artifact in self.result.artifacts:
+            if (artifact.tenant, artifact.kind, artifact.name) == (tenant, kind, name):
+                return artifact
+        return None
+
+    def rendered(self) -> list[Artifact]:
+        """Return the outputs that render in scenarios: pages and email bodies."""
+        return [a for a in self.result.artifacts if a.kind in RENDERED_KINDS]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a batch of changed files calls for."""
+
+    full: bool = False
+    outputs: frozenset[str] = frozenset()  # rebuild these
+    fixtures: bool = False  # reload the scenarios
+    rerender: frozenset[str] = frozenset()  # unchanged outputs whose views still change
+
+    @property
+    def empty(self) -> bool:
+        return not (self.full or self.outputs or self.fixtures or self.rerender)
+
+
+def plan_changes(
+    snapshot: Snapshot | None, brand_dir: Path, paths: Iterable[Path], failing: bool = False
+) -> Plan:
+    """Decide what `paths` call for: a full build, some outputs, or only fresh views."""
+    brand = normalise(brand_dir)
+    changed = [normalise(p) for p in paths]
+    changed = [p for p in changed if p.is_relative_to(brand)]
+    if not changed:
+        return Plan()
+    folders = asset_folders(snapshot.result) if snapshot else ()
+
+    def is_asset(path: Path) -> bool:
+        return any(path.is_relative_to(folder) for folder in folders)
+
+    if snapshot is None or (failing and not all(map(is_asset, changed))):
+        return Plan(full=True)  # nothing good to build on: start again from the sources
+    config = snapshot.result.config
+    # Settings and tokens feed every output, the theme and the branding of every tenant.
+    everything = {normalise(brand / "brand.toml"), normalise(config.tenants_file)}
+    tokens_dir, fixtures_dir = normalise(config.tokens_dir), brand / FIXTURES_DIR
+    if any(p in everything or p.is_relative_to(tokens_dir) for p in changed):
+        return Plan(full=True)
+    rendered = snapshot.rendered()
+    fixtures, rerender = False, set()
+    for path in changed:
+        if path.is_relative_to(fixtures_dir):
+            fixtures = True
+            rerender |= {output_key(a) for a in rendered
+                         if path.stem in (COMMON_FIXTURES, fixture_group(a))}
+        elif is_asset(path):  # the views show it, the build does not read it
+            rerender |= {output_key(a) for a in rendered}
+    outputs = snapshot.graph.affected(changed)
+    return Plan(outputs=outputs, fixtures=fixtures, rerender=frozenset(rerender) - outputs)
+
+
+def asset_folders(result: BuildResult) -> tuple[Path, ...]:
+    """Return the local folders standing in for remote asset URLs in previews."""
+    assets = getattr(result.config, "preview_assets", None) or {}
+    return tuple(normalise(folder) for folder in assets.values())
+
+
+def full_snapshot(brand_dir: Path, tenant_names: Iterable[str]) -> Snapshot:
+    """Build every output and load every scenario."""
+    result = build(brand_dir, tenant_names)
+    return Snapshot(result, load_scenarios(brand_dir), result.tokens, graph_of(result))
+
+
+def graph_of(result: BuildResult) -> DependencyGraph:
+    """Map each brand file to the outputs built from it."""
+    sources: dict[str, list[str]] = {}
+    for artifact in result.artifacts:
+        sources.setdefault(output_key(artifact), []).extend(artifact.sources)
+    return DependencyGraph.of(sources)
+
+
+def apply_plan(snapshot: Snapshot | None, plan: Plan, brand_dir: Path,
+               tenant_names: Iterable[str]) -> Snapshot:
+    """Return the snapshot after `plan`, rebuilding as little as it allows."""
+    if plan.full or snapshot is None:
+        return full_snapshot(brand_dir, tenant_names)
+    if plan.outputs:
+        result = build_outputs(snapshot.result, snapshot.tokens, plan.outputs)
+        # Resolving every source path is the slow part of a graph: redo it only when needed.
+        same = _sources(result) == _sources(snapshot.result)
+        snapshot = replace(snapshot, result=result,
+                           graph=snapshot.graph if same else graph_of(result))
+    if plan.fixtures:
+        snapshot = replace(snapshot, scenarios=load_scenarios(brand_dir))
+    return snapshot
+
+
+def build_outputs(result: BuildResult, tokens: Mapping[str, Tokens],
+                  keys: Iterable[str]) -> BuildResult:
+    """Rebuild only the outputs named by `keys` and splice them into `result`.
+
+    build.py builds whole tenants; narrowing a tenant's `manage` list and the configured
+    emails to the wanted outputs makes its own per-tenant builder do just those.
+    """
+    wanted: dict[str, set[tuple[str, str]]] = {}
+    for key in keys:
+        tenant_name, group, name = key.split("/", 2)
+        wanted.setdefault(tenant_name, set()).add((group, name))
+    config = result.config
+    renderer = Renderer(config.templates_dir)  # fresh: templates and their includes changed
+    fresh: dict[str, list[Artifact]] = {}
+    for tenant in result.tenants:
+        parts = wanted.get(tenant.name, set())
+        emails = {name for group, name in parts if group == "email"}
+        manage = tuple(m for m in tenant.manage if ("page", m) in parts or (m, m) in parts
+                       or (m == "emails" and emails))
+        if not manage:
+            continue
+        narrowed = replace(config, emails={k: v for k, v in config.emails.items() if k in emails})
+        for artifact in build_tenant(narrowed, replace(tenant, manage=manage),
+                                      tokens[tenant.name], renderer):
+            fresh.setdefault(output_key(artifact), []).append(artifact)
+    targeted = {f"{t}/{g}/{n}" for t, parts in wanted.items() for g, n in parts}
+    merged: list[Artifact] = []
+    placed: set[str] = set()
+    for artifact in result.artifacts:
+        key = output_key(artifact)
+        if key not in targeted:
+            merged.append(artifact)
+        elif key not in placed:
+            merged.extend(fresh.get(key, ()))
+            placed.add(key)
+    for key, artifacts in fresh.items():
+        if key not in placed:
+            merged.extend(artifacts)
+    return replace(result, artifacts=tuple(merged))
+
+
+def changed_outputs(old: Snapshot | None, new: Snapshot) -> frozenset[str]:
+    """Return the outputs whose built content differs between two snapshots."""
+    before = _contents(old.result) if old else {}
+    after = _contents(new.result)
+    changed = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
+    # A tenant's theme and branding style its login widget mock, hence all of its views.
+    restyled = {key.split("/", 1)[0] for key in changed if key.split("/")[1] in THEME_KINDS}
+    changed |= {key for key in after if key.split("/", 1)[0] in restyled}
+    return frozenset(changed)
+
+
+def _contents(result: BuildResult) -> dict[str, tuple[str, ...]]:
+    contents: dict[str, tuple[str, ...]] = {}
+    for artifact in result.artifacts:
+        key = output_key(artifact)
+        contents[key] = (*contents.get(key, ()), artifact.content)
+    return contents
+
+
+def _sources(result: BuildResult) -> dict[str, tuple[str, ...]]:
+    return {f"{output_key(a)}:{a.kind}": a.sources for a in result.artifacts}

@@ -1,0 +1,226 @@
+"""Bring one tenant to what it should hold: preflight, read, plan, back up, then apply.
+
+Everything is checked before the first write: the credentials (a token), the scopes the
+token carries, the custom domain when the Universal Login template is managed, and the plan
+(reading the template answers 402 on plans without the feature, so the check writes
+nothing; the template is also the first write, so a 402 there still finds the tenant
+untouched). Then each resource is read, planned, and only what differs is written, each
+write after a backup of what it overwrites. A failure stops the tenant where it stands.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from ..auth0.scopes import check_scopes, read_scopes, write_scopes
+from ..errors import PublishError, printable
+from .backup import BackupWriter
+from .credentials import DEFAULT_API_BASE, TokenSource, credentials_for, load_env, scrub, target_for
+from .pacing import Limits, Pacer, RateBudget, RetryPolicy
+from .plan import BRANDING, SETTINGS_PREFIX, UL_TEMPLATE, Change, plan
+from .tenant_api import Auth0Target, check_stop
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, str, int, int], None]  # tenant, phase, done, total
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to reach tenants and how hard to push them."""
+
+    api_base: str = DEFAULT_API_BASE  # may hold {tenant} and {domain}
+    env_files: tuple[Path, ...] = ()
+    tenants: tuple[str, ...] = ()
+    only: frozenset[str] | None = None
+    shard: tuple[int, int] | None = None  # (i, n), 1-based
+    jobs: int = 4
+    backups_dir: Path = Path(".backups")
+    limits: Limits = field(default_factory=Limits)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class TenantResult:
+    """What happened to one tenant."""
+
+    tenant: str
+    ok: bool
+    stage: str  # done | preflight | write
+    reason: str | None
+    changes: tuple[Change, ...] = ()
+    written: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    calls: int = 0
+    writes: int = 0
+    retries: int = 0
+    rate_limited: int = 0
+    token_requests: int = 0
+    backup: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def differs(self) -> bool:
+        """Tell whether any resource differs (before this run's writes)."""
+        return any(c.writes for c in self.changes)
+
+
+class _Run:
+    """Track one tenant's run so a failure at any point still reports what was done."""
+
+    def __init__(self) -> None:
+        self.stage = "preflight"
+        self.changes: list[Change] = []
+        self.written: list[str] = []
+        self.notes: list[str] = []
+
+
+def sync_tenant(name: str, spec: Mapping[str, Any], desired: dict[str, Any], options: Options,
+                http: httpx.Client, *, write: bool, reason: str, progress: Progress | None,
+                restore: bool = False, stop: threading.Event | None = None) -> TenantResult:
+    """Preflight, read, plan and (with `write`) apply one tenant; never raise, report."""
+    started = time.monotonic()
+    run, api, tokens, backups = _Run(), None, None, None
+    secrets: list[str] = []
+    try:
+        target = target_for(name, spec, options.api_base)
+        credentials = credentials_for(target, load_env(options.env_files))
+        secrets.append(credentials.client_secret)
+        # One budget for waiting out 429s, shared by the token endpoint and every API call.
+        budget = RateBudget(options.retry.rate_limit_budget)
+        stop = stop or threading.Event()
+        tokens = TokenSource(target, credentials, http, options.retry, budget, stop)
+        pacer = Pacer(options.limits, stop=stop)  # Ctrl-C cuts a pacing wait short
+        api = Auth0Target(target, tokens, pacer, options.retry, http, budget, stop)
+        _report(progress, name, "token", 0, 1)
+        tokens()  # the credentials work, or we stop here
+        check_scopes(name, tokens.scopes, read_scopes(desired))
+        if UL_TEMPLATE in desired and desired[UL_TEMPLATE] is not None:
+            _check_custom_domain(name, api.custom_domains(), target.custom_domain)
+        remote: dict[str, Any] = {}
+        for done, resource in enumerate(desired, 1):
+            check_stop(name, stop, f"reading {resource}")
+            remote[resource] = api.read(resource)
+            _report(progress, name, "read", done, len(desired))
+        if restore:
+            desired = {r: _restoring(r, v, remote.get(r)) for r, v in desired.items()}
+        run.changes = plan(name, desired, remote, exact=restore)
+        if write:
+            check_scopes(name, tokens.scopes, write_scopes(run.changes))
+            backups = BackupWriter(options.backups_dir, name, reason, {
+                k: spec.get(k) for k in ("domain", "custom_domain", "client_id_env",
+                                         "client_secret_env")})
+            apply(api, run.changes, backups, run,
+                  lambda d, n: _report(progress, name, "write", d, n), exact=restore, stop=stop)
+            backups.finish()  # only now: a run that dies or fails leaves its chain open
+        run.stage = "done"
+        error: PublishError | None = None
+    except PublishError as caught:
+        error = caught
+        if run.stage == "write" and not run.written and getattr(caught, "status", None) == 402:
+            run.stage = "preflight"  # the first write was refused for the plan: nothing written
+    except Exception as caught:  # a bug or an odd answer in one tenant must not sink the rest
+        # Scrubbed like the report: an exception's text may quote a secret or a token.
+        # The traceback only with --debug (DEBUG logging): the reason below is the one line.
+        shown = [*secrets, *(tokens.secrets() if tokens is not None else [])]
+        log.debug("%s: unexpected failure\n%s", printable(name),
+                  scrub("".join(traceback.format_exception(caught)), shown))
+        error = PublishError(f"{name}: unexpected {type(caught).__name__}: {caught}",
+                             hint="re-run with --debug and report it")
+    if tokens is not None:
+        secrets.extend(tokens.secrets())
+    _report(progress, name, "done", 1, 1)
+    counters = api.counters if api is not None else None
+    return TenantResult(
+        tenant=name, ok=error is None, stage=run.stage,
+        reason=scrub(str(error), secrets) if error else None,
+        changes=tuple(run.changes), written=tuple(run.written), notes=tuple(run.notes),
+        calls=counters.calls if counters else 0, writes=counters.writes if counters else 0,
+        retries=counters.retries if counters else 0,
+        rate_limited=counters.rate_limited if counters else 0,
+        token_requests=tokens.calls if tokens else 0,
+        backup=str(backups.path) if backups is not None and backups.path else None,
+        seconds=time.monotonic() - started,
+    )
+
+
+def apply(api: Any, changes: list[Change], backups: BackupWriter, run: _Run | None = None,
+          progress: Callable[[int, int], None] | None = None, exact: bool = False,
+          stop: threading.Event | None = None) -> list[str]:
+    """Write every change that writes, in order, each after backing up what it overwrites."""
+    run = run or _Run()
+    run.stage = "write"
+    pending = [c for c in changes if c.writes]
+    settings = [c for c in pending if c.resource.startswith(SETTINGS_PREFIX)]
+    for done, change in enumerate(pending, 1):
+        if change in settings and change is not settings[0]:
+            continue  # written together with the first settings change
+        check_stop(change.tenant, stop, f"writing {change.resource}")
+        if change is (settings[0] if settings else None):
+            # One PATCH carries every changed settings part: fewer calls, one atomic write.
+            for part in settings:
+                backups.save(part.resource, part.remote)
+            api.write_settings({c.resource.removeprefix(SETTINGS_PREFIX): c.desired
+                                for c in settings})
+            run.written.extend(c.resource for c in settings)
+        else:
+            backups.save(change.resource, change.remote)
+            value = change.desired
+            if change.resource == BRANDING and not exact:
+                # Auth0 wipes what a PATCH /branding omits: send the tenant's fields too.
+                value = _merged(change.remote, change.desired)
+            note = api.write(change.resource, change.action, value, exact)
+            run.written.append(change.resource)
+            if note:
+                run.notes.append(f"{change.resource}: {note}")
+        if progress:
+            progress(done, len(pending))
+    return run.written
+
+
+def _check_custom_domain(tenant: str, domains: list[dict[str, Any]], wanted: str | None) -> None:
+    names = {d.get("domain"): d.get("status") for d in domains}
+    hint = "add and verify a custom domain (Branding > Custom Domains), or stop managing 'login'"
+    if not names:
+        raise PublishError(f"{tenant}: the Universal Login template is managed but the tenant "
+                           "has no custom domain (the template renders only there)", hint=hint)
+    if wanted and wanted not in names:
+        raise PublishError(f"{tenant}: custom domain '{wanted}' is not configured on the tenant "
+                           f"(found: {', '.join(sorted(map(str, names)))})", hint=hint)
+    if wanted and names[wanted] != "ready":
+        raise PublishError(f"{tenant}: custom domain '{wanted}' is not ready "
+                           f"(status: {names[wanted]})", hint=hint)
+
+
+def _merged(base: Any, over: Any) -> Any:
+    """Return `base` with every field `over` sets laid on top (objects merge, all else replaces)."""
+    if isinstance(base, Mapping) and isinstance(over, Mapping):
+        return {**base, **{k: _merged(base.get(k), v) for k, v in over.items()}}
+    return over
+
+
+def _restoring(resource: str, value: Any, remote: Any) -> Any:
+    """Return a backed-up value ready to restore exactly.
+
+    Branding is the one PATCH that merges top-level fields: each field the backup lacks
+    but the tenant now has is sent as null, which removes it. Other values go back whole
+    (settings parts and theme groups replace what they hold; emails go back with PUT).
+    """
+    if resource == BRANDING and isinstance(value, Mapping) and isinstance(remote, Mapping):
+        return {**{k: None for k in remote if k not in value}, **value}
+    return value
+
+
+def _report(progress: Progress | None, tenant: str, phase: str, done: int, total: int) -> None:
+    if progress is not None:
+        progress(tenant, phase, done, total)

@@ -1,0 +1,126 @@
+"""Render built outputs with scenario data, as Auth0 would: shared by preview and snapshots."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..brand.scenarios import Scenario, scenarios_for
+from ..build.builder import Artifact
+from .liquid import render_liquid
+from .password_widget import stub_change_password_widget
+from .widget import head_html, render_widget
+
+log = logging.getLogger(__name__)
+
+RENDERED_KINDS = ("page", "email")
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One output rendered in one scenario."""
+
+    artifact: Artifact
+    scenario: Scenario
+    html: str
+    subject: str | None
+
+    @property
+    def key(self) -> str:
+        return f"{self.artifact.tenant}/{self.artifact.kind}s/{self.artifact.name}/{self.scenario.name}"
+
+
+def asset_file(url: str, assets: Mapping[str, Path]) -> Path | None:
+    """Return the local file standing in for a remote asset URL, if the brand maps it."""
+    for prefix, folder in assets.items():
+        if url.startswith(prefix):
+            relative = url[len(prefix):].split("?")[0].split("#")[0]
+            candidate = (folder / relative).resolve()
+            # Never serve outside the mapped folder, whatever the URL says.
+            if candidate.is_relative_to(folder) and candidate.is_file():
+                return candidate
+    return None
+
+
+def localise_assets(html: str, assets: Mapping[str, Path], url_for: Callable[[int, str], str]
+                    ) -> str:
+    """Point mapped remote asset URLs at local copies: `url_for(index, relative_path)`."""
+    for index, prefix in enumerate(assets):
+        def local(match: re.Match[str], index: int = index) -> str:
+            return url_for(index, match.group(1))
+
+        html = re.sub(re.escape(prefix) + r"([^\"'\s)<>]*)", local, html)
+    return html
+
+
+def widget_theme(theme: Mapping[str, Any] | None, branding: Mapping[str, Any] | None) -> dict:
+    """Map the tenant's Universal Login theme (and branding) onto the widget mock's styles."""
+    theme = theme or {}
+    branding = branding or {}
+    colors = dict(theme.get("colors", {}))
+    if "primary_button" not in colors and branding.get("colors", {}).get("primary"):
+        colors["primary_button"] = branding["colors"]["primary"]
+    borders = theme.get("borders", {})
+    widget = theme.get("widget", {})
+    return {
+        **colors,
+        "widget_corner_radius": borders.get("widget_corner_radius"),
+        "button_border_radius": borders.get("button_border_radius"),
+        "input_border_radius": borders.get("input_border_radius"),
+        "show_widget_shadow": borders.get("show_widget_shadow"),
+        "logo_url": widget.get("logo_url") or branding.get("logo_url"),
+        "logo_height": widget.get("logo_height"),
+        "header_text_alignment": widget.get("header_text_alignment"),
+    }
+
+
+def render_sample(
+    artifact: Artifact, scenario: Scenario, theme: Mapping[str, Any] | None = None,
+    settings: Mapping[str, Any] | None = None,
+) -> Sample:
+    """Render one page or email through Liquid with the scenario's data."""
+    data = scenario.data
+    head = widget = ""
+    if artifact.kind == "page" and artifact.name == "login":
+        prompt = data.get("prompt", {})
+        screen = prompt.get("screen", {})
+        head = head_html()
+        widget = render_widget(prompt.get("name", "login"), screen.get("name", ""),
+                               screen.get("texts", {}), theme or {})
+    html = render_liquid(artifact.content, data, head_html=head, widget_html=widget,
+                         name=artifact.path)
+    if artifact.kind == "page" and artifact.name == "password_reset":
+        html = stub_change_password_widget(html)
+    subject = None
+    if settings and settings.get("subject"):
+        subject = render_liquid(settings["subject"], data, name=f"{artifact.path} (subject)")
+    return Sample(artifact, scenario, html, subject)
+
+
+def render_samples(
+    artifacts: Iterable[Artifact], scenarios: Mapping[str, tuple[Scenario, ...]]
+) -> Iterator[Sample]:
+    """Render every page and email of a build in each of its scenarios."""
+    artifacts = list(artifacts)
+    by_key = {(a.tenant, a.kind, a.name): a for a in artifacts}
+
+    def parsed(tenant: str, kind: str, name: str) -> Any:
+        found = by_key.get((tenant, kind, name))
+        return json.loads(found.content) if found else None
+
+    themes: dict[str, dict] = {}  # per tenant: only the login widget uses it
+    for artifact in artifacts:
+        if artifact.kind not in RENDERED_KINDS:
+            continue
+        tenant = artifact.tenant
+        if artifact.kind == "page" and artifact.name == "login" and tenant not in themes:
+            themes[tenant] = widget_theme(parsed(tenant, "theme", "theme"),
+                                          parsed(tenant, "branding", "branding"))
+        settings = parsed(tenant, "email_settings", artifact.name)
+        for scenario in scenarios_for(scenarios, artifact.kind, artifact.name):
+            yield render_sample(artifact, scenario, themes.get(tenant), settings)
