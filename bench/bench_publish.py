@@ -30,7 +30,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from auth0_branding.build.builder import build, write_dist  # noqa: E402
+from auth0_branding.build.builder import build  # noqa: E402
+from auth0_branding.dist.writer import write_dist  # noqa: E402
 from auth0_branding.emulator.limits import PLAN_LIMITS  # noqa: E402
 from auth0_branding.publish.engine import Options, load_dist, publish  # noqa: E402
 from auth0_branding.publish.pacing import PLAN_LIMITS as CLIENT_LIMITS  # noqa: E402

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from auth0_branding.build.builder import build, write_dist
+from auth0_branding.build.builder import build
 from auth0_branding.build.inline import LIQUID
 from auth0_branding.cli import cli
+from auth0_branding.dist.writer import write_dist
 from auth0_branding.errors import BrandError
 
 ROOT = Path(__file__).resolve().parent.parent

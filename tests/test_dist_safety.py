@@ -16,10 +16,11 @@ import pytest
 from brand_overlay import MINIMAL, run_cli
 from hostile import tree
 
-from auth0_branding.build.builder import build, write_dist
+from auth0_branding.build.builder import build
 from auth0_branding.dist import folder as output_folder
 from auth0_branding.dist.folder import output_lock
 from auth0_branding.dist.reader import load_dist
+from auth0_branding.dist.writer import write_dist
 from auth0_branding.errors import DistError
 
 log = logging.getLogger(__name__)
@@ -184,8 +185,8 @@ elif step == "rename":
     output_folder._rename = dying(output_folder._rename)
 elif step == "unlink":
     os.unlink = dying(os.unlink)
-import auth0_branding.build.builder
-auth0_branding.build.builder.swap_in = output_folder.swap_in
+import auth0_branding.dist.writer
+auth0_branding.dist.writer.swap_in = output_folder.swap_in
 from auth0_branding.cli import main
 sys.argv = ["auth0-branding", "build", "--brand", "brand", "--out", "dist"]
 main()

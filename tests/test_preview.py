@@ -24,9 +24,9 @@ import pytest
 from click.testing import CliRunner
 
 from auth0_branding.brand.scenarios import load_scenarios
-from auth0_branding.build import builder as build_module
 from auth0_branding.build.builder import build
 from auth0_branding.cli import cli
+from auth0_branding.dist import writer as dist_writer
 from auth0_branding.preview.events import ALL_OUTPUTS
 from auth0_branding.preview.rebuild import (
     Plan,
@@ -657,7 +657,7 @@ def test_serve_never_writes_dist(server, brand, tmp_path, monkeypatch, events):
     def forbidden(*args, **kwargs):
         raise AssertionError("the preview wrote dist/")
 
-    monkeypatch.setattr(build_module, "write_dist", forbidden)
+    monkeypatch.setattr(dist_writer, "write_dist", forbidden)
     repo_dist = sorted(os.listdir(ROOT / "dist"))
     login = events("dev/page/login")
     edit(brand / "templates/pages/login.html", "Members get", "Members now get")

@@ -21,9 +21,10 @@ from auth0.management import Auth0
 from click.testing import CliRunner
 from hostile import assert_refused, case
 
-from auth0_branding.build.builder import build, write_dist
+from auth0_branding.build.builder import build
 from auth0_branding.cli import cli
 from auth0_branding.dist.reader import Dist, DistTenant
+from auth0_branding.dist.writer import write_dist
 from auth0_branding.emulator.limits import Faults, LimitSpec
 from auth0_branding.emulator.server import Emulator, run_emulator
 from auth0_branding.emulator.state import ALL_SCOPES, EmulatorConfig, TenantConfig

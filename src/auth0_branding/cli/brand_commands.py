@@ -35,8 +35,8 @@ def build(
     brand_dir: Path, out_dir: Path, tenants: tuple[str, ...], strict: bool, jobs: int | None
 ) -> None:
     """Build the brand into dist/ (swapped in whole, only if every check passes)."""
-    from ..build.builder import write_dist
     from ..build.parallel import build_and_check
+    from ..dist.writer import write_dist
 
     result = build_and_check(brand_dir, tenants, jobs)
     problems = list(result.problems)

@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .manifest import MANIFEST, MANIFEST_FORMAT
 from ..errors import DistError, Location, display_path
 from ..publish.plan import BRANDING, CHANGE_PASSWORD, CLASSIC_LOGIN, EMAIL_PREFIX, ERROR_PAGE, THEME, UL_TEMPLATE
 
 log = logging.getLogger(__name__)
 
-MANIFEST = "manifest.json"
-MANIFEST_FORMAT = 1
 _REBUILD = "dist/ changed after the build; rebuild it with `auth0-branding build`"
 
 

@@ -1,0 +1,59 @@
+"""dist/manifest.json: what a build wrote, with hashes, and the mark that a folder is a build's."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..build.builder import BuildResult
+
+MANIFEST = "manifest.json"
+MANIFEST_FORMAT = 1
+GENERATOR = "auth0-branding build"
+
+
+def manifest_of(result: BuildResult) -> dict[str, Any]:
+    """Describe the build: tenants, and every output with its hash, size and sources."""
+    return {
+        "format": MANIFEST_FORMAT,
+        # Marks the folder as a build's own output: the only kind `write_dist` replaces.
+        "generator": GENERATOR,
+        "brand": result.config.name,
+        "tenants": {
+            t.name: {
+                "domain": t.domain,
+                "custom_domain": t.custom_domain,
+                "client_id_env": t.client_id_env,
+                "client_secret_env": t.client_secret_env,
+                "manage": list(t.manage),
+            }
+            for t in result.tenants
+        },
+        "outputs": [
+            {
+                "tenant": a.tenant, "kind": a.kind, "name": a.name, "path": a.path,
+                "resource": a.resource, "sha256": a.sha256, "size": a.size,
+                "sources": list(a.sources),
+            }
+            for a in result.artifacts
+        ],
+    }
+
+
+def earlier_manifest(folder: Path) -> dict[str, Any] | None:
+    """The manifest of an earlier build in `folder`, or None if it holds none."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(manifest, dict):
+        return None
+    marked = manifest.get("generator") == GENERATOR
+    # Builds before the marker: the same format, with its two tables.
+    legacy = (manifest.get("format") == MANIFEST_FORMAT and isinstance(manifest.get("tenants"), dict)
+              and isinstance(manifest.get("outputs"), list))
+    return manifest if marked or legacy else None
+
+
