@@ -15,7 +15,8 @@ from pathlib import Path
 from auth0_branding.brand.config import load_config
 from auth0_branding.brand.tokens import load_raw_tokens, resolve_tokens, to_scss
 from auth0_branding.build import sass_worker
-from auth0_branding.build.styles import compile_css, compile_here
+from auth0_branding.build.sass_compile import compile_here
+from auth0_branding.build.styles import compile_css
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -100,7 +100,7 @@ def _worker() -> _Worker:
 
 
 def _serve(conn: Connection, parents_end: Connection | None = None) -> None:
-    from .styles import compile_here
+    from .sass_compile import compile_here
 
     if parents_end is not None:
         parents_end.close()

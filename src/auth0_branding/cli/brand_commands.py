@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from ..errors import BrandError, printable
-from . import (
+from .group import (
     brand_option,
     cli,
     fail,

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from ..errors import BrandError, Location, display_path, printable
-from . import (
+from .group import (
     cli,
     handles_errors,
 )

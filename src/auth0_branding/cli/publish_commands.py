@@ -12,7 +12,7 @@ import click
 
 from ..errors import display_path, printable
 from ..publish.pacing import DEFAULT_RATE_LIMIT_BUDGET
-from . import (
+from .group import (
     cli,
     handles_errors,
     tenant_option,

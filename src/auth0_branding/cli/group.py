@@ -1,0 +1,99 @@
+"""The command group, its shared options, and the one way commands print errors and lines."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import BrandError, printable
+
+log = logging.getLogger(__name__)
+
+
+def fail(message: str, code: int = 1) -> None:
+    # One line, whatever the user's input held: printable() escapes line breaks and controls.
+    click.echo(f"ERROR {printable(message)}", err=True)
+    sys.exit(code)
+
+
+def say(line: str, err: bool = False) -> None:
+    """Print one line that may hold user text (paths, names), with its controls escaped."""
+    click.echo(printable(line), err=err)
+
+
+def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn BrandError into one line on stderr and exit 1; tracebacks only with --debug."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        debug = click.get_current_context().find_root().params.get("debug", False)
+        try:
+            return command(*args, **kwargs)
+        except BrandError as error:
+            if debug:
+                raise
+            fail(str(error))
+
+    return wrapper
+
+
+class _Commands(click.Group):
+    """The command group, answering bad usage with one line and exit 2, as any bad input."""
+
+    def main(self, args: Any = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            outcome = super().main(args, prog_name, complete_var, False, **extra)
+        except click.UsageError as error:
+            where = error.ctx.command_path if error.ctx else (prog_name or "auth0-branding")
+            fail(f"{error.format_message()} (see `{where} --help`)", error.exit_code)
+        except click.ClickException as error:
+            fail(error.format_message(), error.exit_code)
+        except click.Abort:
+            fail("aborted", 1)
+        sys.exit(outcome if isinstance(outcome, int) else 0)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.version_option(package_name="auth0-branding")
+def cli(debug: bool) -> None:
+    """Build, check, preview and publish Auth0 branding from one brand folder."""
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING)
+
+
+brand_option = click.option(
+    "--brand",
+    "brand_dir",
+    type=click.Path(path_type=Path),
+    default=Path("brand"),
+    show_default=True,
+    help="The brand source folder.",
+)
+out_option = click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="The build output folder.",
+)
+tenant_option = click.option(
+    "--tenant",
+    "tenants",
+    multiple=True,
+    help="Only this tenant (repeatable; default: all).",
+)
+
+jobs_option = click.option(
+    "--jobs", type=click.IntRange(min=1), default=None,
+    help="Worker processes for large builds (default: one per CPU).",
+)
