@@ -7,7 +7,7 @@ else (for an email) the same key under [email_defaults], else the table itself.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..auth0.contract import (
@@ -22,6 +22,7 @@ from ..brand.sourcemap import toml_key_line, toml_location, toml_table_line
 from ..errors import Location, Problem, TemplateError, did_you_mean
 from ..render.liquid import parse_liquid
 from ..render.liquid_usage import liquid_usage
+from .registry import Subject, check
 
 log = logging.getLogger(__name__)
 
@@ -211,3 +212,21 @@ def _url(value: Any, path: str, brand_toml: str, allow_empty: bool = False) -> l
                         "URL" + (" or \"\"" if allow_empty else ""),
                         toml_location(brand_toml, path))]
     return []
+
+
+# -- registered with the outputs they apply to -------------------------------------------
+
+
+@check("email-settings", kinds=("email_settings",))
+def _email_settings(subject: Subject) -> Iterable[Problem]:
+    return check_email_settings(subject.data, subject.artifact)
+
+
+@check("branding", kinds=("branding",))
+def _branding(subject: Subject) -> Iterable[Problem]:
+    return check_branding(subject.data, subject.artifact)
+
+
+@check("theme", kinds=("theme",))
+def _theme(subject: Subject) -> Iterable[Problem]:
+    return check_theme(subject.data, subject.artifact)

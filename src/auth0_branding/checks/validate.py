@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -29,9 +28,10 @@ from ..brand.sourcemap import SourceMap, source_version
 from ..build.builder import Artifact, BuildResult
 from ..errors import Location, Problem, TemplateError, did_you_mean
 from ..render.liquid import AUTH0_FILTERS, parse_liquid
-from ..render.liquid_usage import LiquidUsage, liquid_usage
+from ..render.liquid_usage import LiquidUsage
+from . import settings  # noqa: F401 - registers the checks of the JSON outputs
 from .html import check_html, scan_html
-from .settings import check_branding, check_email_settings, check_theme
+from .registry import MARKUP, Subject, check, run_checks
 
 log = logging.getLogger(__name__)
 
@@ -69,44 +69,86 @@ def check_artifact(artifact: Artifact, *_: Any) -> list[Problem]:
 def _check_cached(artifact: Artifact, _versions: tuple) -> tuple[Problem, ...]:
     # Keyed by the output and the version of every source it maps back to, so `serve`
     # re-checks only what an edit changed, and never reports a stale line.
-    if artifact.kind in ("page", "email"):
-        return tuple(_check_markup(artifact))
-    data = json.loads(artifact.content)
-    if artifact.kind == "email_settings":
-        return tuple(check_email_settings(data, artifact))
-    if artifact.kind == "branding":
-        return tuple(check_branding(data, artifact))
-    if artifact.kind == "theme":
-        return tuple(check_theme(data, artifact))
-    return ()
+    return tuple(run_checks(artifact))
 
 
-def _check_markup(artifact: Artifact) -> Iterator[Problem]:
-    text = artifact.content
-    where = SourceMap(artifact)
+# -- the checks of pages and emails, in the order they run ----------------------------------
+
+
+@check("liquid-syntax", kinds=MARKUP, gate=True)
+def _liquid_syntax(subject: Subject) -> Iterator[Problem]:
     try:
-        parse_liquid(text, artifact.path)
+        parse_liquid(subject.artifact.content, subject.artifact.path)
     except TemplateError as error:
+        where = subject.where
         line, col = (error.location.line, error.location.col) if error.location else (None, None)
         yield Problem("error", "liquid-syntax", _liquid_message(error),
                       where.at_output(line, _construct_at(where, line, col)))
-        return
-    usage = liquid_usage(text, artifact.path)
-    yield from _check_liquid_names(usage, where)
-    yield from _check_leftovers(text, where)
-    yield from _check_sizes(artifact, where)
-    if artifact.kind == "page":
-        yield from _check_page(artifact, usage, where)
-    else:
-        yield from _check_email(artifact, usage, where)
-    if artifact.rendered is not None:
-        # An email's HTML checks read it as rendered, before inlining: the inliner's parser
-        # repairs broken nesting, and what the checks look at (elements, ids, alt text, URLs)
-        # is the same, in less text and on lines that match the templates.
-        before_inlining = replace(artifact, content=artifact.rendered)
-        yield from check_html(before_inlining, SourceMap(before_inlining))
-    else:
-        yield from check_html(artifact, where)
+
+
+@check("liquid-names", kinds=MARKUP)
+def _liquid_names(subject: Subject) -> Iterator[Problem]:
+    return _check_liquid_names(subject.usage, subject.where)
+
+
+@check("build-leftovers", kinds=MARKUP)
+def _leftovers(subject: Subject) -> Iterator[Problem]:
+    return _check_leftovers(subject.artifact.content, subject.where)
+
+
+@check("sizes", kinds=MARKUP)
+def _sizes(subject: Subject) -> Iterator[Problem]:
+    return _check_sizes(subject.artifact, subject.where)
+
+
+@check("universal-login-tags", kinds=("page",), names=("login",))
+def _universal_login_tags(subject: Subject) -> Iterator[Problem]:
+    return _check_ul_tags(subject.artifact, subject.usage, subject.where)
+
+
+@check("change-password-widget", kinds=("page",), names=("password_reset",))
+def _change_password_widget(subject: Subject) -> Iterator[Problem]:
+    return _check_change_password(subject.artifact, subject.usage, subject.where)
+
+
+@check("classic-login-config", kinds=("page",), names=("classic_login",))
+def _classic_login_config(subject: Subject) -> Iterator[Problem]:
+    if "@@config@@" not in subject.artifact.content:
+        yield Problem("error", "missing-placeholder",
+                      "the classic login page never reads '@@config@@'; initialise Lock from "
+                      "JSON.parse(decodeURIComponent(escape(window.atob('@@config@@'))))",
+                      subject.where.file)
+
+
+@check("page-variables", kinds=("page",), names=tuple(PAGE_VARIABLES))
+def _page_variables(subject: Subject) -> Iterator[Problem]:
+    name = subject.artifact.name
+    return _unknown_variables(subject.usage, PAGE_VARIABLES[name], None, subject.where,
+                              f"the {name} page")
+
+
+@check("page-escaping", kinds=("page",))
+def _page_escaping(subject: Subject) -> Iterator[Problem]:
+    roots = {"error_page": UNTRUSTED_ERROR_PAGE,
+             "password_reset": UNTRUSTED_PASSWORD_RESET}.get(subject.artifact.name, UNTRUSTED)
+    return _unescaped(subject.usage, roots, subject.where)
+
+
+@check("email-liquid", kinds=("email",))
+def _email_liquid(subject: Subject) -> Iterator[Problem]:
+    return _check_email(subject.artifact, subject.usage, subject.where)
+
+
+@check("html", kinds=MARKUP)
+def _html(subject: Subject) -> Iterator[Problem]:
+    artifact = subject.artifact
+    if artifact.rendered is None:
+        return check_html(artifact, subject.where)
+    # An email's HTML checks read it as rendered, before inlining: the inliner's parser
+    # repairs broken nesting, and what the checks look at (elements, ids, alt text, URLs)
+    # is the same, in less text and on lines that match the templates.
+    before_inlining = replace(artifact, content=artifact.rendered)
+    return check_html(before_inlining, SourceMap(before_inlining))
 
 
 def _liquid_message(error: TemplateError) -> str:
@@ -188,25 +230,6 @@ def _check_sizes(artifact: Artifact, where: SourceMap) -> Iterator[Problem]:
                           f"servers may break lines over {SMTP_LINE_MAX} (add line breaks)",
                           where.at_output(number))
             break
-
-
-def _check_page(artifact: Artifact, usage: LiquidUsage, where: SourceMap) -> Iterator[Problem]:
-    name = artifact.name
-    if name == "login":
-        yield from _check_ul_tags(artifact, usage, where)
-    if name == "password_reset":
-        yield from _check_change_password(artifact, usage, where)
-    if name == "classic_login" and "@@config@@" not in artifact.content:
-        yield Problem("error", "missing-placeholder",
-                      "the classic login page never reads '@@config@@'; initialise Lock from "
-                      "JSON.parse(decodeURIComponent(escape(window.atob('@@config@@'))))",
-                      where.file)
-    allowed = PAGE_VARIABLES.get(name)
-    if allowed is not None:
-        yield from _unknown_variables(usage, allowed, None, where, f"the {name} page")
-    roots = {"error_page": UNTRUSTED_ERROR_PAGE,
-             "password_reset": UNTRUSTED_PASSWORD_RESET}.get(name, UNTRUSTED)
-    yield from _unescaped(usage, roots, where)
 
 
 def _check_ul_tags(artifact: Artifact, usage: LiquidUsage, where: SourceMap) -> Iterator[Problem]:
