@@ -21,6 +21,13 @@ from auth0.management import Auth0
 from click.testing import CliRunner
 from hostile import assert_refused, case
 
+from auth0_branding.auth0.resources import (
+    BRANDING,
+    CHANGE_PASSWORD,
+    ERROR_PAGE,
+    THEME,
+    UL_TEMPLATE,
+)
 from auth0_branding.build.builder import build
 from auth0_branding.cli import cli
 from auth0_branding.dist.reader import Dist, DistTenant
@@ -42,15 +49,7 @@ from auth0_branding.publish.engine import (
     select_tenants,
 )
 from auth0_branding.publish.pacing import UNPACED, Limits, Pacer, Rate, RetryPolicy
-from auth0_branding.publish.plan import (
-    BRANDING,
-    CHANGE_PASSWORD,
-    ERROR_PAGE,
-    THEME,
-    UL_TEMPLATE,
-    diff_lines,
-    plan,
-)
+from auth0_branding.publish.plan import diff_lines, plan
 
 ROOT = Path(__file__).resolve().parents[1]
 BRAND = ROOT / "brand"

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from ..errors import PublishError
-from ..publish.plan import (
+from .resources import (
     BRANDING,
     CLASSIC_LOGIN,
     EMAIL_PREFIX,
     SETTINGS_PREFIX,
     THEME,
     UL_TEMPLATE,
-    Change,
 )
+
+if TYPE_CHECKING:  # the publisher's records; Auth0's facts import nothing of it at run time
+    from ..publish.plan import Change
 
 log = logging.getLogger(__name__)
 

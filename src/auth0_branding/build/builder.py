@@ -13,6 +13,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..auth0.resources import BRANDING, PAGE_RESOURCES, THEME, email_resource
 from ..brand.config import Config, EmailConfig, TenantConfig, load_config
 from ..brand.sources import read_source
 from ..brand.tokens import (
@@ -40,12 +41,6 @@ from .templates import Renderer
 
 log = logging.getLogger(__name__)
 
-PAGE_RESOURCES = {
-    "login": "branding/templates/universal-login",
-    "password_reset": "tenants/settings#change_password",
-    "error_page": "tenants/settings#error_page",
-    "classic_login": "clients/global#custom_login_page",
-}
 
 
 @dataclass(frozen=True)
@@ -190,12 +185,12 @@ def build_tenant(
     if "branding" in tenant.manage and config.branding:
         settings = _resolve_settings(config.branding, tokens, renderer, context,
                                      brand_toml, ("branding",))
-        yield _json_artifact(tenant, "branding", "branding", "branding", settings,
+        yield _json_artifact(tenant, "branding", "branding", BRANDING, settings,
                              (shared.brand_toml, *shared.common))
     if "theme" in tenant.manage and config.theme:
         theme = _resolve_settings(config.theme, tokens, renderer, context,
                                   brand_toml, ("theme",))
-        yield _json_artifact(tenant, "theme", "theme", "branding/themes/default", theme,
+        yield _json_artifact(tenant, "theme", "theme", THEME, theme,
                              (shared.brand_toml, *shared.common))
 
 
@@ -234,7 +229,7 @@ def _build_email(
         if found:
             raise InlineError(error.message, found, error.hint, error.snippet) from error
         raise
-    resource = f"email-templates/{email.name}"
+    resource = email_resource(email.name)
     yield Artifact(tenant.name, "email", email.name, f"{tenant.name}/emails/{email.name}.html",
                    resource, body, sources, rendered=html)
     yield _json_artifact(tenant, "email_settings", email.name, resource, settings,

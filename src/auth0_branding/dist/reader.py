@@ -12,7 +12,7 @@ from typing import Any
 
 from .manifest import MANIFEST, MANIFEST_FORMAT
 from ..errors import DistError, Location, display_path
-from ..publish.plan import BRANDING, CHANGE_PASSWORD, CLASSIC_LOGIN, EMAIL_PREFIX, ERROR_PAGE, THEME, UL_TEMPLATE
+from ..auth0.resources import BRANDING, CHANGE_PASSWORD, CLASSIC_LOGIN, EMAIL_PREFIX, ERROR_PAGE, THEME, UL_TEMPLATE
 
 log = logging.getLogger(__name__)
 

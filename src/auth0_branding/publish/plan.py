@@ -9,16 +9,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..auth0.resources import (
+    BRANDING,
+    CHANGE_PASSWORD,
+    CLASSIC_LOGIN,
+    EMAIL_PREFIX,
+    ERROR_PAGE,
+    THEME,
+    UL_TEMPLATE,
+)
+
 log = logging.getLogger(__name__)
 
-UL_TEMPLATE = "branding/templates/universal-login"
-CHANGE_PASSWORD = "tenants/settings#change_password"
-ERROR_PAGE = "tenants/settings#error_page"
-CLASSIC_LOGIN = "clients/global#custom_login_page"
-BRANDING = "branding"
-THEME = "branding/themes/default"
-EMAIL_PREFIX = "email-templates/"
-SETTINGS_PREFIX = "tenants/settings#"
 
 # Writes go in this order. The UL template goes first: it is the write most likely to be
 # refused (402 on plans without the feature, 400 on bad tags), and refusing it before

@@ -21,12 +21,13 @@ from typing import Any
 
 import httpx
 
+from ..auth0.resources import BRANDING, SETTINGS_PREFIX, UL_TEMPLATE
 from ..auth0.scopes import check_scopes, read_scopes, write_scopes
 from ..errors import PublishError, printable
 from .backup import BackupWriter
 from .credentials import DEFAULT_API_BASE, TokenSource, credentials_for, load_env, scrub, target_for
 from .pacing import Limits, Pacer, RateBudget, RetryPolicy
-from .plan import BRANDING, SETTINGS_PREFIX, UL_TEMPLATE, Change, plan
+from .plan import Change, plan
 from .tenant_api import Auth0Target, check_stop
 
 log = logging.getLogger(__name__)

@@ -19,10 +19,7 @@ from auth0.management import Auth0
 from auth0.management.core.api_error import ApiError
 from auth0.management.core.parse_error import ParsingError
 
-from ..errors import PublishError
-from .credentials import Target, TokenSource, scrub
-from .pacing import API, EMAIL_READ, EMAIL_WRITE, Pacer, RateBudget, RetryPolicy
-from .plan import (
+from ..auth0.resources import (
     BRANDING,
     CLASSIC_LOGIN,
     EMAIL_PREFIX,
@@ -30,6 +27,9 @@ from .plan import (
     THEME,
     UL_TEMPLATE,
 )
+from ..errors import PublishError
+from .credentials import Target, TokenSource, scrub
+from .pacing import API, EMAIL_READ, EMAIL_WRITE, Pacer, RateBudget, RetryPolicy
 
 log = logging.getLogger(__name__)
 
