@@ -349,6 +349,19 @@ CASES = [
     case("fixture-nested-100-deep", fixtures(data=deep_json(100)),
          "brand/fixtures/login.json:1: fixtures nested more than 64 levels deep "
          "(flatten the data: Auth0's own objects are a few levels deep)", args=SNAPSHOT),
+    case("fixture-duplicate-key",
+         fixtures(data='{\n  "scenarios": {\n    "a": {"user": {"name": "x"}},\n'
+                       '    "b": {"user": {"name": "x"}},\n    "a": {}\n  }\n}\n'),
+         "brand/fixtures/login.json:5: duplicate key 'a' in scenarios (first on line 3) "
+         "(remove one of them: JSON would silently keep only the last)", args=SNAPSHOT),
+    case("fixture-duplicate-nested-key",
+         fixtures(data='{\n  "scenarios": {\n    "a": {"user": {"name": "x",\n'
+                       '      "name": "y"}}\n  }\n}\n'),
+         "brand/fixtures/login.json:4: duplicate key 'name' in scenarios.a.user (first on line 3)"
+         " (remove one of them: JSON would silently keep only the last)", args=SNAPSHOT),
+    case("fixture-nan", fixtures(data='{\n  "scenarios": {\n    "a": {"n": NaN}\n  }\n}\n'),
+         "brand/fixtures/login.json:3: NaN is not a finite JSON number (write a finite "
+         "number)", args=SNAPSHOT),
     case("fixture-too-big", fixtures(data='{"scenarios": {}, "pad": "' + "x" * (5 * MIB) + '"}'),
          f"brand/fixtures/login.json: fixture file is 5.0 MiB, over the 4.0 MiB limit ({BIG})",
          args=SNAPSHOT),

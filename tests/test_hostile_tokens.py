@@ -180,11 +180,11 @@ CASES = [
          f"{TOKENS}:12: duplicate key 'color' in the top level (first on line 2) (remove one of "
          "them: JSON would silently keep only the last)"),
     case("nan", _typed("number", "NaN"),
-         f"{TOKENS}:14: NaN is not a number a token can hold (write a finite number)"),
+         f"{TOKENS}:14: NaN is not a finite JSON number (write a finite number)"),
     case("infinity", _typed("dimension", '{ "value": Infinity, "unit": "px" }'),
-         f"{TOKENS}:14: Infinity is not a number a token can hold (write a finite number)"),
+         f"{TOKENS}:14: Infinity is not a finite JSON number (write a finite number)"),
     case("minus-infinity", _typed("number", "-Infinity"),
-         f"{TOKENS}:14: -Infinity is not a number a token can hold (write a finite number)"),
+         f"{TOKENS}:14: -Infinity is not a finite JSON number (write a finite number)"),
     case("overflowing-float", _typed("dimension", '{ "value": 1e999, "unit": "px" }'),
          f"{TOKENS}:14: invalid dimension value {{\"value\": Infinity, \"unit\": \"px\"}} for "
          "'extra.x': expected a finite number (write a number such as 16)"),

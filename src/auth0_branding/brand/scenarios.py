@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, Location, display_path, line_of
+from ..errors import ConfigError, Location, TokenError, display_path, line_of
 from .sources import nesting_line, read_source
+from .token_json import scan_json_keys
 
 log = logging.getLogger(__name__)
 
@@ -110,18 +111,45 @@ def _read(path: Path, brand_dir: Path) -> dict[str, Any]:
     text = _texts[path] = read_source(path, brand_dir, "fixture")
     shown = display_path(path)
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
         raise ConfigError(f"malformed fixtures JSON: {error.msg}",
                           Location(shown, error.lineno), "fix the JSON syntax") from error
     except RecursionError as error:
         raise _too_deep(text, shown) from error
+    except _Refused:
+        raise _refusal(text, shown) from None
     if not isinstance(document, dict):
         raise ConfigError("a fixtures file must hold a JSON object",
                           Location(shown, 1), "wrap it in { }")
     if _depth(document) > MAX_DEPTH:
         raise _too_deep(text, shown)
     return document
+
+
+class _Refused(Exception):
+    """JSON that parses but that a fixture must not hold: a repeated key, NaN or Infinity."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # The json module keeps the last of two equal keys without a word: a typo'd copy of a
+    # scenario would silently win.
+    if len({key for key, _ in pairs}) != len(pairs):
+        raise _Refused
+    return dict(pairs)
+
+
+def _no_constant(name: str) -> Any:
+    raise _Refused
+
+
+def _refusal(text: str, shown: str) -> ConfigError:
+    """Say what was refused, at its line: the key scan the token files use finds it."""
+    try:
+        scan_json_keys(text, shown)
+    except TokenError as error:
+        return ConfigError(error.message, error.location, error.hint)
+    return ConfigError("the fixtures JSON cannot be read", Location(shown), "simplify the file")
 
 
 def _depth(value: Any) -> int:

@@ -65,13 +65,13 @@ def parse_token_json(text: str, shown: str) -> TokenDocument:
     except (RecursionError, ValueError) as error:
         # Nested past the interpreter's limit, or an integer too long to convert: the text
         # up to that point is valid, so the scan below stops there at the right line.
-        _scan(text, shown)
+        scan_json_keys(text, shown)
         raise TokenError("the tokens JSON cannot be read", Location(shown),
                          "simplify the file") from error
-    return TokenDocument(data, _scan(text, shown), shown)
+    return TokenDocument(data, scan_json_keys(text, shown), shown)
 
 
-def _scan(text: str, shown: str) -> dict[Path_, int]:
+def scan_json_keys(text: str, shown: str) -> dict[Path_, int]:
     lines: dict[Path_, int] = {}
     # Each open container: [path, is_object, keys seen (object) or next index (array),
     # whether the next string is a key, the key whose value comes next].
@@ -127,7 +127,7 @@ def _scan(text: str, shown: str) -> dict[Path_, int]:
                 raise TokenError(f"a number longer than {MAX_NUMBER_LENGTH} characters",
                                  Location(shown, line), "write a number CSS can use")
         elif match.group() not in _LITERALS:
-            raise TokenError(f"{match.group()} is not a number a token can hold",
+            raise TokenError(f"{match.group()} is not a finite JSON number",
                              Location(shown, line), "write a finite number")
     return lines
 
