@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -58,6 +58,15 @@ class BrandError(Exception):
 
 class ConfigError(BrandError):
     """The brand or tenants configuration is missing, malformed or invalid."""
+
+
+class ConfigErrors(ConfigError):
+    """Several configuration problems, reported together: it reads as the first of `errors`."""
+
+    def __init__(self, errors: Sequence[BrandError]) -> None:
+        first = errors[0]
+        super().__init__(first.message, first.location, first.hint)
+        self.errors = tuple(errors)
 
 
 class TokenError(BrandError):
