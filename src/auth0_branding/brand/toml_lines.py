@@ -43,7 +43,7 @@ def _lines(text: str) -> dict[tuple[Key, ...], int]:
     found: dict[tuple[Key, ...], int] = {}
     table: tuple[Key, ...] = ()
     arrays: dict[tuple[Key, ...], int] = {}  # an array of tables -> the index of its last entry
-    for line, statement in _statements(text):
+    for line, statement in _statements(text.removeprefix("\ufeff")):
         try:
             parsed = tomllib.loads(statement)
         except tomllib.TOMLDecodeError:  # the file as a whole was refused by its reader first
