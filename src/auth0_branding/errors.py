@@ -55,6 +55,11 @@ class BrandError(Exception):
         hint = f" ({self.hint})" if self.hint else ""
         return f"{where}{self.message}{hint}"
 
+    @property
+    def errors(self) -> tuple[BrandError, ...]:
+        """Every error this one reports, one line each: itself, or the several it gathers."""
+        return (self,)
+
 
 class ConfigError(BrandError):
     """The brand or tenants configuration is missing, malformed or invalid."""
@@ -66,7 +71,11 @@ class ConfigErrors(ConfigError):
     def __init__(self, errors: Sequence[BrandError]) -> None:
         first = errors[0]
         super().__init__(first.message, first.location, first.hint)
-        self.errors = tuple(errors)
+        self._errors = tuple(errors)
+
+    @property
+    def errors(self) -> tuple[BrandError, ...]:
+        return self._errors
 
 
 class TokenError(BrandError):

@@ -198,7 +198,10 @@ def load_config(brand_dir: Path) -> Config:
         data = brand.data
         styles = _table(data, "styles")
         page_style = _style(brand, styles, "page", brand_dir, found)
-        email_style = _style(brand, styles, "email", brand_dir, found)
+        # Refused by the sandbox, the page style's folder most likely holds the other too: one
+        # line says it.
+        refused = any(isinstance(error, SourceError) for error in found)
+        email_style = brand_dir if refused else _style(brand, styles, "email", brand_dir, found)
         emails = _load_emails(brand, found)
         preview_assets = _load_preview_assets(brand, brand_dir, found)
     tenants = _read(brand_dir / "tenants.toml", brand_dir, TenantsFile, found)

@@ -140,6 +140,12 @@ class _Preview(_Table):
 class BrandFile(_Table):
     """brand.toml."""
 
+    # The order its problems are reported in ("!": the table itself, its type and unknown
+    # keys), the order in which they were found before they were all collected.
+    check_order: ClassVar[tuple[str, ...]] = (
+        "styles!", "email_defaults", "emails", "theme", "name", "inliner", "styles",
+        "variables", "branding", "preview")
+
     name: str
     inliner: Annotated[str, _one_of(INLINERS)] = "premailer"
     styles: _Styles = _Styles()
@@ -190,8 +196,19 @@ def problems(
     try:
         schema.model_validate(data)
     except ValidationError as error:
-        return [_problem(schema, e, at, shown) for e in _unknown_first(error.errors())]
+        order = getattr(schema, "check_order", ())
+        found = sorted(_unknown_first(error.errors()), key=lambda e: _rank(order, e))
+        return [_problem(schema, e, at, shown) for e in found]
     return []
+
+
+def _rank(order: tuple[str, ...], error: Any) -> int:
+    loc, unknown = error["loc"], error["type"] == "extra_forbidden"
+    if len(loc) == 1 and unknown:
+        return -1
+    whole = f"{loc[0]}!" if len(loc) == 1 or (len(loc) == 2 and unknown) else None
+    key = whole if whole in order else loc[0]
+    return order.index(key) if key in order else len(order)
 
 
 def _unknown_first(errors: Iterable[Any]) -> list[Any]:
