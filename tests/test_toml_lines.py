@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import tomllib
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -102,3 +103,17 @@ def test_the_first_statement_writing_a_table_is_its_line() -> None:
 
     assert key_line(text, ("theme",)) == 1
     assert key_line(text, ("theme", "extra")) == 4
+
+
+def test_every_key_of_every_toml_file_here_maps_to_a_line_that_names_it() -> None:
+    root = Path(__file__).parent.parent
+    files = sorted({*root.glob("brand/*.toml"), *root.glob("tests/fixtures/**/*.toml")})
+    assert files
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        lines = text.split("\n")
+        for keys in _paths(tomllib.loads(text)):
+            line = key_line(text, keys)
+            assert line, (path, keys)
+            name = next(str(k) for k in reversed(keys) if isinstance(k, str))
+            assert name.split(".")[0] in lines[line - 1], (path, keys, line)

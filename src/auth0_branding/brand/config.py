@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..errors import BrandError, ConfigError, ConfigErrors, Location, did_you_mean, display_path
-from .schema import (  # noqa: F401 (the names of Auth0's outputs, read from here)
+from .schema import (  # noqa: F401 (other stages import these names from here)
     DEFAULT_MANAGED,
     EMAIL_TEMPLATES,
     INLINERS,
@@ -31,6 +31,7 @@ from .sources import SourceError, confine_name, nesting_line, read_source
 from .toml_lines import key_line, nearest_line
 
 log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class EmailConfig:
@@ -112,7 +113,7 @@ class _File:
         self.shown, self.text, self.data = display_path(path), text, data
 
     def at(self, *keys: str) -> Location:
-        """Where `keys` is written, else its closest enclosing table: where to add it."""
+        """Return where `keys` is written, else its closest enclosing table: where to add it."""
         return Location(self.shown, nearest_line(self.text, keys))
 
 
