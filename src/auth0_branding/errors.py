@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -55,9 +55,27 @@ class BrandError(Exception):
         hint = f" ({self.hint})" if self.hint else ""
         return f"{where}{self.message}{hint}"
 
+    @property
+    def errors(self) -> tuple[BrandError, ...]:
+        """Every error this one reports, one line each: itself, or the several it gathers."""
+        return (self,)
+
 
 class ConfigError(BrandError):
     """The brand or tenants configuration is missing, malformed or invalid."""
+
+
+class ConfigErrors(ConfigError):
+    """Several configuration problems, reported together: it reads as the first of `errors`."""
+
+    def __init__(self, errors: Sequence[BrandError]) -> None:
+        first = errors[0]
+        super().__init__(first.message, first.location, first.hint)
+        self._errors = tuple(errors)
+
+    @property
+    def errors(self) -> tuple[BrandError, ...]:
+        return self._errors
 
 
 class TokenError(BrandError):

@@ -17,6 +17,7 @@ from stat import S_ISREG
 from typing import Any
 
 from ..errors import Location
+from .toml_lines import key_line, nearest_line
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +46,15 @@ def source_lines(path: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1024)
 def _read(version: tuple) -> tuple[str, ...]:
+    return tuple(_read_text(version).splitlines())
+
+
+@lru_cache(maxsize=64)
+def _read_text(version: tuple) -> str:
     try:
-        return tuple(Path(version[0]).read_text(encoding="utf-8").splitlines())
+        return Path(version[0]).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        return ()
+        return ""
 
 
 def occurrences(snippet: str, sources: tuple[str, ...]) -> list[Location]:
@@ -62,41 +68,26 @@ def occurrences(snippet: str, sources: tuple[str, ...]) -> list[Location]:
 
 
 def toml_location(path: str, dotted: str) -> Location:
-    """Find the line of key `a.b.c` in a TOML file: `c` under `[a.b]`, else `b` under `[a]`.
+    """Return where key `a.b.c` is written in a TOML file, else its closest enclosing table.
 
-    TOML parsers keep no positions. When the key is absent (a missing field), the line of
-    the closest enclosing table header is the place to add it.
+    When the key is absent (a missing field), that table is the place to add it.
     """
-    parts = dotted.split(".")
-    for split in range(len(parts) - 1, 0, -1):
-        table = ".".join(parts[:split])
-        header = toml_table_line(path, table)
-        if header is not None:
-            return Location(path, toml_key_line(path, table, parts[split]) or header)
-    return Location(path, _key_line(source_lines(path), parts[0], 0))
+    return Location(path, nearest_line(_text(path), tuple(dotted.split("."))))
 
 
 def toml_table_line(path: str, table: str) -> int | None:
-    """Return the line of the `[table]` header in a TOML file, or None."""
-    pattern = re.compile(rf"^\s*\[\s*{re.escape(table)}\s*\]\s*(#.*)?$")
-    return next((n for n, line in enumerate(source_lines(path), 1) if pattern.match(line)), None)
+    """Return the line that opens table `a.b` in a TOML file, or None."""
+    return key_line(_text(path), tuple(table.split(".")))
 
 
 def toml_key_line(path: str, table: str, key: str) -> int | None:
-    """Return the line of `key = ...` directly under `[table]` in a TOML file, or None."""
-    header = toml_table_line(path, table)
-    return None if header is None else _key_line(source_lines(path), key, header)
+    """Return the line of `key` in table `a.b` of a TOML file, or None."""
+    return key_line(_text(path), (*table.split("."), key))
 
 
-def _key_line(lines: tuple[str, ...], key: str, header: int) -> int | None:
-    pattern = re.compile(rf'^\s*"?{re.escape(key)}"?\s*=')
-    for number in range(header + 1, len(lines) + 1):
-        line = lines[number - 1]
-        if line.lstrip().startswith("["):
-            return None
-        if pattern.match(line):
-            return number
-    return None
+def _text(path: str) -> str:
+    version = source_version(path)
+    return _read_text(version) if version and version[-1] else ""
 
 
 class SourceMap:

@@ -24,6 +24,7 @@ from ..brand.tokens import (
     resolve_tokens,
     to_scss,
 )
+from ..brand.toml_lines import nearest_line
 from ..errors import (
     BrandError,
     InlineError,
@@ -32,7 +33,6 @@ from ..errors import (
     TemplateError,
     did_you_mean,
     display_path,
-    line_of,
     locate_source,
 )
 from .inline import inline_css
@@ -257,28 +257,27 @@ def _resolve_settings(
         elif (path := alias_path(value)) is not None:
             if path not in tokens.by_path:
                 raise BrandError(f"unknown token reference '{value}' in '{'.'.join(table)}.{key}'",
-                                 _setting_location(brand_toml, table, value),
+                                 _setting_location(brand_toml, (*table, key)),
                                  did_you_mean(path, tokens.by_path) or "reference a defined token")
             resolved[key] = tokens.css(path)
         else:
-            resolved[key] = _render_setting(renderer, value, context, brand_toml, table)
+            resolved[key] = _render_setting(renderer, value, context, brand_toml, (*table, key))
     return resolved
 
 
 def _render_setting(renderer: Renderer, value: str, context: Mapping[str, Any],
-                    brand_toml: Path, table: tuple[str, ...]) -> str:
+                    brand_toml: Path, keys: tuple[str, ...]) -> str:
     try:
         return renderer.render_string(value, context, Location(display_path(brand_toml)))
     except TemplateError as error:
-        raise TemplateError(error.message, _setting_location(brand_toml, table, value),
+        raise TemplateError(error.message, _setting_location(brand_toml, keys),
                             error.hint) from error
 
 
-def _setting_location(brand_toml: Path, table: tuple[str, ...], value: str) -> Location:
-    # TOML keeps no positions: find the value after its table's header (or at all).
+def _setting_location(brand_toml: Path, keys: tuple[str, ...]) -> Location:
+    """Return where the setting at `keys` is written in brand.toml."""
     text = read_source(brand_toml, brand_toml.parent, "config")
-    start = line_of(text, f"[{'.'.join(table)}]") or line_of(text, f"[{table[0]}") or 1
-    return Location(display_path(brand_toml), line_of(text, value, start) or line_of(text, value))
+    return Location(display_path(brand_toml), nearest_line(text, keys))
 
 
 def _json_artifact(tenant, kind, name, resource, data, sources, path=None) -> Artifact:

@@ -73,7 +73,8 @@ def check(
     except BrandError as error:
         if output_format == "text":
             raise
-        problems = [Problem("error", "build", _message_of(error), error.location)]
+        problems = [Problem("error", "build", _message_of(each), each.location)
+                    for each in error.errors]
     _report_problems(problems, output_format)
     if output_format == "text":
         say(f"Checked {brand_dir}: {_count(problems)}", err=True)

@@ -38,7 +38,9 @@ def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except BrandError as error:
             if debug:
                 raise
-            fail(str(error))
+            for each in error.errors[:-1]:
+                say(f"ERROR {each}", err=True)
+            fail(str(error.errors[-1]))
 
     return wrapper
 
