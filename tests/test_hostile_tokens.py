@@ -331,6 +331,14 @@ CASES = [
          # tenants.toml as a whole refuses it first, before the override is applied.
          f"{TENANTS}:20: 'tenants.prod.tokens.color.background' contains a NUL character "
          "(remove the \\u0000 escape)"),
+    case("override-after-a-comment-naming-it",
+         _override('# color.background stays close to white\n"color.background" = "nope"'),
+         f"{TENANTS}:21: invalid color value \"nope\" for 'color.background': expected a "
+         f"hex colour such as #1a2b3c ({TYPE_HINT})"),
+    case("override-in-an-inline-table",
+         _override('color = { background = "nope" }'),
+         f"{TENANTS}:20: invalid color value \"nope\" for 'color.background': expected a "
+         f"hex colour such as #1a2b3c ({TYPE_HINT})"),
     case("override-a-date", _override('"color.background" = 1979-05-27'),
          f"{TENANTS}:20: invalid color value \"1979-05-27\" for 'color.background': expected a "
          f"hex colour such as #1a2b3c ({TYPE_HINT})"),

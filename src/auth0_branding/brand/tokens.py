@@ -13,6 +13,7 @@ from ..errors import Location, TokenError, did_you_mean, display_path, line_of, 
 from .sources import SourceError, read_source
 from .token_css import shown_value, to_css, type_hint, unsupported_type
 from .token_json import MAX_DEPTH, TokenDocument, parse_token_json
+from .toml_lines import key_line
 
 log = logging.getLogger(__name__)
 
@@ -223,19 +224,22 @@ def _check_names(table: Mapping[str, RawToken]) -> None:
 
 
 def apply_overrides(
-    raw: Mapping[str, RawToken], overrides: Mapping[str, Any], location: Location
+    raw: Mapping[str, RawToken], overrides: Mapping[str, Any], location: Location,
+    table: tuple[str, ...] = (),
 ) -> dict[str, RawToken]:
     """Layer per-tenant `{path: value}` overrides on the base tokens.
 
     TOML turns an unquoted dotted key (`color.primary = ...`) into nested tables, so a
     table that is not itself a token is read as a group of overrides. Each value goes
-    through the same checks as one written in a token file, reported at its tenants.toml line.
+    through the same checks as one written in a token file, reported at its tenants.toml line
+    (`table` is where the overrides sit there, such as ("tenants", "prod", "tokens")).
     """
     layered = dict(raw)
     text = _text_of(location) if overrides else ""
-    for path, value in _flatten_overrides(overrides, raw):
+    for path, keys, value in _flatten_overrides(overrides, raw):
         # The tenant gives one location for all its overrides: errors belong on their own line.
-        where = Location(location.path, line_of(text, path, location.line or 1) or location.line)
+        where = Location(location.path, (key_line(text, (*table, *keys)) if table else None)
+                         or line_of(text, path, location.line or 1) or location.line)
         if path not in raw:
             raise TokenError(
                 f"override of unknown token '{printable(path)}'", where,
@@ -256,19 +260,22 @@ def apply_overrides(
 
 def _flatten_overrides(
     overrides: Mapping[str, Any], raw: Mapping[str, RawToken]
-) -> Iterator[tuple[str, Any]]:
-    stack = [(iter(overrides.items()), "")]
+) -> Iterator[tuple[str, tuple[str, ...], Any]]:
+    """Yield each override's token path, the TOML keys that wrote it, and its value."""
+    stack: list[tuple[Iterator[tuple[str, Any]], tuple[str, ...]]] = [
+        (iter(overrides.items()), ())]
     while stack:
         entry = next(stack[-1][0], None)
         if entry is None:
             stack.pop()
             continue
         key, value = entry
-        path = f"{stack[-1][1]}{key}"
+        keys = (*stack[-1][1], key)
+        path = ".".join(keys)
         if path not in raw and isinstance(value, Mapping) and value:
-            stack.append((iter(value.items()), f"{path}."))
+            stack.append((iter(value.items()), keys))
         else:
-            yield path, value
+            yield path, keys, value
 
 
 def _holds_nul(value: Any) -> bool:

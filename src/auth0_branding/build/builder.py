@@ -103,7 +103,8 @@ def build(brand_dir: Path, tenant_names: Iterable[str] = ()) -> BuildResult:
     for tenant in tenants:
         if tenant.token_overrides:
             tokens = resolve_tokens(
-                apply_overrides(raw_tokens, tenant.token_overrides, tenant.location))
+                apply_overrides(raw_tokens, tenant.token_overrides, tenant.location,
+                                ("tenants", tenant.name, "tokens")))
         else:
             tokens = base = base or resolve_tokens(raw_tokens)
         tokens_by_tenant[tenant.name] = tokens
