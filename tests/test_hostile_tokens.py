@@ -82,6 +82,10 @@ def _unreadable(brand: Path) -> None:
     (brand / "tokens/base.tokens.json").chmod(0)
 
 
+def _unlistable_folder(brand: Path) -> None:
+    (brand / "tokens").chmod(0o300)  # may be entered, not listed
+
+
 def _oversized(brand: Path) -> None:
     with open(brand / "tokens/huge.tokens.json", "wb") as handle:
         handle.truncate(9 * 1024 * 1024)  # sparse: no 9 MiB written to the test disk
@@ -147,6 +151,9 @@ CASES = [
     case("unreadable", _unreadable,
          f"{TOKENS}: cannot read token file (permission denied) (make it readable by the user "
          "running the build)", drop_file_overrides=True),
+    case("unlistable-folder", _unlistable_folder,
+         "brand/tokens: cannot list the token folder (Permission denied) (make it readable by "
+         "the user running the build)", drop_file_overrides=True),
     case("not-an-object", _write('[\n  {"color": {}}\n]\n'),
          f"{TOKENS}:1: a tokens file must hold a JSON object (wrap the groups in {{ }})"),
     # -- JSON that the json module accepts silently, or chokes on

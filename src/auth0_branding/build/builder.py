@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -15,7 +16,7 @@ from markupsafe import Markup
 
 from ..auth0.resources import BRANDING, PAGE_RESOURCES, THEME, email_resource
 from ..brand.config import Config, EmailConfig, TenantConfig, load_config
-from ..brand.sources import read_source
+from ..brand.sources import SourceError, read_source
 from ..brand.tokens import (
     Tokens,
     alias_path,
@@ -114,8 +115,18 @@ def build(brand_dir: Path, tenant_names: Iterable[str] = ()) -> BuildResult:
 
 def _token_files(config: Config) -> list[Path]:
     # Whatever the names lead to (folders, FIFOs, links out of the brand) is refused when
-    # each file is read, through read_source.
-    return sorted(config.tokens_dir.glob("*.json"))
+    # each file is read, through read_source. The folder itself must be listable: glob would
+    # take an unreadable one for an empty one.
+    try:
+        names = os.listdir(config.tokens_dir)
+    except FileNotFoundError:
+        return []
+    except OSError as error:
+        raise SourceError(f"cannot list the token folder ({error.strerror})",
+                          Location(display_path(config.tokens_dir)),
+                          "make it readable by the user running the build") from error
+    return sorted(config.tokens_dir / name for name in names
+                  if name.endswith(".json") and not name.startswith("."))
 
 
 @dataclass(frozen=True)
