@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..auth0.theme import THEME_GROUPS
 from ..errors import ConfigError, Location, did_you_mean, display_path, line_of, printable
 from .sources import confine_name, nesting_line, read_source
 
@@ -25,7 +26,6 @@ EMAIL_TEMPLATES = (
 MANAGED = ("login", "password_reset", "error_page", "emails", "branding", "theme", "classic_login")
 DEFAULT_MANAGED = ("login", "password_reset", "error_page", "emails", "branding", "theme")
 INLINERS = ("premailer", "css-inline")
-THEME_GROUPS = ("borders", "colors", "fonts", "page_background", "widget")
 _TYPE_NAMES = {str: "string", int: "integer", bool: "boolean", list: "list", dict: "table",
                float: "number"}
 _ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
