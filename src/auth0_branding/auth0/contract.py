@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 
 log = logging.getLogger(__name__)
 
@@ -56,43 +55,3 @@ UNTRUSTED_ERROR_PAGE = ("error", "error_description", "tracking", "client_id", "
 UNTRUSTED_PASSWORD_RESET = (*UNTRUSTED, "email", "lang")
 RESULT_URL_VARIABLES = frozenset({"application.name", "application.clientID",
                                   "application.callback_domain"})
-
-COLOR = re.compile(r"^#(([0-9a-fA-F]{3}){1,2}|([0-9a-fA-F]{4}){1,2})$")
-# Contract §3: (type, minimum or choices, maximum); "color" and "url" are string formats.
-THEME_FIELDS: dict[str, dict[str, tuple]] = {
-    "borders": {
-        "button_border_radius": ("number", 1, 10), "button_border_weight": ("number", 0, 10),
-        "buttons_style": ("enum", ("pill", "rounded", "sharp")),
-        "input_border_radius": ("number", 0, 10), "input_border_weight": ("number", 0, 3),
-        "inputs_style": ("enum", ("pill", "rounded", "sharp")),
-        "show_widget_shadow": ("bool",), "widget_border_weight": ("number", 0, 10),
-        "widget_corner_radius": ("number", 0, 50),
-    },
-    "colors": {
-        **{name: ("color",) for name in (
-            "body_text", "error", "header", "icons", "input_background", "input_border",
-            "input_filled_text", "input_labels_placeholders", "links_focused_components",
-            "primary_button", "primary_button_label", "secondary_button_border",
-            "secondary_button_label", "success", "widget_background", "widget_border")},
-        **{name: ("color", "optional") for name in (
-            "base_focus_color", "base_hover_color", "read_only_background")},
-        "captcha_widget_theme": ("enum", ("auto", "dark", "light"), "optional"),
-    },
-    "fonts": {
-        "font_url": ("url",), "reference_text_size": ("number", 12, 24),
-        "links_style": ("enum", ("normal", "underlined")),
-        "title": ("font", 75, 150), "subtitle": ("font", 0, 150),
-        "body_text": ("font", 0, 150), "buttons_text": ("font", 0, 150),
-        "input_labels": ("font", 0, 150), "links": ("font", 0, 150),
-    },
-    "page_background": {
-        "background_color": ("color",), "background_image_url": ("url",),
-        "page_layout": ("enum", ("center", "left", "right")),
-    },
-    "widget": {
-        "header_text_alignment": ("enum", ("center", "left", "right")),
-        "logo_height": ("number", 1, 100),
-        "logo_position": ("enum", ("center", "left", "none", "right")),
-        "logo_url": ("url",), "social_buttons_layout": ("enum", ("bottom", "top")),
-    },
-}

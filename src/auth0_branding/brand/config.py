@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ..auth0.theme import THEME_GROUPS  # noqa: F401 (re-exported with the names below)
 from ..errors import BrandError, ConfigError, ConfigErrors, Location, did_you_mean, display_path
 from .schema import (  # noqa: F401 (other stages import these names from here)
     DEFAULT_MANAGED,
@@ -22,7 +23,6 @@ from .schema import (  # noqa: F401 (other stages import these names from here)
     RESERVED_TENANT_NAMES,
     TENANT_NAME,
     TENANT_NAME_RULE,
-    THEME_GROUPS,
     BrandFile,
     TenantsFile,
     problems,

@@ -30,7 +30,6 @@ EMAIL_TEMPLATES = (
 MANAGED = ("login", "password_reset", "error_page", "emails", "branding", "theme", "classic_login")
 DEFAULT_MANAGED = ("login", "password_reset", "error_page", "emails", "branding", "theme")
 INLINERS = ("premailer", "css-inline")
-THEME_GROUPS = ("borders", "colors", "fonts", "page_background", "widget")
 # A tenant's name becomes its folder in dist/ and appears in every report: a slug keeps it a
 # single, portable path segment (lowercase, as some file systems ignore case).
 TENANT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")

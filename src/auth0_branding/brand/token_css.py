@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ..auth0.theme import is_color
 from ..errors import Location, TokenError, did_you_mean, printable
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,6 @@ DURATION_UNITS = ("ms", "s")
 # Larger magnitudes have no use in CSS, and Python would print them with an exponent.
 MAX_MAGNITUDE = 1e15
 
-_HEX_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
 _IDENTIFIER = re.compile(r"-?[A-Za-z_][A-Za-z0-9_-]*")
 # Each of these ends a quoted CSS string, a declaration, a rule or the <style> element, or
 # starts Liquid (`{{`): none belongs in a font's name.
@@ -86,7 +86,7 @@ def shown_value(value: Any, limit: int = 60) -> str:
 def _color(value: Any) -> str:
     if isinstance(value, dict) and "hex" in value:
         value = value["hex"]
-    if not isinstance(value, str) or not _HEX_COLOR.fullmatch(value):
+    if not isinstance(value, str) or not is_color(value):
         raise _Invalid("expected a hex colour such as #1a2b3c")
     return value.lower()
 

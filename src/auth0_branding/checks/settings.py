@@ -11,12 +11,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..auth0.contract import (
-    COLOR,
     EMAIL_COMMON,
     EMAIL_CONTRACT,
     RESULT_URL_VARIABLES,
-    THEME_FIELDS,
 )
+from ..auth0.theme import THEME_FIELDS, ThemeField, is_color
 from ..brand.config import EMAIL_TEMPLATES
 from ..brand.sourcemap import toml_key_line, toml_location, toml_table_line
 from ..errors import Location, Problem, TemplateError, did_you_mean
@@ -122,7 +121,7 @@ def check_branding(data: Mapping[str, Any], artifact: Any) -> list[Problem]:
         problems.extend(_url(data.get(key), f"branding.{key}", brand_toml))
     problems.extend(_url((data.get("font") or {}).get("url"), "branding.font.url", brand_toml))
     for key, value in (data.get("colors") or {}).items():
-        if not (isinstance(value, str) and COLOR.match(value)):
+        if not is_color(value):
             path = f"branding.colors.{key}"
             problems.append(Problem("error", "branding-invalid",
                                     f"{path} is {value!r}, not a hex colour; write e.g. "
@@ -154,11 +153,11 @@ def check_theme(data: Mapping[str, Any], artifact: Any) -> list[Problem]:
     return problems
 
 
-def _theme_field(values: Mapping[str, Any], path: str, field: str, spec: tuple,
+def _theme_field(values: Mapping[str, Any], path: str, field: str, spec: ThemeField,
                  brand_toml: str) -> list[Problem]:
-    kind = spec[0]
+    kind = spec.kind
     if field not in values:
-        if "optional" in spec:
+        if spec.optional:
             return []
         return [Problem("error", "theme-invalid", f"{path} is missing; Auth0 requires it",
                         toml_location(brand_toml, path))]
@@ -168,24 +167,24 @@ def _theme_field(values: Mapping[str, Any], path: str, field: str, spec: tuple,
     if kind == "font":
         return _font(value, path, spec, brand_toml)
     wrong = None
-    if kind == "color" and not (isinstance(value, str) and COLOR.match(value)):
+    if kind == "color" and not is_color(value):
         wrong = "a hex colour such as \"#0055aa\""
-    elif kind == "enum" and value not in spec[1]:
-        wrong = "one of " + ", ".join(spec[1])
+    elif kind == "enum" and value not in spec.choices:
+        wrong = "one of " + ", ".join(spec.choices)
     elif kind == "bool" and not isinstance(value, bool):
         wrong = "true or false"
-    elif kind == "number" and not (_is_number(value) and spec[1] <= value <= spec[2]):
-        wrong = f"a number from {spec[1]} to {spec[2]}"
+    elif kind == "number" and not _in_range(value, spec):
+        wrong = f"a number from {spec.low} to {spec.high}"
     if wrong:
         return [Problem("error", "theme-invalid", f"{path} is {value!r}; Auth0 accepts {wrong}",
                         toml_location(brand_toml, path))]
     return []
 
 
-def _font(value: Any, path: str, spec: tuple, brand_toml: str) -> list[Problem]:
+def _font(value: Any, path: str, spec: ThemeField, brand_toml: str) -> list[Problem]:
     if not isinstance(value, Mapping):
         return [Problem("error", "theme-invalid", f"{path} is {value!r}; Auth0 accepts a table "
-                        f"{{bold = true|false, size = {spec[1]}-{spec[2]}}}",
+                        f"{{bold = true|false, size = {spec.low}-{spec.high}}}",
                         toml_location(brand_toml, path))]
     problems = []
     if not isinstance(value.get("bold"), bool):
@@ -193,11 +192,16 @@ def _font(value: Any, path: str, spec: tuple, brand_toml: str) -> list[Problem]:
                                 f"{path}.bold is {value.get('bold')!r}; Auth0 accepts true or false",
                                 toml_location(brand_toml, f"{path}.bold")))
     size = value.get("size")
-    if not (_is_number(size) and spec[1] <= size <= spec[2]):
+    if not _in_range(size, spec):
         problems.append(Problem("error", "theme-invalid",
                                 f"{path}.size is {size!r}; Auth0 accepts a number from "
-                                f"{spec[1]} to {spec[2]}", toml_location(brand_toml, f"{path}.size")))
+                                f"{spec.low} to {spec.high}", toml_location(brand_toml, f"{path}.size")))
     return problems
+
+
+def _in_range(value: Any, spec: ThemeField) -> bool:
+    assert spec.low is not None and spec.high is not None
+    return _is_number(value) and spec.low <= value <= spec.high
 
 
 def _is_number(value: Any) -> bool:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
+from ..auth0.theme import COLOR_PATTERN, THEME_FIELDS, THEME_GROUPS, ThemeField, is_color
 from .state import EMAIL_TEMPLATE_NAMES
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,6 @@ def _json_type(value: Any) -> str:
 
 
 Check = Callable[[Any, str], None]
-COLOR = re.compile(r"^#(([0-9a-fA-F]{3}){1,2}|([0-9a-fA-F]{4}){1,2})$")
 
 
 def anything(value: Any, where: str) -> None:
@@ -126,8 +126,8 @@ def enum(*values: str) -> Check:
 def color(value: Any, where: str) -> None:
     """Check a #rgb, #rgba, #rrggbb or #rrggbbaa colour."""
     string(value, where)
-    if not COLOR.match(value):
-        raise invalid(f"String does not match pattern {COLOR.pattern}: {value}", where)
+    if not is_color(value):
+        raise invalid(f"String does not match pattern {COLOR_PATTERN}: {value}", where)
 
 
 def https_or_empty(value: Any, where: str) -> None:
@@ -171,70 +171,24 @@ def _all(fields: dict[str, Check]) -> Check:
     return obj(fields, required=fields)
 
 
-_STYLE = enum("pill", "rounded", "sharp")
-_FONT = _all({"bold": boolean, "size": number(0, 150)})
-_REQUIRED_COLORS = (
-    "body_text error header icons input_background input_border input_filled_text "
-    "input_labels_placeholders links_focused_components primary_button primary_button_label "
-    "secondary_button_border secondary_button_label success widget_background widget_border"
-).split()
+def _theme_check(field: ThemeField) -> Check:
+    if field.kind == "number":
+        return number(field.low, field.high)
+    if field.kind == "font":
+        return _all({"bold": boolean, "size": number(field.low, field.high)})
+    if field.kind == "enum":
+        return enum(*field.choices)
+    return {"bool": boolean, "color": color, "url": https_or_empty}[field.kind]
+
 
 # Contract §3: all five groups are required on create and on update.
-THEME_GROUPS = ("borders", "colors", "fonts", "page_background", "widget")
 theme = obj(
     {
-        "borders": _all(
-            {
-                "button_border_radius": number(1, 10),
-                "button_border_weight": number(0, 10),
-                "buttons_style": _STYLE,
-                "input_border_radius": number(0, 10),
-                "input_border_weight": number(0, 3),
-                "inputs_style": _STYLE,
-                "show_widget_shadow": boolean,
-                "widget_border_weight": number(0, 10),
-                "widget_corner_radius": number(0, 50),
-            }
-        ),
-        "colors": obj(
-            {
-                **{name: color for name in _REQUIRED_COLORS},
-                "base_focus_color": color,
-                "base_hover_color": color,
-                "read_only_background": color,
-                "captcha_widget_theme": enum("auto", "dark", "light"),
-            },
-            required=_REQUIRED_COLORS,
-        ),
-        "fonts": _all(
-            {
-                "font_url": https_or_empty,
-                "reference_text_size": number(12, 24),
-                "links_style": enum("normal", "underlined"),
-                "title": _all({"bold": boolean, "size": number(75, 150)}),
-                "subtitle": _FONT,
-                "body_text": _FONT,
-                "buttons_text": _FONT,
-                "input_labels": _FONT,
-                "links": _FONT,
-            }
-        ),
-        "page_background": _all(
-            {
-                "background_color": color,
-                "background_image_url": https_or_empty,
-                "page_layout": enum("center", "left", "right"),
-            }
-        ),
-        "widget": _all(
-            {
-                "header_text_alignment": enum("center", "left", "right"),
-                "logo_height": number(1, 100),
-                "logo_position": enum("center", "left", "none", "right"),
-                "logo_url": https_or_empty,
-                "social_buttons_layout": enum("bottom", "top"),
-            }
-        ),
+        **{
+            group: obj({name: _theme_check(field) for name, field in fields.items()},
+                       required=[name for name, field in fields.items() if not field.optional])
+            for group, fields in THEME_FIELDS.items()
+        },
         "displayName": nullable(string),
         "identifiers": nullable(obj({"login_display": anything, "otp_autocomplete": anything,
                                      "phone_display": anything})),

@@ -27,6 +27,7 @@ from ..auth0.resources import (
     THEME,
     UL_TEMPLATE,
 )
+from ..auth0.theme import THEME_GROUPS
 from ..errors import PublishError
 from .credentials import Target, TokenSource, scrub
 from .pacing import API, EMAIL_READ, EMAIL_WRITE, Pacer, RateBudget, RetryPolicy
@@ -34,7 +35,6 @@ from .pacing import API, EMAIL_READ, EMAIL_WRITE, Pacer, RateBudget, RetryPolicy
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-THEME_GROUPS = ("borders", "colors", "fonts", "page_background", "widget")
 _EMAIL_ARGS = {
     "body": "body", "from": "from_", "subject": "subject", "syntax": "syntax",
     "resultUrl": "result_url", "urlLifetimeInSeconds": "url_lifetime_in_seconds",

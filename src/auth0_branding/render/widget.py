@@ -10,6 +10,8 @@ from html import escape
 from importlib import resources
 from urllib.parse import urlsplit
 
+from ..auth0.theme import THEME_FIELDS, is_color
+
 log = logging.getLogger(__name__)
 
 DEFAULT_THEME: Mapping[str, object] = {
@@ -37,16 +39,15 @@ _COLOURS = {
     "input-text": "input_filled_text", "input-label": "input_labels_placeholders",
     "icons": "icons", "error": "error",
 }
-# (css variable, theme key, lowest, highest): Auth0's own ranges for each border field.
+# (css variable, theme group, theme key): lengths the mock clamps to Auth0's own ranges.
 _LENGTHS = (
-    ("widget-radius", "widget_corner_radius", 0, 50),
-    ("widget-border-weight", "widget_border_weight", 0, 10),
-    ("button-border-weight", "button_border_weight", 0, 10),
-    ("input-border-weight", "input_border_weight", 0, 3),
-    ("text-size", "reference_text_size", 12, 24),
-    ("logo-height", "logo_height", 1, 100),
+    ("widget-radius", "borders", "widget_corner_radius"),
+    ("widget-border-weight", "borders", "widget_border_weight"),
+    ("button-border-weight", "borders", "button_border_weight"),
+    ("input-border-weight", "borders", "input_border_weight"),
+    ("text-size", "fonts", "reference_text_size"),
+    ("logo-height", "widget", "logo_height"),
 )
-_RE_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
 _RE_FONT = re.compile(r"[\w ,'\"-]+")
 _RE_LENGTH = re.compile(r"(\d+(?:\.\d+)?)(?:px)?")
 _RE_PLACEHOLDER = re.compile(r"\$\{(\w+)\}")
@@ -212,13 +213,16 @@ def _flat_theme(theme: Mapping[str, object] | None) -> dict[str, object]:
 
 def _colour(values: Mapping[str, object], key: str) -> str:
     value = values.get(key)
-    if isinstance(value, str) and _RE_COLOUR.fullmatch(value):
+    if is_color(value):
         return value
     log.warning("theme %s: %r is not a hex colour; the mock uses the default", key, value)
     return str(DEFAULT_THEME[key])
 
 
-def _length(values: Mapping[str, object], key: str, low: float, high: float) -> str:
+def _length(values: Mapping[str, object], group: str, key: str) -> str:
+    field = THEME_FIELDS[group][key]
+    assert field.low is not None and field.high is not None
+    low, high = field.low, field.high
     value = values.get(key)
     number: float | None = None
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -238,19 +242,20 @@ def _radius(values: Mapping[str, object], style_key: str, radius_key: str) -> st
         return "9999px"
     if style == "sharp":
         return "0px"
-    return _length(values, radius_key, 0, 10)
+    return _length(values, "borders", radius_key)
 
 
-def _choice(values: Mapping[str, object], key: str, allowed: tuple[str, ...]) -> str:
+def _choice(values: Mapping[str, object], key: str) -> str:
     value = values.get(key)
+    allowed = THEME_FIELDS["widget"][key].choices
     return value if isinstance(value, str) and value in allowed else str(DEFAULT_THEME[key])
 
 
 def _style(values: Mapping[str, object]) -> str:
     """Build the root's CSS custom properties from validated theme values only."""
     props = {f"--ulp-mock-{name}": _colour(values, key) for name, key in _COLOURS.items()}
-    props.update({f"--ulp-mock-{name}": _length(values, key, low, high)
-                  for name, key, low, high in _LENGTHS})
+    props.update({f"--ulp-mock-{name}": _length(values, group, key)
+                  for name, group, key in _LENGTHS})
     props["--ulp-mock-button-radius"] = _radius(values, "buttons_style", "button_border_radius")
     props["--ulp-mock-input-radius"] = _radius(values, "inputs_style", "input_border_radius")
     shadow = values.get("show_widget_shadow") is not False
@@ -261,9 +266,8 @@ def _style(values: Mapping[str, object]) -> str:
     props["--ulp-mock-font"] = str(font)
     underline = values.get("links_style") == "underlined"
     props["--ulp-mock-link-decoration"] = "underline" if underline else "none"
-    align = ("center", "left", "right")
-    props["--ulp-mock-header-align"] = _choice(values, "header_text_alignment", align)
-    props["--ulp-mock-logo-align"] = _choice(values, "logo_position", (*align, "none"))
+    props["--ulp-mock-header-align"] = _choice(values, "header_text_alignment")
+    props["--ulp-mock-logo-align"] = _choice(values, "logo_position")
     return ";".join(f"{name}:{value}" for name, value in props.items())
 
 
