@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import glob
 import logging
 import os
 import secrets
@@ -131,7 +132,7 @@ def clean_leftovers(out_dir: Path, is_ours: Callable[[Path], bool]) -> None:
 
     Call with the lock held: another run's staging folder is not a leftover.
     """
-    siblings = {role: sorted(out_dir.parent.glob(f".{_glob_escape(out_dir.name)}-{role}-*"),
+    siblings = {role: sorted(out_dir.parent.glob(f".{glob.escape(out_dir.name)}-{role}-*"),
                              key=_mtime, reverse=True) for role in (_NEW, _OLD)}
     if not out_dir.exists():
         # Only the two-rename fallback leaves this: the crash fell between its renames.
@@ -202,7 +203,3 @@ def _mtime(path: Path) -> float:
         return path.lstat().st_mtime
     except OSError:
         return 0.0
-
-
-def _glob_escape(name: str) -> str:
-    return "".join(f"[{ch}]" if ch in "*?[" else ch for ch in name)
