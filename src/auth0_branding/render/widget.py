@@ -6,11 +6,11 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from html import escape
 from importlib import resources
 from urllib.parse import urlsplit
 
 from ..auth0.theme import THEME_FIELDS, is_color
+from .html_templates import html_template
 
 log = logging.getLogger(__name__)
 
@@ -171,24 +171,9 @@ _SCREENS: Mapping[str, _Screen] = {
         decline=True),
 }
 
-_LOGO_SVG = (
-    '<svg class="ulp-mock-logo" viewBox="0 0 64 64" role="img" aria-label="{alt}">'
-    '<path fill="var(--ulp-mock-primary)" d="M32 4 8 13v17c0 15 10 26 24 30 14-4 24-15 '
-    '24-30V13z"/><path fill="var(--ulp-mock-primary-label)" d="m28 42-10-10 4-4 6 6 14-14 '
-    '4 4z"/></svg>'
-)
-_GOOGLE_SVG = (
-    '<svg viewBox="0 0 48 48" aria-hidden="true"><path fill="#EA4335" d="M24 9.5c3.5 0 6.6 '
-    '1.2 9 3.6l6.7-6.7C35.6 2.4 30.2 0 24 0 14.6 0 6.6 5.4 2.6 13.2l7.8 6C12.3 13.6 17.7 9.5 '
-    '24 9.5z"/><path fill="#4285F4" d="M46.1 24.5c0-1.6-.1-3.1-.4-4.5H24v9h12.4c-.5 2.9-2.2 '
-    '5.4-4.7 7l7.6 5.9c4.4-4.1 6.8-10.1 6.8-17.4z"/><path fill="#FBBC05" d="M10.4 28.8c-.5-1.4'
-    '-.8-3-.8-4.8s.3-3.3.8-4.8l-7.8-6C.9 16.5 0 20.1 0 24s.9 7.5 2.6 10.8z"/><path '
-    'fill="#34A853" d="M24 48c6.5 0 11.9-2.1 15.9-5.8l-7.6-5.9c-2.1 1.4-4.9 2.3-8.3 2.3-6.3 0'
-    '-11.7-4.1-13.6-9.8l-7.8 6C6.6 42.6 14.6 48 24 48z"/></svg>'
-)
-
 # Kept as a file so it reads (and diffs) as CSS.
 _CSS = (resources.files(__package__) / "widget.css").read_text(encoding="utf-8")
+_WIDGET = html_template(__package__, "widget.html")
 
 
 def head_html() -> str:
@@ -294,73 +279,6 @@ def _texts(screen: _Screen, texts: Mapping[str, object] | None) -> dict[str, str
     return {key: fill(value) for key, value in merged.items()}
 
 
-def _header(t: Mapping[str, str], values: Mapping[str, object]) -> str:
-    parts = ['<header class="ulp-mock-header">']
-    if values.get("logo_position") != "none":
-        url = _logo_url(values.get("logo_url"))
-        alt = escape(t["logoAltText"])
-        logo = (f'<img class="ulp-mock-logo" src="{escape(url)}" alt="{alt}">' if url
-                else _LOGO_SVG.format(alt=alt))
-        parts.append(f'<div class="ulp-mock-brand">{logo}</div>')
-    parts.append(f'<h1 class="ulp-mock-title">{escape(t["title"])}</h1>')
-    if t.get("description"):
-        parts.append(f'<p class="ulp-mock-description">{escape(t["description"])}</p>')
-    parts.append("</header>")
-    return "".join(parts)
-
-
-def _link(text: str) -> str:
-    return f'<a class="ulp-mock-link" href="#">{escape(text)}</a>'
-
-
-def _button(text: str, kind: str = "primary") -> str:
-    return f'<button type="button" class="ulp-mock-button ulp-mock-{kind}">{escape(text)}</button>'
-
-
-def _form(screen: _Screen, t: Mapping[str, str]) -> str:
-    parts = ['<form class="ulp-mock-form" action="#" novalidate>']
-    if screen.identifier:
-        parts.append(f'<div class="ulp-mock-identifier"><span>{escape(t["email"])}</span>'
-                     f'{_link(t["editEmailText"])}</div>')
-    for label_key, input_type in screen.fields:
-        parts.append(
-            f'<label class="ulp-mock-field"><input class="ulp-mock-input" type="{input_type}" '
-            f'placeholder=" " autocomplete="off"><span class="ulp-mock-label">'
-            f'{escape(t.get(label_key, ""))}</span></label>'
-        )
-    if screen.forgot:
-        parts.append(f'<p class="ulp-mock-forgot">{_link(t["forgotPasswordText"])}</p>')
-    if screen.remember:
-        parts.append(f'<label class="ulp-mock-checkbox"><input type="checkbox">'
-                     f'<span>{escape(t["rememberMeText"])}</span></label>')
-    if screen.scopes:
-        items = "".join(f"<li>{escape(t.get(key, ''))}</li>" for key in screen.scopes)
-        parts.append(f'<ul class="ulp-mock-scopes">{items}</ul>')
-    if screen.options:
-        items = "".join(
-            '<li><button type="button" class="ulp-mock-button ulp-mock-secondary '
-            f'ulp-mock-option">{escape(t.get(key, ""))}<span aria-hidden="true">&rsaquo;'
-            "</span></button></li>"
-            for key in screen.options
-        )
-        parts.append(f'<ul class="ulp-mock-options">{items}</ul>')
-    if screen.button:
-        parts.append(_button(t["buttonText"]))
-    if screen.decline:
-        parts.append(_button(t["declineButtonText"], "secondary"))
-    parts.append("</form>")
-    return "".join(parts)
-
-
-def _social(t: Mapping[str, str]) -> tuple[str, str]:
-    separator = f'<div class="ulp-mock-separator"><span>{escape(t["separatorText"])}</span></div>'
-    button = (
-        '<button type="button" class="ulp-mock-button ulp-mock-secondary ulp-mock-social">'
-        f'{_GOOGLE_SVG}<span>{escape(t["federatedConnectionButtonText"])}</span></button>'
-    )
-    return separator, button
-
-
 def _screen_for(prompt_name: str, screen: str | None) -> _Screen:
     found = _SCREENS.get(f"{prompt_name}/{screen}") or _SCREENS.get(prompt_name)
     if found is None:
@@ -382,27 +300,13 @@ def render_widget(
     `${...}` placeholders). `theme` is Auth0's theme, grouped or flat.
     """
     spec = _screen_for(prompt_name, screen)
-    t = _texts(spec, texts)
     values = _flat_theme(theme)
-    slug = re.sub(r"[^a-z0-9-]", "", prompt_name.lower()) or "generic"
-    parts = [
-        f'<div class="ulp-mock ulp-mock-prompt-{slug}" data-prompt="{escape(prompt_name)}" '
-        f'data-screen="{escape(screen or prompt_name)}" style="{escape(_style(values))}">',
-        '<main class="ulp-mock-card">',
-        _header(t, values),
-    ]
-    separator, social = _social(t)
-    social_top = spec.social and values.get("social_buttons_layout") == "top"
-    if social_top:
-        parts += [social, separator]
-    parts.append(_form(spec, t))
-    if spec.links:
-        links = "".join(_link(t.get(key, "")) for key in spec.links)
-        parts.append(f'<p class="ulp-mock-links">{links}</p>')
-    if spec.footer:
-        parts.append(f'<p class="ulp-mock-footer">{escape(t["footerText"])} '
-                     f'{_link(t["footerLinkText"])}</p>')
-    if spec.social and not social_top:
-        parts += [separator, social]
-    parts.append("</main></div>")
-    return "".join(parts)
+    shows_logo = values.get("logo_position") != "none"
+    return _WIDGET.render(
+        spec=spec, t=_texts(spec, texts),
+        slug=re.sub(r"[^a-z0-9-]", "", prompt_name.lower()) or "generic",
+        prompt_name=prompt_name, screen_name=screen or prompt_name, style=_style(values),
+        # None: no logo at all; "": the stand-in logo; else the brand's logo URL.
+        logo=(_logo_url(values.get("logo_url")) or "") if shows_logo else None,
+        social_top=values.get("social_buttons_layout") == "top",
+    )
