@@ -30,15 +30,15 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from auth0_branding.auth0.plans import PLAN_BUCKETS  # noqa: E402
 from auth0_branding.build.builder import build  # noqa: E402
 from auth0_branding.dist.writer import write_dist  # noqa: E402
-from auth0_branding.emulator.limits import PLAN_LIMITS  # noqa: E402
 from auth0_branding.publish.engine import Options, load_dist, publish  # noqa: E402
 from auth0_branding.publish.pacing import PLAN_LIMITS as CLIENT_LIMITS  # noqa: E402
 
 log = logging.getLogger(__name__)
 
-FREE = PLAN_LIMITS["free"]
+FREE = PLAN_BUCKETS["free"]
 # Time for Free buckets to refill completely (email buckets: 10 or 5 tokens at 50 or 25/min).
 REFILL_SECONDS = 13.0
 

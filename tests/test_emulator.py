@@ -36,8 +36,9 @@ from click.testing import CliRunner
 from emulator_fixtures import sdk_client
 from hostile import assert_refused, case
 
+from auth0_branding.auth0.plans import Bucket
 from auth0_branding.cli import cli
-from auth0_branding.emulator.limits import FakeClock, Faults, LimitSpec
+from auth0_branding.emulator.limits import FakeClock, Faults
 from auth0_branding.emulator.server import Emulator, run_emulator
 from auth0_branding.emulator.state import (
     EmulatorConfig,
@@ -85,12 +86,12 @@ def _bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def _free_limited(**limits: LimitSpec) -> EmulatorConfig:
+def _free_limited(**limits: Bucket) -> EmulatorConfig:
     """Declare a Free tenant (with `limits` overrides) and an Enterprise one, limits on."""
     return EmulatorConfig(
         tenants=(
             TenantConfig("free", plan="free", limits=limits),
-            TenantConfig("ent", plan="enterprise", limits={"global": LimitSpec(100, 100)}),
+            TenantConfig("ent", plan="enterprise", limits={"global": Bucket(100, 100)}),
         )
     )
 
@@ -564,7 +565,7 @@ def test_sdk_sees_429_as_too_many_requests(limited: Emulator) -> None:
 def test_email_writes_have_their_own_bucket(
     clock: FakeClock, tenant: str, burst: int, per_minute: int
 ) -> None:
-    config = _free_limited(**{"global": LimitSpec(100, 100)})
+    config = _free_limited(**{"global": Bucket(100, 100)})
     with run_emulator(config, clock=clock) as emu:
         emails = sdk_client(emu, tenant).email_templates
         emails.create(**_sdk_email())
@@ -581,7 +582,7 @@ def test_email_writes_have_their_own_bucket(
 
 
 def test_email_reads_have_their_own_bucket(clock: FakeClock) -> None:
-    config = _free_limited(**{"global": LimitSpec(100, 100)})
+    config = _free_limited(**{"global": Bucket(100, 100)})
     with run_emulator(config, clock=clock) as emu:
         emails = sdk_client(emu, "free").email_templates
         emails.create(**_sdk_email())
@@ -728,7 +729,7 @@ def test_config_from_json(tmp_path: Path) -> None:
     config = load_config(path)
     prod, trial = config.tenants
     assert prod.client_id == "prod-client-id" and prod.scopes == ("read:branding",)
-    assert prod.bucket_limits()["email_write"] == LimitSpec(3, 1.0)
+    assert prod.bucket_limits()["email_write"] == Bucket(3, 1.0)
     assert prod.faults == Faults(error_rate=0.1, seed=3)
     assert trial.allows_ul_templates and not trial.rate_limits
 

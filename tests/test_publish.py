@@ -21,6 +21,7 @@ from auth0.management import Auth0
 from click.testing import CliRunner
 from hostile import assert_refused, case
 
+from auth0_branding.auth0.plans import PLAN_BUCKETS, Bucket
 from auth0_branding.auth0.resources import (
     BRANDING,
     CHANGE_PASSWORD,
@@ -32,7 +33,7 @@ from auth0_branding.build.builder import build
 from auth0_branding.cli import cli
 from auth0_branding.dist.reader import Dist, DistTenant
 from auth0_branding.dist.writer import write_dist
-from auth0_branding.emulator.limits import Faults, LimitSpec
+from auth0_branding.emulator.limits import Faults
 from auth0_branding.emulator.server import Emulator, run_emulator
 from auth0_branding.emulator.state import ALL_SCOPES, EmulatorConfig, TenantConfig
 from auth0_branding.errors import DistError, PublishError
@@ -48,7 +49,7 @@ from auth0_branding.publish.engine import (
     rollback,
     select_tenants,
 )
-from auth0_branding.publish.pacing import UNPACED, Limits, Pacer, Rate, RetryPolicy
+from auth0_branding.publish.pacing import PLAN_LIMITS, UNPACED, Limits, Pacer, RetryPolicy
 from auth0_branding.publish.plan import diff_lines, plan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -535,11 +536,11 @@ def test_missing_credentials_name_the_variable(
 def test_email_writes_are_paced_within_their_bucket(
     credentials: None, dist_dir: Path, tmp_path: Path
 ) -> None:
-    limits = {"global": LimitSpec(50, 500.0), "email_read": LimitSpec(4, 40.0),
-              "email_write": LimitSpec(3, 20.0)}
+    limits = {"global": Bucket(50, 500.0), "email_read": Bucket(4, 40.0),
+              "email_write": Bucket(3, 20.0)}
     config = EmulatorConfig((tenant("dev", rate_limits=True, limits=limits),))
     with run_emulator(config) as emu:
-        paced = Limits(email_read=Rate(4, 40.0), email_write=Rate(3, 20.0))
+        paced = Limits({"email_read": Bucket(4, 40.0), "email_write": Bucket(3, 20.0)})
         result = publish(load_dist(dist_dir), options(emu, tmp_path, tenants=("dev",),
                                                       limits=paced))
         assert not result.failed
@@ -550,7 +551,7 @@ def test_email_writes_are_paced_within_their_bucket(
 def test_unpaced_email_writes_honour_429s_and_converge(
     credentials: None, dist_dir: Path, tmp_path: Path
 ) -> None:
-    limits = {"email_read": LimitSpec(20, 50.0), "email_write": LimitSpec(6, 20.0)}
+    limits = {"email_read": Bucket(20, 50.0), "email_write": Bucket(6, 20.0)}
     config = EmulatorConfig((tenant("dev", rate_limits=True, limits=limits),))
     with run_emulator(config) as emu:
         result = publish(load_dist(dist_dir), options(emu, tmp_path, tenants=("dev",)))
@@ -975,15 +976,15 @@ def test_pacer_spaces_calls_by_the_bucket_rate() -> None:
     def sleep(seconds: float) -> None:
         now[0] += seconds
 
-    pacer = Pacer(Limits(api=Rate(2, 2.0), email_write=None, email_read=None, margin=0.0),
+    pacer = Pacer(Limits({"global": Bucket(2, 2.0)}, margin=0.0),
                   clock=lambda: now[0], sleep=sleep)
     times = []
     for _ in range(6):
-        pacer.acquire(["api"])
+        pacer.acquire(["global"])
         times.append(now[0])
     assert times == pytest.approx([0, 0, 0.5, 1.0, 1.5, 2.0])
-    pacer.hold(["api"], 3.0, limit=2)  # a 429 from this bucket: one token exactly at reset
-    pacer.acquire(["api"])
+    pacer.hold(["global"], 3.0, limit=2)  # a 429 from this bucket: one token exactly at reset
+    pacer.acquire(["global"])
     assert now[0] == pytest.approx(5.0)
 
 
@@ -1006,3 +1007,17 @@ def test_plain_http_is_only_for_loopback() -> None:
     assert local.audience == "https://x.eu.auth0.com/api/v2/"
     with pytest.raises(PublishError, match="plain http to a non-loopback host"):
         target_for("t", spec, "http://proxy.example/{tenant}")
+
+
+def test_the_publisher_paces_only_the_plan_figures_auth0_agrees_on() -> None:
+    # The emulator enforces every bucket of a plan; the publisher leaves the
+    # disputed self-service global rate to 429s and paces everything else.
+    for plan_name, buckets in PLAN_BUCKETS.items():
+        emulated = TenantConfig("t", plan=plan_name).bucket_limits()
+        paced = PLAN_LIMITS[plan_name].buckets
+        assert emulated == buckets
+        assert paced == {name: b for name, b in buckets.items() if b.verified}
+    assert "global" not in PLAN_LIMITS["essentials"].buckets
+    assert PLAN_LIMITS["free"].buckets["global"] == Bucket(2, 2.0)
+    assert set(Limits().buckets) == {"email_read", "email_write"}
+    assert UNPACED.buckets == {}

@@ -7,6 +7,10 @@ import logging
 log = logging.getLogger(__name__)
 
 UL_MAX_CHARS = 102_400
+# The Universal Login template's two required tags, and the hyphenated (whitespace
+# trimming) form that Auth0 accepts them in.
+UL_HEAD_TAG, UL_WIDGET_TAG = "auth0:head", "auth0:widget"
+UL_HEAD_MARKUP, UL_WIDGET_MARKUP = (f"{{%- {tag} -%}}" for tag in (UL_HEAD_TAG, UL_WIDGET_TAG))
 PAYLOAD_MAX_BYTES = 1_000_000
 GMAIL_CLIP_BYTES = 102 * 1024
 SMTP_LINE_MAX = 998

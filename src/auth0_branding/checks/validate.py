@@ -19,7 +19,11 @@ from ..auth0.contract import (
     PAGE_VARIABLES,
     PAYLOAD_MAX_BYTES,
     SMTP_LINE_MAX,
+    UL_HEAD_MARKUP,
+    UL_HEAD_TAG,
     UL_MAX_CHARS,
+    UL_WIDGET_MARKUP,
+    UL_WIDGET_TAG,
     UNTRUSTED,
     UNTRUSTED_ERROR_PAGE,
     UNTRUSTED_PASSWORD_RESET,
@@ -233,18 +237,18 @@ def _check_sizes(artifact: Artifact, where: SourceMap) -> Iterator[Problem]:
 
 
 def _check_ul_tags(artifact: Artifact, usage: LiquidUsage, where: SourceMap) -> Iterator[Problem]:
-    heads, widgets = usage.tags_named("auth0:head"), usage.tags_named("auth0:widget")
+    heads, widgets = usage.tags_named(UL_HEAD_TAG), usage.tags_named(UL_WIDGET_TAG)
     if not heads:
         yield Problem("error", "auth0-head", "the Universal Login template has no "
-                      "{%- auth0:head -%}; add exactly one inside <head>", where.file)
+                      f"{UL_HEAD_MARKUP}; add exactly one inside <head>", where.file)
     for extra in heads[1:]:
         yield Problem("error", "auth0-head",
-                      f"the Universal Login template has {len(heads)} {{%- auth0:head -%}} tags; "
+                      f"the Universal Login template has {len(heads)} {UL_HEAD_MARKUP} tags; "
                       "Auth0 accepts exactly one: remove this one",
                       where.at_output(extra.line, extra.markup))
     if not widgets:
         yield Problem("error", "auth0-widget", "the Universal Login template has no "
-                      "{%- auth0:widget -%}; add one inside <body>", where.file)
+                      f"{UL_WIDGET_MARKUP}; add one inside <body>", where.file)
     for tag in (*heads, *widgets):
         if not tag.hyphenated:
             yield Problem("error", "auth0-tag-form",

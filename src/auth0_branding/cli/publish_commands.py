@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from ..auth0.plans import PLAN_NAMES
 from ..errors import display_path, printable
 from ..publish.pacing import DEFAULT_RATE_LIMIT_BUDGET
 from .group import (
@@ -49,7 +50,7 @@ def _pub_connection(command: Callable[..., Any]) -> Callable[..., Any]:
                      type=click.Path(path_type=Path, dir_okay=False),
                      help="Read credentials from this .env file (repeatable; default: ./.env)."),
         click.option("--plan", "plan_name",
-                     type=click.Choice(["free", "essentials", "professional", "enterprise"]),
+                     type=click.Choice(PLAN_NAMES),
                      help="Pace calls within this Auth0 plan's rate limits."),
         click.option("--email-burst", type=click.IntRange(1), default=None,
                      help="Email-template writes allowed at once [default: 5]."),
@@ -92,18 +93,17 @@ def _pub_selection(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _pub_options(kwargs: dict[str, Any], backups_dir: Path = Path(".backups")) -> Any:
-    from dataclasses import replace
-
+    from ..auth0.plans import ANY_PLAN_BUCKETS, EMAIL_WRITE, Bucket
     from ..publish.credentials import api_base, default_env_files
     from ..publish.engine import Options
-    from ..publish.pacing import PLAN_LIMITS, UNPACED, Limits, Rate, RetryPolicy
+    from ..publish.pacing import PLAN_LIMITS, UNPACED, Limits, RetryPolicy
 
     limits = PLAN_LIMITS[kwargs["plan_name"]] if kwargs.get("plan_name") else Limits()
     if kwargs.get("no_pacing"):
         limits = UNPACED
     if kwargs.get("email_burst") or kwargs.get("email_per_minute"):
-        current = limits.email_write or Rate(5, 25 / 60)
-        limits = replace(limits, email_write=Rate(
+        current = limits.buckets.get(EMAIL_WRITE, ANY_PLAN_BUCKETS[EMAIL_WRITE])
+        limits = limits.with_bucket(EMAIL_WRITE, Bucket(
             kwargs.get("email_burst") or current.burst,
             (kwargs.get("email_per_minute") or current.per_second * 60) / 60))
     return Options(

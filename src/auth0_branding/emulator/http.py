@@ -15,12 +15,12 @@ from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from ..auth0.contract import PAYLOAD_MAX_BYTES
 from .schema import HttpError, phrase
 
 log = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"  # loopback only: the emulator hands out tokens to anyone who asks
-MAX_PAYLOAD = 1024 * 1024  # Auth0 refuses API payloads over 1 MB with 413
 
 # http.server hands over an email Message (case-insensitive); tests may pass a dict.
 Headers = Message | Mapping[str, str]
@@ -48,7 +48,7 @@ def error_outcome(error: HttpError, headers: Mapping[str, str] | None = None) ->
 
 
 # (method, target, headers, body) -> the answer; None drops the connection unanswered,
-# a None body means the payload was over MAX_PAYLOAD and was left unread.
+# a None body means the payload was over PAYLOAD_MAX_BYTES and was left unread.
 Respond = Callable[[str, str, Headers, "bytes | None"], "Outcome | None"]
 
 
@@ -80,7 +80,7 @@ class _Handler(BaseHTTPRequestHandler):
         if length < 0:
             self._send(error_outcome(HttpError(400, "Invalid Content-Length")), close=True)
             return
-        body = None if length > MAX_PAYLOAD else self.rfile.read(length)
+        body = None if length > PAYLOAD_MAX_BYTES else self.rfile.read(length)
         if body is not None and len(body) < length:
             # The client hung up mid-body: a truncated write must never be applied.
             log.debug("%s hung up after %d of %d body bytes", self.address_string(),

@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from ..auth0.plans import Bucket
+
 log = logging.getLogger(__name__)
 
 # Below this many tokens a bucket counts as empty; float refill arithmetic would
@@ -62,53 +64,10 @@ class FakeClock:
             return self._start_wall + self._elapsed
 
 
-@dataclass(frozen=True)
-class LimitSpec:
-    """One token bucket: `burst` tokens at most, refilled at `per_second`."""
-
-    burst: int
-    per_second: float
-
-    def __post_init__(self) -> None:
-        if self.burst < 1 or self.per_second <= 0:
-            raise ValueError("a bucket needs burst >= 1 and per_second > 0")
-
-
-# Bucket names a route may draw from, most general first.
-GLOBAL, EMAIL_WRITE, EMAIL_READ = "global", "email_write", "email_read"
-
-# Contract §4. Essentials/Professional global numbers are UNVERIFIED (Auth0's pages
-# disagree across versions; the newest says 16 req/s sustained for self-service
-# production); Enterprise uses the contract's non-production figure. Override per
-# tenant with `limits` in the config.
-PLAN_LIMITS: Mapping[str, Mapping[str, LimitSpec]] = {
-    "free": {
-        GLOBAL: LimitSpec(2, 2.0),
-        EMAIL_WRITE: LimitSpec(5, 25 / 60),
-        EMAIL_READ: LimitSpec(10, 50 / 60),
-    },
-    "essentials": {
-        GLOBAL: LimitSpec(50, 16.0),
-        EMAIL_WRITE: LimitSpec(5, 25 / 60),
-        EMAIL_READ: LimitSpec(10, 50 / 60),
-    },
-    "professional": {
-        GLOBAL: LimitSpec(50, 16.0),
-        EMAIL_WRITE: LimitSpec(5, 25 / 60),
-        EMAIL_READ: LimitSpec(10, 50 / 60),
-    },
-    "enterprise": {
-        GLOBAL: LimitSpec(10, 2.0),
-        EMAIL_WRITE: LimitSpec(10, 100 / 60),
-        EMAIL_READ: LimitSpec(10, 50 / 60),
-    },
-}
-
-
 class TokenBucket:
     """Refill continuously, so the wait before the n-th request is exact, not quantised."""
 
-    def __init__(self, spec: LimitSpec, now: float) -> None:
+    def __init__(self, spec: Bucket, now: float) -> None:
         self.spec = spec
         self._tokens = float(spec.burst)
         self._stamp = now
@@ -155,7 +114,7 @@ class RateDecision:
 class RateLimiter:
     """Hold one tenant's buckets and admit or refuse requests atomically."""
 
-    def __init__(self, limits: Mapping[str, LimitSpec], clock: Clock) -> None:
+    def __init__(self, limits: Mapping[str, Bucket], clock: Clock) -> None:
         self._clock = clock
         self._limits = dict(limits)
         self._lock = threading.Lock()

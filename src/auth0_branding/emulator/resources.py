@@ -11,15 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
+from ..auth0.contract import UL_HEAD_MARKUP, UL_MAX_CHARS, UL_WIDGET_MARKUP
+from ..auth0.plans import EMAIL_READ, EMAIL_WRITE, GLOBAL
 from . import schema
-from .limits import EMAIL_READ, EMAIL_WRITE, GLOBAL
 from .schema import HttpError, invalid
 from .state import EMAIL_TEMPLATE_NAMES, TenantState
 
 log = logging.getLogger(__name__)
 
-UL_MAX_CHARS = 102_400
-UL_HEAD, UL_WIDGET = "{%- auth0:head -%}", "{%- auth0:widget -%}"
 UL_TAGS_MESSAGE = (
     "The template must contain a single auth0:head tag and at least one auth0:widget tag."
 )
@@ -164,7 +163,7 @@ def _ul_put(state: TenantState, request: ApiRequest, params: dict[str, str]) -> 
         raise invalid(
             f"String is too long ({len(template)} chars), maximum {UL_MAX_CHARS}", "template"
         )
-    if template.count(UL_HEAD) != 1 or template.count(UL_WIDGET) < 1:
+    if template.count(UL_HEAD_MARKUP) != 1 or template.count(UL_WIDGET_MARKUP) < 1:
         raise HttpError(400, UL_TAGS_MESSAGE, "invalid_template")
     state.ul_template = template
     return Reply(201)

@@ -22,17 +22,18 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from ..auth0.contract import PAYLOAD_MAX_BYTES
+from ..auth0.plans import GLOBAL
 from ..errors import Location, display_path, printable
 from .http import (
     HOST,
-    MAX_PAYLOAD,
     Headers,
     LoopbackServer,
     Outcome,
     error_outcome,
     json_outcome,
 )
-from .limits import GLOBAL, Clock, FaultInjector, Faults, RateLimiter, SystemClock
+from .limits import Clock, FaultInjector, Faults, RateLimiter, SystemClock
 from .resources import ApiRequest, match
 from .schema import HttpError
 from .state import (
@@ -289,7 +290,7 @@ class Emulator:
             outcome: Outcome | None = error_outcome(HttpError(404, "Unknown tenant"))
         elif body is None:
             outcome = error_outcome(HttpError(
-                413, f"Payload content length greater than maximum allowed: {MAX_PAYLOAD}"))
+                413, f"Payload content length greater than maximum allowed: {PAYLOAD_MAX_BYTES}"))
             outcome = dataclasses.replace(outcome, close=True)
         elif rest == "/oauth/token" and method == "POST":
             outcome = self._token(runtime, headers, body)

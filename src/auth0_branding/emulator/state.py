@@ -12,14 +12,12 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from ..auth0.plans import PLAN_BUCKETS, PLAN_NAMES, UL_TEMPLATE_PLANS, Bucket
 from ..errors import BrandError, ConfigError, Location, did_you_mean, display_path, printable
-from .limits import PLAN_LIMITS, Faults, LimitSpec
+from .limits import Faults
 
 log = logging.getLogger(__name__)
 
-PLANS = ("free", "essentials", "professional", "enterprise")
-# Plans with custom Universal Login page templates; Free answers 402.
-UL_TEMPLATE_PLANS = frozenset({"essentials", "professional", "enterprise"})
 
 ALL_SCOPES = (
     "read:branding",
@@ -75,16 +73,16 @@ class TenantConfig:
     domain: str | None = None  # matched against the Host header when the path has no tenant
     ul_templates: bool | None = None  # None: the plan decides
     rate_limits: bool = True
-    limits: Mapping[str, LimitSpec] = field(default_factory=dict)  # overrides the plan's
+    limits: Mapping[str, Bucket] = field(default_factory=dict)  # overrides the plan's
     faults: Faults = Faults()
     token_ttl: float = 86400.0
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name) or self.name in _RESERVED_NAMES:
             raise ValueError(f"tenant name {self.name!r} must be letters, digits, '-' or '_'")
-        if self.plan not in PLANS:
-            raise ValueError(f"plan must be one of {', '.join(PLANS)} (got {self.plan!r})")
-        unknown = sorted(set(self.limits) - set(PLAN_LIMITS[self.plan]))
+        if self.plan not in PLAN_NAMES:
+            raise ValueError(f"plan must be one of {', '.join(PLAN_NAMES)} (got {self.plan!r})")
+        unknown = sorted(set(self.limits) - set(PLAN_BUCKETS[self.plan]))
         if unknown:
             raise ValueError(f"unknown rate-limit bucket(s): {', '.join(unknown)}")
         if self.token_ttl <= 0:
@@ -103,9 +101,9 @@ class TenantConfig:
             return self.ul_templates
         return self.plan in UL_TEMPLATE_PLANS
 
-    def bucket_limits(self) -> dict[str, LimitSpec]:
+    def bucket_limits(self) -> dict[str, Bucket]:
         """Return the plan's buckets with this tenant's overrides applied."""
-        return {**PLAN_LIMITS[self.plan], **self.limits}
+        return {**PLAN_BUCKETS[self.plan], **self.limits}
 
 
 @dataclass(frozen=True)
@@ -187,7 +185,7 @@ def config_from_dict(data: Any, source: str = "<config>") -> EmulatorConfig:
                 kwargs["faults"] = Faults(**(kwargs["faults"] or {}))
             if "limits" in kwargs:
                 kwargs["limits"] = {
-                    name: LimitSpec(int(spec["burst"]), float(spec["per_second"]))
+                    name: Bucket(int(spec["burst"]), float(spec["per_second"]))
                     for name, spec in (kwargs["limits"] or {}).items()
                 }
             if "scopes" in kwargs:

@@ -7,54 +7,34 @@ import random
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from ..auth0.plans import ANY_PLAN_BUCKETS, PLAN_BUCKETS, Bucket
 
 log = logging.getLogger(__name__)
 
-# Bucket names a call may draw from; every call draws from API.
-API, EMAIL_READ, EMAIL_WRITE = "api", "email_read", "email_write"
-
-
-@dataclass(frozen=True)
-class Rate:
-    """One client-side token bucket: `burst` calls at once, refilled at `per_second`."""
-
-    burst: int
-    per_second: float
-
-    def __post_init__(self) -> None:
-        if self.burst < 1 or self.per_second <= 0:
-            raise ValueError("a rate needs burst >= 1 and per_second > 0")
-
-
 @dataclass(frozen=True)
 class Limits:
-    """The buckets one tenant's calls are paced in; a bucket set to None is not paced."""
+    """The buckets one tenant's calls are paced in, by name; a bucket left out is not paced.
 
-    api: Rate | None = None
-    # Contract §4: the same on every plan but Enterprise's email writes.
-    email_read: Rate | None = Rate(10, 50 / 60)
-    email_write: Rate | None = Rate(5, 25 / 60)
+    Without a plan, only the email buckets every plan shares are paced.
+    """
+
+    buckets: Mapping[str, Bucket] = field(default_factory=lambda: dict(ANY_PLAN_BUCKETS))
     # Extra slowdown on top of `settle` (see Pacer); 0.05 paces 5% below the plan's rate.
     margin: float = 0.0
 
-    def rates(self) -> dict[str, Rate]:
-        """Return the paced buckets by name."""
-        named = {API: self.api, EMAIL_READ: self.email_read, EMAIL_WRITE: self.email_write}
-        return {name: rate for name, rate in named.items() if rate is not None}
+    def with_bucket(self, name: str, bucket: Bucket) -> Limits:
+        """Return these limits with bucket `name` replaced (or added)."""
+        return replace(self, buckets={**self.buckets, name: bucket})
 
 
-UNPACED = Limits(email_read=None, email_write=None)
+UNPACED = Limits(buckets={})
 
-# Contract §4. The Essentials/Professional global rate is UNVERIFIED (Auth0's pages
-# disagree), so those presets pace email writes only and let 429s teach the rest.
+# A plan's figures that Auth0's pages disagree on are not paced: 429s teach the rest.
 PLAN_LIMITS: Mapping[str, Limits] = {
-    "free": Limits(api=Rate(2, 2.0), email_read=Rate(10, 50 / 60), email_write=Rate(5, 25 / 60)),
-    "essentials": Limits(email_read=Rate(10, 50 / 60), email_write=Rate(5, 25 / 60)),
-    "professional": Limits(email_read=Rate(10, 50 / 60), email_write=Rate(5, 25 / 60)),
-    "enterprise": Limits(
-        api=Rate(10, 2.0), email_read=Rate(10, 50 / 60), email_write=Rate(10, 100 / 60)
-    ),
+    plan: Limits({name: bucket for name, bucket in buckets.items() if bucket.verified})
+    for plan, buckets in PLAN_BUCKETS.items()
 }
 
 
@@ -72,7 +52,7 @@ class Pacer:
         self._lock = threading.Lock()
         now = clock()
         slowdown = 1.0 - max(0.0, min(limits.margin, 0.5))
-        self._rates = {n: (r.burst, r.per_second * slowdown) for n, r in limits.rates().items()}
+        self._rates = {n: (r.burst, r.per_second * slowdown) for n, r in limits.buckets.items()}
         self._levels = {name: float(burst) for name, (burst, _) in self._rates.items()}
         self._stamp = now
         self._hold_until = now

@@ -19,6 +19,7 @@ from auth0.management import Auth0
 from auth0.management.core.api_error import ApiError
 from auth0.management.core.parse_error import ParsingError
 
+from ..auth0.plans import EMAIL_READ, EMAIL_WRITE, GLOBAL
 from ..auth0.resources import (
     BRANDING,
     CLASSIC_LOGIN,
@@ -30,7 +31,7 @@ from ..auth0.resources import (
 from ..auth0.theme import THEME_GROUPS
 from ..errors import PublishError
 from .credentials import Target, TokenSource, scrub
-from .pacing import API, EMAIL_READ, EMAIL_WRITE, Pacer, RateBudget, RetryPolicy
+from .pacing import Pacer, RateBudget, RetryPolicy
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +129,7 @@ class Auth0Target:
         if resource.startswith(EMAIL_PREFIX):
             name = resource.removeprefix(EMAIL_PREFIX)
             found = self._call("read", resource, lambda: self.client.email_templates.get(name),
-                               buckets=(API, EMAIL_READ), missing_ok=True)
+                               buckets=(GLOBAL, EMAIL_READ), missing_ok=True)
             return None if found is None else _plain(found)
         raise PublishError(f"{self.target.tenant}: unknown resource '{resource}'")
 
@@ -217,7 +218,7 @@ class Auth0Target:
     def _write_email(self, resource: str, action: str, value: Any, exact: bool) -> str | None:
         name = resource.removeprefix(EMAIL_PREFIX)
         templates = self.client.email_templates
-        buckets = (API, EMAIL_WRITE)
+        buckets = (GLOBAL, EMAIL_WRITE)
         if action == "delete":
             # Auth0 has no DELETE for email templates: disabling restores Auth0's default email.
             self._call("update", resource, lambda: templates.update(name, enabled=False),
@@ -246,7 +247,7 @@ class Auth0Target:
 
     def _call(
         self, verb: str, resource: str, fn: Callable[[], T], *,
-        buckets: Sequence[str] = (API,), write: bool = False, missing_ok: bool = False,
+        buckets: Sequence[str] = (GLOBAL,), write: bool = False, missing_ok: bool = False,
     ) -> T | None:
         """Run one SDK call paced, retried and counted; wrap its failure in RemoteError."""
         errors = refreshed = limited = 0
