@@ -10,7 +10,7 @@ import pytest
 from auth0.management import Auth0
 
 from auth0_branding.emulator.server import Emulator, run_emulator
-from auth0_branding.emulator.state import EmulatorConfig, TenantConfig
+from auth0_branding.emulator.state import EmulatedTenant, EmulatorConfig
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +32,9 @@ def emulator_config() -> EmulatorConfig:
     """Declare a paid tenant with a custom domain and a Free one, limits off for speed."""
     return EmulatorConfig(
         tenants=(
-            TenantConfig("dev", plan="professional", custom_domain="login.dev.example.test",
+            EmulatedTenant("dev", plan="professional", custom_domain="login.dev.example.test",
                          rate_limits=False),
-            TenantConfig("free", plan="free", rate_limits=False),
+            EmulatedTenant("free", plan="free", rate_limits=False),
         )
     )
 

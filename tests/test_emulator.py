@@ -41,9 +41,9 @@ from auth0_branding.cli import cli
 from auth0_branding.emulator.limits import FakeClock, Faults
 from auth0_branding.emulator.server import Emulator, run_emulator
 from auth0_branding.emulator.state import (
+    EmulatedTenant,
     EmulatorConfig,
     EmulatorConfigError,
-    TenantConfig,
     config_from_dict,
     load_config,
 )
@@ -90,8 +90,8 @@ def _free_limited(**limits: Bucket) -> EmulatorConfig:
     """Declare a Free tenant (with `limits` overrides) and an Enterprise one, limits on."""
     return EmulatorConfig(
         tenants=(
-            TenantConfig("free", plan="free", limits=limits),
-            TenantConfig("ent", plan="enterprise", limits={"global": Bucket(100, 100)}),
+            EmulatedTenant("free", plan="free", limits=limits),
+            EmulatedTenant("ent", plan="enterprise", limits={"global": Bucket(100, 100)}),
         )
     )
 
@@ -192,7 +192,7 @@ def test_missing_scope_is_403_naming_the_scope(emulator: Emulator) -> None:
 
 
 def test_tokens_expire_by_ttl_by_hand_and_by_fault(http: httpx.Client, clock: FakeClock) -> None:
-    config = EmulatorConfig((TenantConfig("dev", rate_limits=False),))
+    config = EmulatorConfig((EmulatedTenant("dev", rate_limits=False),))
     with run_emulator(config, clock=clock) as emu:
         short = Auth0(base_url=emu.api_url("dev"), token=emu.issue_token("dev", ttl=10),
                       httpx_client=http)
@@ -279,7 +279,7 @@ def test_universal_login_template_needs_a_paid_plan(auth0_client) -> None:
 
 def test_universal_login_template_is_stored_without_a_custom_domain(http: httpx.Client) -> None:
     # Auth0 stores it; it only renders on a custom domain, which the publisher checks itself.
-    config = EmulatorConfig((TenantConfig("bare", plan="essentials", rate_limits=False),))
+    config = EmulatorConfig((EmulatedTenant("bare", plan="essentials", rate_limits=False),))
     with run_emulator(config) as emu:
         client = sdk_client(emu, "bare")
         assert client.custom_domains.list() == []
@@ -521,7 +521,7 @@ def test_tenants_are_isolated(http: httpx.Client, auth0_client, emulator: Emulat
 
 
 def test_host_header_selects_a_tenant_by_domain(http: httpx.Client) -> None:
-    config = EmulatorConfig((TenantConfig("dev", domain="dev.example.test", rate_limits=False),))
+    config = EmulatorConfig((EmulatedTenant("dev", domain="dev.example.test", rate_limits=False),))
     with run_emulator(config) as emu:
         reply = http.get(f"{emu.url}/api/v2/tenants/settings",
                           headers={**_bearer(emu.issue_token("dev")), "Host": "dev.example.test"})
@@ -617,7 +617,7 @@ def test_rate_limits_can_be_turned_off(http: httpx.Client, emulator: Emulator) -
 
 
 def test_sdk_retries_pace_to_the_real_bucket() -> None:
-    config = EmulatorConfig((TenantConfig("free", plan="free"),))
+    config = EmulatorConfig((EmulatedTenant("free", plan="free"),))
     with run_emulator(config) as emu:
         client = sdk_client(emu, "free")
         started = time.monotonic()

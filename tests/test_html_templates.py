@@ -25,7 +25,7 @@ from auth0_branding.preview.pages import (
 from auth0_branding.render.html_templates import TEMPLATES, html_template
 from auth0_branding.render.widget import render_widget
 from auth0_branding.review.gallery import render_gallery
-from auth0_branding.review.gallery_run import Comparison, Review, View
+from auth0_branding.review.views import Comparison, Review, View
 
 log = logging.getLogger(__name__)
 

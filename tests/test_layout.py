@@ -112,3 +112,17 @@ def test_each_subpackage_imports_first_on_its_own(subpackage: str) -> None:
     done = subprocess.run([sys.executable, "-c", f"import auth0_branding.{subpackage}"],
                           capture_output=True, text=True, env={"PYTHONPATH": str(SRC)})
     assert done.returncode == 0, done.stderr
+
+
+def test_every_module_opens_as_the_house_style_asks() -> None:
+    # Postponed annotations everywhere, and a logger named after the module, so that
+    # `--debug` can be narrowed to one stage with logging's own filters.
+    stray = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name == "__init__.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        if ("from __future__ import annotations\n" not in text
+                or "\nlog = logging.getLogger(__name__)\n" not in text):
+            stray.append(_module_name(path))
+    assert stray == []

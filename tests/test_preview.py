@@ -29,7 +29,7 @@ from auth0_branding.cli import cli
 from auth0_branding.dist import writer as dist_writer
 from auth0_branding.preview.events import ALL_OUTPUTS
 from auth0_branding.preview.rebuild import (
-    Plan,
+    RebuildPlan,
     apply_plan,
     full_snapshot,
     output_key,
@@ -543,13 +543,13 @@ def test_watcher_ignores_editor_scratch_files(tmp_path):
 def test_dependency_graph_maps_each_source_to_its_outputs(brand):
     snapshot = full_snapshot(brand, ())
 
-    def plan(*names: str, failing: bool = False) -> Plan:
+    def plan(*names: str, failing: bool = False) -> RebuildPlan:
         return plan_changes(snapshot, brand, [brand / n for n in names], failing)
 
     emails = [n.stem for n in sorted((brand / "templates/emails").glob("*.html"))]
     all_emails = {f"{t}/email/{e}" for t in TENANTS for e in emails}
     all_pages = {f"{t}/page/{p}" for t in TENANTS for p in PAGES}
-    assert plan("templates/emails/verify_email.html") == Plan(
+    assert plan("templates/emails/verify_email.html") == RebuildPlan(
         outputs=frozenset(f"{t}/email/verify_email" for t in TENANTS))
     assert plan("templates/pages/error_page.html").outputs == {
         f"{t}/page/error_page" for t in TENANTS}
@@ -561,17 +561,17 @@ def test_dependency_graph_maps_each_source_to_its_outputs(brand):
     assert plan("styles/partials/_base.scss").outputs == all_pages | all_emails
     for everything in ("tokens/core.tokens.json", "tokens/semantic.tokens.json",
                        "tenants.toml", "brand.toml"):
-        assert plan(everything) == Plan(full=True), everything
-    assert plan("fixtures/login.json") == Plan(
+        assert plan(everything) == RebuildPlan(full=True), everything
+    assert plan("fixtures/login.json") == RebuildPlan(
         fixtures=True, rerender=frozenset(f"{t}/page/login" for t in TENANTS))
-    assert plan("fixtures/emails.json") == Plan(fixtures=True, rerender=frozenset(all_emails))
+    assert plan("fixtures/emails.json") == RebuildPlan(fixtures=True, rerender=frozenset(all_emails))
     assert plan("fixtures/common.json").rerender == all_pages | all_emails
-    assert plan("assets/logo.svg") == Plan(rerender=frozenset(all_pages | all_emails))
+    assert plan("assets/logo.svg") == RebuildPlan(rerender=frozenset(all_pages | all_emails))
     assert plan("templates/partials/unused.html").empty
     assert plan_changes(snapshot, brand, [Path("/etc/passwd")]).empty
-    assert plan("templates/partials/unused.html", failing=True) == Plan(full=True)
+    assert plan("templates/partials/unused.html", failing=True) == RebuildPlan(full=True)
     assert plan("assets/logo.svg", failing=True) == plan("assets/logo.svg")
-    assert plan_changes(None, brand, []) == Plan()
+    assert plan_changes(None, brand, []) == RebuildPlan()
 
 
 def test_incremental_rebuild_equals_a_full_build(brand):

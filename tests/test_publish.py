@@ -35,7 +35,7 @@ from auth0_branding.dist.reader import Dist, DistTenant
 from auth0_branding.dist.writer import write_dist
 from auth0_branding.emulator.limits import Faults
 from auth0_branding.emulator.server import Emulator, run_emulator
-from auth0_branding.emulator.state import ALL_SCOPES, EmulatorConfig, TenantConfig
+from auth0_branding.emulator.state import ALL_SCOPES, EmulatedTenant, EmulatorConfig
 from auth0_branding.errors import DistError, PublishError
 from auth0_branding.publish.backup import BackupWriter, load_backup
 from auth0_branding.publish.credentials import target_for
@@ -49,7 +49,15 @@ from auth0_branding.publish.engine import (
     rollback,
     select_tenants,
 )
-from auth0_branding.publish.pacing import PLAN_LIMITS, UNPACED, Limits, Pacer, RetryPolicy
+from auth0_branding.publish.pacing import (
+    PLAN_LIMITS,
+    UNPACED,
+    Attempts,
+    Limits,
+    Pacer,
+    RateBudget,
+    RetryPolicy,
+)
 from auth0_branding.publish.plan import diff_lines, plan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,13 +76,13 @@ GROUPS = ("borders", "colors", "fonts", "page_background", "widget")
 # -- fixtures and helpers -------------------------------------------------------------
 
 
-def tenant(name: str, **changes: Any) -> TenantConfig:
+def tenant(name: str, **changes: Any) -> EmulatedTenant:
     """Declare an emulated tenant matching brand/tenants.toml, limits off for speed."""
     settings: dict[str, Any] = {
         "plan": "professional", "client_id": f"{name}-id", "client_secret": SECRETS[name],
         "custom_domain": CUSTOM_DOMAINS[name], "rate_limits": False, **changes,
     }
-    return TenantConfig(name, **settings)
+    return EmulatedTenant(name, **settings)
 
 
 @pytest.fixture(scope="module")
@@ -1013,7 +1021,7 @@ def test_the_publisher_paces_only_the_plan_figures_auth0_agrees_on() -> None:
     # The emulator enforces every bucket of a plan; the publisher leaves the
     # disputed self-service global rate to 429s and paces everything else.
     for plan_name, buckets in PLAN_BUCKETS.items():
-        emulated = TenantConfig("t", plan=plan_name).bucket_limits()
+        emulated = EmulatedTenant("t", plan=plan_name).bucket_limits()
         paced = PLAN_LIMITS[plan_name].buckets
         assert emulated == buckets
         assert paced == {name: b for name, b in buckets.items() if b.verified}
@@ -1021,3 +1029,22 @@ def test_the_publisher_paces_only_the_plan_figures_auth0_agrees_on() -> None:
     assert PLAN_LIMITS["free"].buckets["global"] == Bucket(2, 2.0)
     assert set(Limits().buckets) == {"email_read", "email_write"}
     assert UNPACED.buckets == {}
+
+
+def test_one_call_retries_transient_failures_a_bounded_number_of_times() -> None:
+    policy = RetryPolicy(attempts=3, base_delay=1.0, max_delay=8.0, seed=7)
+    attempts = Attempts(policy, RateBudget(10.0))
+    first, second = attempts.after_failure(), attempts.after_failure()
+    assert first is not None and 0.5 <= first <= 1.0  # half fixed, half jitter
+    assert second is not None and 1.0 <= second <= 2.0
+    assert attempts.after_failure() is None  # the third try was the last
+
+
+def test_429_waits_come_out_of_one_budget_shared_by_every_call() -> None:
+    policy = RetryPolicy(min_rate_wait=0.0, seed=1)
+    budget = RateBudget(5.0)
+    token_fetch, api_call = Attempts(policy, budget), Attempts(policy, budget)
+    assert token_fetch.after_rate_limit({"Retry-After": "3"}) == pytest.approx(3, abs=0.01)
+    # 3 s are spent: another call's 3 s wait no longer fits, however few 429s it has had.
+    assert api_call.after_rate_limit({"Retry-After": "3"}) is None
+    assert api_call.after_rate_limit({"Retry-After": "1"}) == pytest.approx(1, abs=0.01)

@@ -14,8 +14,9 @@ from click.testing import CliRunner
 
 from auth0_branding.cli import cli
 from auth0_branding.review.browser import find_chromium
-from auth0_branding.review.gallery_run import View, plan_views, review
+from auth0_branding.review.gallery_run import plan_views, review
 from auth0_branding.review.shots import Shot, capture, diff_images
+from auth0_branding.review.views import View
 
 log = logging.getLogger(__name__)
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from auth0_branding.auth0.contract import CHANGE_PASSWORD_SCRIPT
 from auth0_branding.brand.scenarios import deep_merge, load_scenarios, scenarios_for
 from auth0_branding.build.builder import build
 from auth0_branding.errors import ConfigError
-from auth0_branding.render.password_widget import WIDGET_SCRIPT
 from auth0_branding.render.sample import asset_file, localise_assets, render_samples
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,7 +57,7 @@ def test_subjects_are_rendered_with_the_scenario(samples):
 
 def test_change_password_page_gets_an_offline_stand_in_for_the_widget(samples):
     html = samples["dev/pages/password_reset/default"].html
-    assert WIDGET_SCRIPT not in html
+    assert CHANGE_PASSWORD_SCRIPT not in html
     assert 'data-preview-stub="change-password"' in html
     assert 'email: "maya.okafor@example.com"' in html
 

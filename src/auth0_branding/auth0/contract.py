@@ -41,6 +41,8 @@ EMAIL_CONTRACT: dict[str, tuple[str | None, bool, frozenset[str]]] = {
     "welcome_email": (None, True, frozenset()),
     "stolen_credentials": (None, True, frozenset()),
 }
+# Every email template Auth0 has, by the name its API uses.
+EMAIL_TEMPLATES = tuple(EMAIL_CONTRACT)
 PAGE_VARIABLES = {
     "login": frozenset({"application", "branding", "tenant", "organization", "custom_domain",
                         "user", "dir", "locale", "prompt", "transaction"}),

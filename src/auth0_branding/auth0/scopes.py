@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from ..errors import PublishError
 from .resources import (
@@ -15,9 +14,6 @@ from .resources import (
     THEME,
     UL_TEMPLATE,
 )
-
-if TYPE_CHECKING:  # the publisher's records; Auth0's facts import nothing of it at run time
-    from ..publish.plan import Change
 
 log = logging.getLogger(__name__)
 
@@ -56,18 +52,15 @@ def read_scopes(resources: Iterable[str]) -> list[tuple[str, ...]]:
     return list(dict.fromkeys(needed))
 
 
-def write_scopes(changes: Iterable[Change]) -> list[tuple[str, ...]]:
-    """Return the scopes the writing changes need."""
+def write_scopes(writes: Iterable[tuple[str, str]]) -> list[tuple[str, ...]]:
+    """Return the scopes the writes need, each given as (resource, action)."""
     needed: list[tuple[str, ...]] = []
-    for change in changes:
-        if not change.writes:
-            continue
-        action = "create" if change.action == "create" else change.action
-        scope = _WRITE.get((change.resource, action)) or _WRITE.get((change.resource, None))
+    for resource, action in writes:
+        scope = _WRITE.get((resource, action)) or _WRITE.get((resource, None))
         if scope is None:
-            verb = "create" if action == "create" and change.resource.startswith(
+            verb = "create" if action == "create" and resource.startswith(
                 EMAIL_PREFIX) else "update"
-            scope = (f"{verb}:{_family(change.resource)}",)
+            scope = (f"{verb}:{_family(resource)}",)
         needed.append(scope)
     return list(dict.fromkeys(needed))
 

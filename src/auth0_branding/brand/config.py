@@ -13,20 +13,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..auth0.theme import THEME_GROUPS  # noqa: F401 (re-exported with the names below)
+from ..auth0.contract import EMAIL_TEMPLATES
 from ..errors import BrandError, ConfigError, ConfigErrors, Location, did_you_mean, display_path
-from .schema import (  # noqa: F401 (other stages import these names from here)
-    DEFAULT_MANAGED,
-    EMAIL_TEMPLATES,
-    INLINERS,
-    MANAGED,
-    RESERVED_TENANT_NAMES,
-    TENANT_NAME,
-    TENANT_NAME_RULE,
-    BrandFile,
-    TenantsFile,
-    problems,
-)
+from .schema import DEFAULT_MANAGED, BrandFile, TenantsFile, problems
 from .sources import SourceError, confine_name, nesting_line, read_source
 from .toml_lines import key_line, nearest_line
 

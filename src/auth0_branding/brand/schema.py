@@ -17,16 +17,11 @@ from typing import Annotated, Any, ClassVar, Union, get_args, get_origin
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
+from ..auth0.contract import EMAIL_TEMPLATES
 from ..errors import ConfigError, Location, did_you_mean, printable
 
 log = logging.getLogger(__name__)
 
-EMAIL_TEMPLATES = (
-    "verify_email", "verify_email_by_code", "auth_email_by_code", "reset_email",
-    "reset_email_by_code", "welcome_email", "blocked_account", "stolen_credentials",
-    "enrollment_email", "mfa_oob_code", "user_invitation", "change_password",
-    "password_reset", "async_approval",
-)
 MANAGED = ("login", "password_reset", "error_page", "emails", "branding", "theme", "classic_login")
 DEFAULT_MANAGED = ("login", "password_reset", "error_page", "emails", "branding", "theme")
 INLINERS = ("premailer", "css-inline")

@@ -43,7 +43,6 @@ from .templates import Renderer
 log = logging.getLogger(__name__)
 
 
-
 @dataclass(frozen=True)
 class Artifact:
     """One file of the build, destined for one Auth0 resource of one tenant."""

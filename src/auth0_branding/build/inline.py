@@ -20,7 +20,7 @@ from html.parser import HTMLParser
 import css_inline
 from premailer import Premailer
 
-from ..brand.config import INLINERS
+from ..brand.schema import INLINERS
 from ..errors import InlineError, Location
 
 log = logging.getLogger(__name__)

@@ -13,10 +13,10 @@ from typing import Any
 from ..auth0.contract import (
     EMAIL_COMMON,
     EMAIL_CONTRACT,
+    EMAIL_TEMPLATES,
     RESULT_URL_VARIABLES,
 )
 from ..auth0.theme import THEME_FIELDS, ThemeField, is_color
-from ..brand.config import EMAIL_TEMPLATES
 from ..brand.sourcemap import toml_key_line, toml_location, toml_table_line
 from ..errors import Location, Problem, TemplateError, did_you_mean
 from ..render.liquid import parse_liquid

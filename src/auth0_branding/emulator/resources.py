@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
-from ..auth0.contract import UL_HEAD_MARKUP, UL_MAX_CHARS, UL_WIDGET_MARKUP
+from ..auth0.contract import EMAIL_TEMPLATES, UL_HEAD_MARKUP, UL_MAX_CHARS, UL_WIDGET_MARKUP
 from ..auth0.plans import EMAIL_READ, EMAIL_WRITE, GLOBAL
 from . import schema
 from .schema import HttpError, invalid
-from .state import EMAIL_TEMPLATE_NAMES, TenantState
+from .state import TenantState
 
 log = logging.getLogger(__name__)
 
@@ -234,7 +234,7 @@ def _theme_delete(state: TenantState, request: ApiRequest, params: dict[str, str
 
 def _email_name(params: dict[str, str]) -> str:
     name = params["name"]
-    if name not in EMAIL_TEMPLATE_NAMES:
+    if name not in EMAIL_TEMPLATES:
         raise HttpError(
             400,
             f"Path validation error: 'No enum match for: \"{name}\"' on property templateName.",

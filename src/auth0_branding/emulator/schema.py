@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
+from ..auth0.contract import EMAIL_TEMPLATES
 from ..auth0.theme import COLOR_PATTERN, THEME_FIELDS, THEME_GROUPS, ThemeField, is_color
-from .state import EMAIL_TEMPLATE_NAMES
 
 log = logging.getLogger(__name__)
 
@@ -215,7 +215,7 @@ branding = obj(
 EMAIL_REQUIRED = ("template", "body", "from", "subject", "syntax", "enabled")
 email_template = obj(
     {
-        "template": enum(*EMAIL_TEMPLATE_NAMES),
+        "template": enum(*EMAIL_TEMPLATES),
         "body": string,
         "from": string,
         "subject": string,

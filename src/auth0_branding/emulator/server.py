@@ -37,9 +37,9 @@ from .limits import Clock, FaultInjector, Faults, RateLimiter, SystemClock
 from .resources import ApiRequest, match
 from .schema import HttpError
 from .state import (
+    EmulatedTenant,
     EmulatorConfig,
     EmulatorStateError,
-    TenantConfig,
     TenantState,
     default_config,
     read_json_file,
@@ -69,7 +69,7 @@ class RequestRecord:
 class _Tenant:
     """Everything the emulator keeps for one tenant."""
 
-    def __init__(self, config: TenantConfig, clock: Clock) -> None:
+    def __init__(self, config: EmulatedTenant, clock: Clock) -> None:
         self.config = config
         self.state = TenantState(config)
         self.limiter = RateLimiter(config.bucket_limits(), clock)
@@ -162,7 +162,7 @@ class Emulator:
         """Return a "domain" for `auth0.authentication.GetToken(..., protocol="http")`."""
         return self.base_url(tenant).removeprefix("http://")
 
-    def tenant_config(self, tenant: str) -> TenantConfig:
+    def tenant_config(self, tenant: str) -> EmulatedTenant:
         """Return the tenant's config (credentials, plan, scopes)."""
         return self._tenant(tenant).config
 

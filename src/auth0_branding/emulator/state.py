@@ -18,7 +18,6 @@ from .limits import Faults
 
 log = logging.getLogger(__name__)
 
-
 ALL_SCOPES = (
     "read:branding",
     "create:branding",
@@ -34,22 +33,6 @@ ALL_SCOPES = (
     "read:custom_domains",
 )
 
-EMAIL_TEMPLATE_NAMES = (
-    "verify_email",
-    "verify_email_by_code",
-    "auth_email_by_code",
-    "reset_email",
-    "reset_email_by_code",
-    "welcome_email",
-    "blocked_account",
-    "stolen_credentials",
-    "enrollment_email",
-    "mfa_oob_code",
-    "user_invitation",
-    "change_password",
-    "password_reset",
-    "async_approval",
-)
 
 # Path segments the server itself owns, so no tenant may be called that.
 _RESERVED_NAMES = frozenset({"__emulator__", "api", "oauth"})
@@ -61,7 +44,7 @@ class EmulatorConfigError(ConfigError):
 
 
 @dataclass(frozen=True)
-class TenantConfig:
+class EmulatedTenant:
     """One emulated tenant: its plan, credentials and what to break."""
 
     name: str
@@ -110,7 +93,7 @@ class TenantConfig:
 class EmulatorConfig:
     """Every tenant the emulator serves, and the port to listen on (0: any free one)."""
 
-    tenants: tuple[TenantConfig, ...]
+    tenants: tuple[EmulatedTenant, ...]
     port: int = 0
 
     def __post_init__(self) -> None:
@@ -122,7 +105,7 @@ class EmulatorConfig:
         if duplicates:
             raise ValueError(f"duplicate tenant name(s): {', '.join(duplicates)}")
 
-    def tenant(self, name: str) -> TenantConfig:
+    def tenant(self, name: str) -> EmulatedTenant:
         """Return the tenant called `name` (KeyError when there is none)."""
         for tenant in self.tenants:
             if tenant.name == name:
@@ -134,13 +117,13 @@ def default_config() -> EmulatorConfig:
     """Return two tenants to try things on: a paid one with a custom domain, and a free one."""
     return EmulatorConfig(
         tenants=(
-            TenantConfig("dev", plan="professional", custom_domain="login.dev.example.test"),
-            TenantConfig("free", plan="free"),
+            EmulatedTenant("dev", plan="professional", custom_domain="login.dev.example.test"),
+            EmulatedTenant("free", plan="free"),
         )
     )
 
 
-_TENANT_KEYS = {f.name for f in fields(TenantConfig)}
+_TENANT_KEYS = {f.name for f in fields(EmulatedTenant)}
 _FAULT_KEYS = {f.name for f in fields(Faults)}
 
 
@@ -190,7 +173,7 @@ def config_from_dict(data: Any, source: str = "<config>") -> EmulatorConfig:
                 }
             if "scopes" in kwargs:
                 kwargs["scopes"] = tuple(kwargs["scopes"])
-            tenants.append(TenantConfig(**kwargs))
+            tenants.append(EmulatedTenant(**kwargs))
         except EmulatorConfigError:
             raise
         except (TypeError, ValueError, KeyError) as error:
@@ -241,7 +224,7 @@ def _stable_id(*parts: str, length: int = 32) -> str:
 class TenantState:
     """Hold one tenant's stored resources, exactly as the API answers them."""
 
-    def __init__(self, config: TenantConfig) -> None:
+    def __init__(self, config: EmulatedTenant) -> None:
         self.config = config
         self.ul_template: str | None = None
         self.email_templates: dict[str, dict[str, Any]] = {}

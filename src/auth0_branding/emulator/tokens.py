@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl
 from .http import Headers
 from .limits import Clock
 from .schema import HttpError
-from .state import TenantConfig
+from .state import EmulatedTenant
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ def _oauth_error(status: int, error: str, description: str) -> tuple[int, dict[s
 
 
 def answer_token_request(
-    config: TenantConfig, store: TokenStore, headers: Headers, body: bytes,
+    config: EmulatedTenant, store: TokenStore, headers: Headers, body: bytes,
     max_age: float | None = None,
 ) -> tuple[int, dict[str, Any]]:
     """Answer a client-credentials request as Auth0's /oauth/token does: (status, JSON)."""

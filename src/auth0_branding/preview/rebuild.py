@@ -55,7 +55,7 @@ class Snapshot:
 
 
 @dataclass(frozen=True)
-class Plan:
+class RebuildPlan:
     """What a batch of changed files calls for."""
 
     full: bool = False
@@ -70,26 +70,26 @@ class Plan:
 
 def plan_changes(
     snapshot: Snapshot | None, brand_dir: Path, paths: Iterable[Path], failing: bool = False
-) -> Plan:
+) -> RebuildPlan:
     """Decide what `paths` call for: a full build, some outputs, or only fresh views."""
     brand = normalise(brand_dir)
     changed = [normalise(p) for p in paths]
     changed = [p for p in changed if p.is_relative_to(brand)]
     if not changed:
-        return Plan()
+        return RebuildPlan()
     folders = asset_folders(snapshot.result) if snapshot else ()
 
     def is_asset(path: Path) -> bool:
         return any(path.is_relative_to(folder) for folder in folders)
 
     if snapshot is None or (failing and not all(map(is_asset, changed))):
-        return Plan(full=True)  # nothing good to build on: start again from the sources
+        return RebuildPlan(full=True)  # nothing good to build on: start again from the sources
     config = snapshot.result.config
     # Settings and tokens feed every output, the theme and the branding of every tenant.
     everything = {normalise(brand / "brand.toml"), normalise(config.tenants_file)}
     tokens_dir, fixtures_dir = normalise(config.tokens_dir), brand / FIXTURES_DIR
     if any(p in everything or p.is_relative_to(tokens_dir) for p in changed):
-        return Plan(full=True)
+        return RebuildPlan(full=True)
     rendered = snapshot.rendered()
     fixtures, rerender = False, set()
     for path in changed:
@@ -100,7 +100,7 @@ def plan_changes(
         elif is_asset(path):  # the views show it, the build does not read it
             rerender |= {output_key(a) for a in rendered}
     outputs = snapshot.graph.affected(changed)
-    return Plan(outputs=outputs, fixtures=fixtures, rerender=frozenset(rerender) - outputs)
+    return RebuildPlan(outputs=outputs, fixtures=fixtures, rerender=frozenset(rerender) - outputs)
 
 
 def asset_folders(result: BuildResult) -> tuple[Path, ...]:
@@ -123,7 +123,7 @@ def graph_of(result: BuildResult) -> DependencyGraph:
     return DependencyGraph.of(sources)
 
 
-def apply_plan(snapshot: Snapshot | None, plan: Plan, brand_dir: Path,
+def apply_plan(snapshot: Snapshot | None, plan: RebuildPlan, brand_dir: Path,
                tenant_names: Iterable[str]) -> Snapshot:
     """Return the snapshot after `plan`, rebuilding as little as it allows."""
     if plan.full or snapshot is None:

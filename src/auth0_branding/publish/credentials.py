@@ -16,7 +16,7 @@ import httpx
 from dotenv import dotenv_values
 
 from ..errors import Location, PublishError, display_path, printable
-from .pacing import RateBudget, RetryPolicy
+from .pacing import Attempts, RateBudget, RetryPolicy
 
 log = logging.getLogger(__name__)
 
@@ -167,24 +167,21 @@ class TokenSource:
             "audience": self.target.audience,
         }
         where = f"token endpoint {self.target.token_url}"
-        failures = limited = 0  # 5xx and transport errors; 429s spend the time budget instead
+        attempts = Attempts(self._retry, self._budget)
         while True:
             self.calls += 1
             try:
                 response = self._http.post(self.target.token_url, json=payload)
             except httpx.TransportError as error:
-                failures += 1
-                if failures < self._retry.attempts:
-                    self._pause(self._retry.backoff(failures - 1))
+                if (delay := attempts.after_failure()) is not None:
+                    self._pause(delay)
                     continue
                 raise PublishError(
                     f"{self.target.tenant}: {where} unreachable ({type(error).__name__})",
                     hint="check the domain, --api-base and the network",
                 ) from None
             if response.status_code == 429:
-                wait = self._retry.rate_wait(response.headers, retry=limited)
-                limited += 1
-                if self._budget.take(wait):
+                if (wait := attempts.after_rate_limit(response.headers)) is not None:
                     self._pause(wait)
                     continue
                 raise PublishError(
@@ -192,9 +189,8 @@ class TokenSource:
                     hint=self._budget.exhausted_hint(),
                 )
             if response.status_code >= 500:
-                failures += 1
-                if failures < self._retry.attempts:
-                    self._pause(self._retry.backoff(failures - 1))
+                if (delay := attempts.after_failure()) is not None:
+                    self._pause(delay)
                     continue
                 raise PublishError(
                     f"{self.target.tenant}: {where} kept failing: {response.status_code} "

@@ -13,6 +13,7 @@ from ..auth0.plans import ANY_PLAN_BUCKETS, PLAN_BUCKETS, Bucket
 
 log = logging.getLogger(__name__)
 
+
 @dataclass(frozen=True)
 class Limits:
     """The buckets one tenant's calls are paced in, by name; a bucket left out is not paced.
@@ -207,3 +208,31 @@ class RetryPolicy:
         # A little jitter keeps tenants that were refused together from returning together.
         wait += self._rng.uniform(0, self.min_rate_wait)
         return min(self.max_rate_wait, max(self.min_rate_wait, wait))
+
+
+class Attempts:
+    """Count one call's retries and say, failure by failure, how long to wait before the next.
+
+    The token endpoint and every API call retry by these same rules: transient failures
+    (5xx, 408, timeouts, dropped connections) back off for a bounded number of attempts;
+    429s wait as the answer asks, out of the tenant's shared time budget.
+    """
+
+    def __init__(self, policy: RetryPolicy, budget: RateBudget) -> None:
+        self._policy, self._budget = policy, budget
+        self.failures = 0  # transient failures so far
+        self.limited = 0  # 429s so far
+
+    def after_failure(self) -> float | None:
+        """Return the backoff before retrying a transient failure, or None: attempts spent."""
+        if self.failures + 1 >= self._policy.attempts:
+            return None
+        delay = self._policy.backoff(self.failures)
+        self.failures += 1
+        return delay
+
+    def after_rate_limit(self, headers: Mapping[str, str]) -> float | None:
+        """Return the wait a 429 asks for, or None when the budget cannot cover it."""
+        wait = self._policy.rate_wait(headers, retry=self.limited)
+        self.limited += 1
+        return wait if self._budget.take(wait) else None

@@ -21,7 +21,6 @@ from ..auth0.resources import (
 
 log = logging.getLogger(__name__)
 
-
 # Writes go in this order. The UL template goes first: it is the write most likely to be
 # refused (402 on plans without the feature, 400 on bad tags), and refusing it before
 # anything else is written keeps the tenant whole. Emails, in the tightest bucket, go last.

@@ -117,7 +117,8 @@ def sync_tenant(name: str, spec: Mapping[str, Any], desired: dict[str, Any], opt
             desired = {r: _restoring(r, v, remote.get(r)) for r, v in desired.items()}
         run.changes = plan(name, desired, remote, exact=restore)
         if write:
-            check_scopes(name, tokens.scopes, write_scopes(run.changes))
+            check_scopes(name, tokens.scopes, write_scopes(
+                (c.resource, c.action) for c in run.changes if c.writes))
             backups = BackupWriter(options.backups_dir, name, reason, {
                 k: spec.get(k) for k in ("domain", "custom_domain", "client_id_env",
                                          "client_secret_env")})

@@ -31,7 +31,7 @@ from ..auth0.resources import (
 from ..auth0.theme import THEME_GROUPS
 from ..errors import PublishError
 from .credentials import Target, TokenSource, scrub
-from .pacing import Pacer, RateBudget, RetryPolicy
+from .pacing import Attempts, Pacer, RateBudget, RetryPolicy
 
 log = logging.getLogger(__name__)
 
@@ -250,7 +250,7 @@ class Auth0Target:
         buckets: Sequence[str] = (GLOBAL,), write: bool = False, missing_ok: bool = False,
     ) -> T | None:
         """Run one SDK call paced, retried and counted; wrap its failure in RemoteError."""
-        errors = refreshed = limited = 0
+        attempts, refreshed = Attempts(self.retry, self.budget), 0
         while True:
             check_stop(self.target.tenant, self.stop, f"{verb} {resource}")
             self.pacer.acquire(buckets)
@@ -268,9 +268,7 @@ class Auth0Target:
                     return None
                 if status == 429:
                     headers = error.headers or {}
-                    wait = self.retry.rate_wait(headers, retry=limited)
-                    limited += 1
-                    if not self.budget.take(wait):
+                    if (wait := attempts.after_rate_limit(headers)) is None:
                         raise self._failure(verb, resource, status, _api_message(error),
                                             self.budget.exhausted_hint()) from None
                     self.counters.rate_limited += 1
@@ -283,10 +281,10 @@ class Auth0Target:
                     self.tokens.invalidate()
                     continue
                 # 408: the server timed the request out unprocessed, like a 5xx or a reset.
-                if (status == 408 or status >= 500) and errors + 1 < self.retry.attempts:
+                if (status == 408 or status >= 500) and (
+                        delay := attempts.after_failure()) is not None:
                     self._retrying(verb, resource, str(status))
-                    self.stop.wait(self.retry.backoff(errors))
-                    errors += 1
+                    self.stop.wait(delay)
                     continue
                 raise self._failure(verb, resource, status, _api_message(error)) from None
             except ParsingError as error:
@@ -294,10 +292,9 @@ class Auth0Target:
                                     "the answer did not match Auth0's schema") from None
             except httpx.TransportError as error:
                 # Timeouts, resets and dropped connections: nothing came back, so try again.
-                if errors + 1 < self.retry.attempts:
+                if (delay := attempts.after_failure()) is not None:
                     self._retrying(verb, resource, type(error).__name__)
-                    self.stop.wait(self.retry.backoff(errors))
-                    errors += 1
+                    self.stop.wait(delay)
                     continue
                 raise self._failure(verb, resource, None, type(error).__name__) from None
             if write:

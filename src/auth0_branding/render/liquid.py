@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+
 # Auth0's published tag list (emails, phone and page templates), plus the inner tags that
 # belong to `if`/`case`/`for` in every LiquidJS version. `raw` never reaches the tag table:
 # python-liquid's lexer turns it into text.

@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 import re
 
+from ..auth0.contract import CHANGE_PASSWORD_SCRIPT
 from .html_templates import html_template
 
 log = logging.getLogger(__name__)
 
-WIDGET_SCRIPT = "https://cdn.auth0.com/js/change-password-1.5.min.js"
 _SCRIPT_TAG = re.compile(
-    r"<script[^>]*\bsrc=[\"']" + re.escape(WIDGET_SCRIPT) + r"[\"'][^>]*>\s*</script>",
+    r"<script[^>]*\bsrc=[\"']" + re.escape(CHANGE_PASSWORD_SCRIPT) + r"[\"'][^>]*>\s*</script>",
     re.IGNORECASE,
 )
 

@@ -10,7 +10,7 @@ from importlib import import_module
 from typing import Any
 
 _EXPORTS = {
-    "Review": ".gallery_run",
+    "Review": ".views",
     "review": ".gallery_run",
     "SnapshotReport": ".snapshot",
     "collect_snapshots": ".snapshot",

@@ -6,13 +6,10 @@ import logging
 from collections.abc import Iterable
 from itertools import groupby
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from ..render.html_templates import html_template
-
-if TYPE_CHECKING:
-    from .gallery_run import Comparison, Review
+from .views import Comparison, Review
 
 log = logging.getLogger(__name__)
 

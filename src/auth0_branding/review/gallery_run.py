@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..brand.config import load_config
@@ -33,6 +32,7 @@ from ..errors import BrandError, did_you_mean, display_path
 from ..render.sample import render_samples
 from .shots import DEFAULT_JOBS, Shot, capture, diff_images
 from .snapshot import check_scenario_name
+from .views import Comparison, RenderedViews, Review, View
 
 log = logging.getLogger(__name__)
 
@@ -42,62 +42,6 @@ CURRENT, BASE, DIFF = "current", "base", "diff"
 # Present in every folder this command wrote: only such a folder is ever replaced whole.
 MARKER = REVIEW_MARKER
 _GIT_TIMEOUT_S = 120
-
-
-@dataclass(frozen=True)
-class View:
-    """One output, in one scenario, at one viewport width."""
-
-    tenant: str
-    kind: str  # page | email
-    name: str
-    scenario: str
-    width: int
-
-    @property
-    def key(self) -> str:
-        return f"{self.tenant}/{self.kind}s/{self.name}/{self.scenario}@{self.width}"
-
-    @property
-    def image(self) -> str:
-        return f"{self.tenant}/{self.kind}s/{self.name}/{self.scenario}-{self.width}px.png"
-
-
-@dataclass(frozen=True)
-class Plan:
-    """One brand's views with their rendered HTML, and the local files for remote assets."""
-
-    views: dict[View, str]
-    assets: Mapping[str, Path]
-    fingerprint: str
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """A view and its verdict; image paths are relative to the gallery folder."""
-
-    view: View
-    status: str  # current (no base) | changed | unchanged | added | removed
-    before: str | None
-    after: str | None
-    diff: str | None = None
-    changed_pixels: int = 0
-    total_pixels: int = 0
-    html_changed: bool = False
-
-
-@dataclass(frozen=True)
-class Review:
-    """The outcome of a review run: every view's comparison and where the gallery is."""
-
-    out_dir: Path
-    base: str | None
-    comparisons: tuple[Comparison, ...]
-    tenants: tuple[str, ...]
-    seconds: float
-
-    def count(self, status: str) -> int:
-        return sum(c.status == status for c in self.comparisons)
 
 
 def review(
@@ -113,7 +57,7 @@ def review(
     _check_out_dir(target)
     tenant_names = tuple(dict.fromkeys(tenant_names))
     current = plan_views(brand_dir, tenant_names, only, strict=True)
-    before = Plan({}, {}, current.fingerprint)
+    before = RenderedViews({}, {}, current.fingerprint)
     with ExitStack() as stack:
         if base is not None:
             # The worktree stays until the shots are taken: its asset files are served.
@@ -153,14 +97,14 @@ def review(
 
 def plan_views(
     brand_dir: Path, tenant_names: Sequence[str], only: Sequence[str], *, strict: bool
-) -> Plan:
+) -> RenderedViews:
     """Build and render the brand in memory: the HTML of each view, and its asset files."""
     if not strict and tenant_names:
         # A tenant added since the base ref has no base views: everything of it is new.
         known = {t.name for t in load_config(brand_dir).tenants}
         tenant_names = [name for name in tenant_names if name in known]
         if not tenant_names:
-            return Plan({}, {}, "")
+            return RenderedViews({}, {}, "")
     result = build(brand_dir, tenant_names)
     outputs = {(a.kind, a.name) for a in result.artifacts if a.kind in WIDTHS}
     if strict:
@@ -175,7 +119,7 @@ def plan_views(
             view = View(artifact.tenant, artifact.kind, artifact.name, sample.scenario.name, width)
             views[view] = sample.html
     assets = dict(getattr(result.config, "preview_assets", {}) or {})
-    return Plan(views, assets, _fingerprint(assets))
+    return RenderedViews(views, assets, _fingerprint(assets))
 
 
 def _fingerprint(assets: Mapping[str, Path]) -> str:
