@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from auth0_branding.brand.json_lines import MAX_DEPTH, parse_json
 from auth0_branding.brand.token_css import to_css
-from auth0_branding.brand.token_json import MAX_DEPTH, parse_token_json
 from auth0_branding.brand.tokens import apply_overrides, load_raw_tokens, resolve_tokens, to_scss
 from auth0_branding.build.styles import compile_css
 from auth0_branding.errors import BrandError, Location, TokenError
@@ -176,15 +176,15 @@ def test_nesting_is_refused_past_the_documented_limit_only():
     def nested(depth: int) -> str:  # `depth` objects, one inside the next
         return '{"g": ' * (depth - 1) + '{"x": {"$value": 1}}' + "}" * (depth - 1)
 
-    assert parse_token_json(nested(MAX_DEPTH - 1), "t.json").data  # MAX_DEPTH objects in all
+    assert parse_json(nested(MAX_DEPTH - 1), "t.json").data  # MAX_DEPTH objects in all
     with pytest.raises(TokenError, match=f"nested more than {MAX_DEPTH} levels deep"):
-        parse_token_json(nested(MAX_DEPTH), "t.json")
+        parse_json(nested(MAX_DEPTH), "t.json")
 
 
 def test_every_key_and_array_item_has_its_line():
     text = ('{\n  "a\\u0062": {\n    "$type": "shadow",\n    "x": {\n      "$value": [\n'
             '        {"color": "#000"},\n        {"color": "#fff"}\n      ]\n    }\n  }\n}\n')
-    lines = parse_token_json(text, "t.json").lines
+    lines = parse_json(text, "t.json").lines
     assert lines[("ab",)] == 2
     assert lines[("ab", "$type")] == 3
     assert lines[("ab", "x", "$value")] == 5
@@ -193,9 +193,9 @@ def test_every_key_and_array_item_has_its_line():
 
 
 def test_an_escaped_backslash_before_u0000_is_not_a_nul():
-    assert parse_token_json('{"a": "x\\\\u0000"}', "t.json").data == {"a": "x\\u0000"}
+    assert parse_json('{"a": "x\\\\u0000"}', "t.json").data == {"a": "x\\u0000"}
     with pytest.raises(TokenError, match="NUL"):
-        parse_token_json('{"a": "x\\\\\\u0000"}', "t.json")
+        parse_json('{"a": "x\\\\\\u0000"}', "t.json")
 
 
 @pytest.mark.parametrize("names, css", [

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, Location, TokenError, display_path, line_of
+from .json_lines import scan_json_keys
 from .sources import nesting_line, read_source
-from .token_json import scan_json_keys
 
 log = logging.getLogger(__name__)
 

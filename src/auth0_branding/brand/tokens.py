@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Location, TokenError, did_you_mean, display_path, line_of, printable
+from .json_lines import MAX_DEPTH, JsonDocument, parse_json
 from .sources import SourceError, read_source
 from .token_css import shown_value, to_css, type_hint, unsupported_type
-from .token_json import MAX_DEPTH, TokenDocument, parse_token_json
 from .toml_lines import key_line
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ def load_raw_tokens(paths: Iterable[Path], root: Path) -> dict[str, RawToken]:
     """Read DTCG token files (confined to the brand folder `root`) into one flat table."""
     table: dict[str, RawToken] = {}
     for path in paths:
-        document = parse_token_json(read_source(path, root, "tokens"), display_path(path))
+        document = parse_json(read_source(path, root, "tokens"), display_path(path))
         if not isinstance(document.data, dict):
             raise TokenError(
                 "a tokens file must hold a JSON object", Location(document.shown, 1),
@@ -105,7 +105,7 @@ def load_raw_tokens(paths: Iterable[Path], root: Path) -> dict[str, RawToken]:
     return table
 
 
-def _walk(document: TokenDocument) -> Iterator[RawToken]:
+def _walk(document: JsonDocument) -> Iterator[RawToken]:
     """Yield the tokens of a document in order, depth first, without recursion."""
     root = document.data
     _description(document, root, ())
@@ -151,7 +151,7 @@ def _walk(document: TokenDocument) -> Iterator[RawToken]:
         )
 
 
-def _group_type(document: TokenDocument, node: Mapping[str, Any], path: tuple[str, ...],
+def _group_type(document: JsonDocument, node: Mapping[str, Any], path: tuple[str, ...],
                 inherited: str | None) -> str | None:
     if "$type" not in node:
         return inherited
@@ -165,7 +165,7 @@ def _group_type(document: TokenDocument, node: Mapping[str, Any], path: tuple[st
     return str(token_type)
 
 
-def _description(document: TokenDocument, node: Mapping[str, Any],
+def _description(document: JsonDocument, node: Mapping[str, Any],
                  path: tuple[str, ...]) -> str | None:
     description = node.get("$description")
     if description is not None and not isinstance(description, str):
@@ -174,7 +174,7 @@ def _description(document: TokenDocument, node: Mapping[str, Any],
     return description
 
 
-def _references(value: Any, at: tuple[str | int, ...], document: TokenDocument | None,
+def _references(value: Any, at: tuple[str | int, ...], document: JsonDocument | None,
                 line: int | None = None) -> tuple[tuple[str, int | None], ...]:
     """Return the aliases in `value` with the line each is written on, without recursion."""
     if isinstance(value, str):  # the common case: a literal or one alias

@@ -15,10 +15,12 @@ _SCRIPT_TAG = re.compile(
     re.IGNORECASE,
 )
 
-# Draws the form from the options the page passes to the real widget; it never submits.
-_STUB = html_template(__package__, "change_password_stub.html").render()
-
 
 def stub_change_password_widget(html: str) -> str:
-    """Replace the widget's CDN script with the offline stand-in (previews only)."""
-    return _SCRIPT_TAG.sub(lambda _match: _STUB, html, count=1)
+    """Replace the widget's CDN script with the offline stand-in (previews only).
+
+    The stand-in draws the form from the options the page passes to the real widget; it
+    never submits.
+    """
+    stub = html_template(__package__, "change_password_stub.html").render()
+    return _SCRIPT_TAG.sub(lambda _match: stub, html, count=1)

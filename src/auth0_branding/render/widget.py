@@ -173,7 +173,6 @@ _SCREENS: Mapping[str, _Screen] = {
 
 # Kept as a file so it reads (and diffs) as CSS.
 _CSS = (resources.files(__package__) / "widget.css").read_text(encoding="utf-8")
-_WIDGET = html_template(__package__, "widget.html")
 
 
 def head_html() -> str:
@@ -302,7 +301,8 @@ def render_widget(
     spec = _screen_for(prompt_name, screen)
     values = _flat_theme(theme)
     shows_logo = values.get("logo_position") != "none"
-    return _WIDGET.render(
+    # Loaded on first use: a build that renders no preview never compiles it.
+    return html_template(__package__, "widget.html").render(
         spec=spec, t=_texts(spec, texts),
         slug=re.sub(r"[^a-z0-9-]", "", prompt_name.lower()) or "generic",
         prompt_name=prompt_name, screen_name=screen or prompt_name, style=_style(values),

@@ -1,6 +1,6 @@
-"""Parse one design token file: JSON values plus the line of every key, strictly.
+"""Parse one JSON source (design tokens, translations): values plus the line of every key.
 
-The json module parses fast but keeps no positions, and it silently accepts what a token
+The json module parses fast but keeps no positions, and it silently accepts what a source
 file must not hold: a duplicate key (the last one wins), `NaN` and `Infinity`, and nesting
 so deep that it raises RecursionError. One linear pass over the already validated text
 (a regular-expression tokenizer, no recursion) records where each key is and refuses those
@@ -16,12 +16,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import Location, TokenError, printable
+from ..errors import BrandError, Location, TokenError, printable
 
 log = logging.getLogger(__name__)
 
 # Objects and arrays nested deeper than this are refused. DTCG groups nest a handful of
-# levels (color.brand.primary, font.size.body); 64 leaves room for any real naming scheme.
+# levels (color.brand.primary, font.size.body), translation keys as many; 64 leaves room
+# for any real naming scheme.
 MAX_DEPTH = 64
 # A CSS value has no use for longer numbers; Python refuses ints over 4,300 digits anyway.
 MAX_NUMBER_LENGTH = 100
@@ -42,8 +43,21 @@ _LITERALS = frozenset({"true", "false", "null"})
 
 
 @dataclass(frozen=True)
-class TokenDocument:
-    """A parsed token file: its data, and the line of each key (array items by index)."""
+class JsonKind:
+    """What a JSON source holds: named in its errors, raised as its own kind of error."""
+
+    name: str  # "tokens", "translations"
+    error: type[BrandError]
+    flatten_hint: str  # what to do about nesting past MAX_DEPTH
+
+
+TOKENS = JsonKind("tokens", TokenError,
+                  "flatten the groups: names such as color.brand.primary need only a few levels")
+
+
+@dataclass(frozen=True)
+class JsonDocument:
+    """A parsed JSON source: its data, and the line of each key (array items by index)."""
 
     data: Any
     lines: Mapping[Path_, int]
@@ -54,24 +68,25 @@ class TokenDocument:
         return Location(self.shown, self.lines.get(path, default))
 
 
-def parse_token_json(text: str, shown: str) -> TokenDocument:
+def parse_json(text: str, shown: str, kind: JsonKind = TOKENS) -> JsonDocument:
     """Parse `text` (the file shown as `shown`), refusing what JSON would accept silently."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise TokenError(f"malformed tokens JSON: {error.msg}",
+        raise kind.error(f"malformed {kind.name} JSON: {error.msg}",
                          Location(shown, error.lineno, error.colno),
                          "fix the JSON syntax") from error
     except (RecursionError, ValueError) as error:
         # Nested past the interpreter's limit, or an integer too long to convert: the text
         # up to that point is valid, so the scan below stops there at the right line.
-        scan_json_keys(text, shown)
-        raise TokenError("the tokens JSON cannot be read", Location(shown),
+        scan_json_keys(text, shown, kind)
+        raise kind.error(f"the {kind.name} JSON cannot be read", Location(shown),
                          "simplify the file") from error
-    return TokenDocument(data, scan_json_keys(text, shown), shown)
+    return JsonDocument(data, scan_json_keys(text, shown, kind), shown)
 
 
-def scan_json_keys(text: str, shown: str) -> dict[Path_, int]:
+def scan_json_keys(text: str, shown: str, kind: JsonKind = TOKENS) -> dict[Path_, int]:
+    """Return the line of every key in `text`; raise `kind.error` at what JSON should refuse."""
     lines: dict[Path_, int] = {}
     # Each open container: [path, is_object, keys seen (object) or next index (array),
     # whether the next string is a key, the key whose value comes next].
@@ -81,18 +96,18 @@ def scan_json_keys(text: str, shown: str) -> dict[Path_, int]:
         start = match.start()
         line += text.count("\n", last, start)
         last = start
-        kind = match.lastgroup
+        token = match.lastgroup
         top = stack[-1] if stack else None
-        if kind == "string":
+        if token == "string":
             raw = match.group()
             if "\\u0000" in raw and _NUL_ESCAPE.search(raw):
-                raise TokenError("a string holds a NUL character (\\u0000)", Location(shown, line),
+                raise kind.error("a string holds a NUL character (\\u0000)", Location(shown, line),
                                  "remove it: Auth0 and browsers treat NUL as the end of the text")
             if top is not None and top[1] and top[3]:
                 key = raw[1:-1] if "\\" not in raw else json.loads(raw)
                 if key in top[2]:
                     where = printable(".".join(str(p) for p in top[0])) or "the top level"
-                    raise TokenError(
+                    raise kind.error(
                         f"duplicate key '{printable(key)}' in {where} (first on line {top[2][key]})",
                         Location(shown, line),
                         "remove one of them: JSON would silently keep only the last")
@@ -101,33 +116,31 @@ def scan_json_keys(text: str, shown: str) -> dict[Path_, int]:
                 lines[(*top[0], key)] = line
             else:
                 _item(top, lines, line)
-        elif kind == "open":
+        elif token == "open":
             if len(stack) >= MAX_DEPTH:
-                raise TokenError(f"tokens nested more than {MAX_DEPTH} levels deep",
-                                 Location(shown, line),
-                                 "flatten the groups: names such as color.brand.primary need "
-                                 "only a few levels")
+                raise kind.error(f"{kind.name} nested more than {MAX_DEPTH} levels deep",
+                                 Location(shown, line), kind.flatten_hint)
             path = () if top is None else _child(top)
             _item(top, lines, line)
             is_object = match.group() == "{"
             stack.append([path, is_object, {} if is_object else 0, is_object, None])
-        elif kind == "close":
+        elif token == "close":
             stack.pop()
-        elif kind == "colon":
+        elif token == "colon":
             if top is not None:
                 top[3] = False
-        elif kind == "comma":
+        elif token == "comma":
             if top is not None:
                 if top[1]:
                     top[3] = True
                 else:
                     top[2] += 1
-        elif kind == "number":
+        elif token == "number":
             if len(match.group()) > MAX_NUMBER_LENGTH:
-                raise TokenError(f"a number longer than {MAX_NUMBER_LENGTH} characters",
+                raise kind.error(f"a number longer than {MAX_NUMBER_LENGTH} characters",
                                  Location(shown, line), "write a number CSS can use")
         elif match.group() not in _LITERALS:
-            raise TokenError(f"{match.group()} is not a finite JSON number",
+            raise kind.error(f"{match.group()} is not a finite JSON number",
                              Location(shown, line), "write a finite number")
     return lines
 
