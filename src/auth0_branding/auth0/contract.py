@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
-log = logging.getLogger(__name__)
-
 UL_MAX_CHARS = 102_400
 # The Universal Login template's two required tags, and the hyphenated (whitespace
 # trimming) form that Auth0 accepts them in.

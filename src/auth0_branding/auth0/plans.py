@@ -5,11 +5,8 @@ The emulator enforces these buckets; the publisher paces itself within the verif
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-log = logging.getLogger(__name__)
 
 # The buckets a Management API call may draw from. Every call draws from GLOBAL;
 # email template reads and writes also draw from their own.

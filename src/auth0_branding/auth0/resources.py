@@ -7,10 +7,6 @@ writes by it; the scopes follow from it.
 
 from __future__ import annotations
 
-import logging
-
-log = logging.getLogger(__name__)
-
 UL_TEMPLATE = "branding/templates/universal-login"
 CHANGE_PASSWORD = "tenants/settings#change_password"
 ERROR_PAGE = "tenants/settings#error_page"

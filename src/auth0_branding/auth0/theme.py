@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from typing import TypeGuard
-
-log = logging.getLogger(__name__)
 
 # Auth0's own pattern, as its API quotes it in a 400 ("String does not match pattern ...").
 COLOR_PATTERN = r"^#(([0-9a-fA-F]{3}){1,2}|([0-9a-fA-F]{4}){1,2})$"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import tomllib
@@ -18,8 +17,6 @@ from ..errors import BrandError, ConfigError, ConfigErrors, Location, did_you_me
 from .schema import DEFAULT_MANAGED, BrandFile, TenantsFile, problems
 from .sources import SourceError, confine_name, nesting_line, read_source
 from .toml_lines import key_line, nearest_line
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

@@ -10,15 +10,12 @@ at their own line.
 from __future__ import annotations
 
 import json
-import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import BrandError, Location, TokenError, printable
-
-log = logging.getLogger(__name__)
 
 # Objects and arrays nested deeper than this are refused. DTCG groups nest a handful of
 # levels (color.brand.primary, font.size.body), translation keys as many; 64 leaves room

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -14,8 +13,6 @@ from typing import Any
 from ..errors import ConfigError, Location, TokenError, display_path, line_of
 from .json_lines import scan_json_keys
 from .sources import nesting_line, read_source
-
-log = logging.getLogger(__name__)
 
 FIXTURES_DIR = "fixtures"
 # Which fixture file feeds which built output.

@@ -8,7 +8,6 @@ tenant's slug) are validators that raise `_rule` errors carrying their own messa
 
 from __future__ import annotations
 
-import logging
 import re
 import types
 from collections.abc import Callable, Iterable
@@ -19,8 +18,6 @@ from pydantic_core import PydanticCustomError
 
 from ..auth0.contract import EMAIL_TEMPLATES
 from ..errors import ConfigError, Location, did_you_mean, printable
-
-log = logging.getLogger(__name__)
 
 MANAGED = ("login", "password_reset", "error_page", "emails", "branding", "theme", "classic_login")
 DEFAULT_MANAGED = ("login", "password_reset", "error_page", "emails", "branding", "theme")

@@ -8,7 +8,6 @@ partials and the rest. Files are read once per version (keyed by mtime and size)
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 from functools import lru_cache
@@ -18,8 +17,6 @@ from typing import Any
 
 from ..errors import Location
 from .toml_lines import key_line, nearest_line
-
-log = logging.getLogger(__name__)
 
 # Pieces of an output line that usually survive rendering and inlining verbatim.
 _PIECES = re.compile(r"<[a-zA-Z][^<>]*>|[\w:-]+=\"[^\"]*\"|>([^<>]{8,})<")

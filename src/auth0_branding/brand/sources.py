@@ -7,14 +7,11 @@ one `SourceError` that says what, where and what to do, never in a hang or a tra
 
 from __future__ import annotations
 
-import logging
 import os
 import stat
 from pathlib import Path
 
 from ..errors import BrandError, Location, display_path
-
-log = logging.getLogger(__name__)
 
 MIB = 1024 * 1024
 # Generous for real brands (the reference brand's largest source is a few KiB), small enough

@@ -9,7 +9,6 @@ end a CSS string, a declaration or a rule.
 from __future__ import annotations
 
 import json
-import logging
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -17,8 +16,6 @@ from typing import Any
 
 from ..auth0.theme import is_color
 from ..errors import Location, TokenError, did_you_mean, printable
-
-log = logging.getLogger(__name__)
 
 SUPPORTED_TYPES = ("color", "dimension", "fontFamily", "fontWeight", "shadow", "number", "duration")
 DIMENSION_UNITS = ("px", "rem", "em", "%", "vw", "vh", "ch", "ex", "pt")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -14,8 +13,6 @@ from .json_lines import MAX_DEPTH, JsonDocument, parse_json
 from .sources import SourceError, read_source
 from .token_css import shown_value, to_css, type_hint, unsupported_type
 from .toml_lines import key_line
-
-log = logging.getLogger(__name__)
 
 _ALIAS = re.compile(r"\{([^{}]+)\}")
 # A token name becomes part of a Sass variable and a CSS custom property.

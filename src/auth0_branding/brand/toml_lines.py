@@ -10,13 +10,10 @@ Keys inside a value that spans lines are placed on the line where the statement 
 
 from __future__ import annotations
 
-import logging
 import tomllib
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
-
-log = logging.getLogger(__name__)
 
 Key = str | int  # an int is the index of an entry in an array of tables
 _QUOTES = "\"'"

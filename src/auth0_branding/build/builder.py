@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -39,8 +38,6 @@ from ..errors import (
 from .inline import inline_css
 from .styles import compile_css, style_sources
 from .templates import Renderer
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,6 @@ from premailer import Premailer
 from ..brand.schema import INLINERS
 from ..errors import InlineError, Location
 
-log = logging.getLogger(__name__)
-
 LIQUID = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _RAW_TEXT = frozenset({"style", "script", "title", "textarea"})
 # A <style> block whose rules depend on Liquid cannot be inlined (its values exist only when

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import multiprocessing
 import os
 import sys
@@ -14,8 +13,6 @@ from pathlib import Path
 from ..brand.config import load_config
 from ..checks.validate import check_build, merge_problems
 from .builder import BuildResult, build
-
-log = logging.getLogger(__name__)
 
 # Below this many tenants a second process costs more than it saves.
 PARALLEL_FROM_TENANTS = 8

@@ -7,7 +7,6 @@ goes through an importer that resolves it inside the brand folder and reads it w
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 from pathlib import Path
@@ -17,8 +16,6 @@ import sass
 from ..brand.sourcemap import source_version
 from ..brand.sources import SourceError, confine, inside, read_source
 from ..errors import BrandError, Location, StyleError, display_path, line_of
-
-log = logging.getLogger(__name__)
 
 TOKENS_IMPORT = "tokens"
 # The path runs to the end of the line (brand folders may have spaces in their names), less

@@ -7,7 +7,6 @@ overruns its time limit. Results are cached here, in the calling process.
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import threading
@@ -19,8 +18,6 @@ from ..brand.sources import SourceError, read_source
 from ..errors import Location
 from .sass_compile import CSS_IMPORT, TOKENS_IMPORT, Deps, candidates
 from .sass_worker import run
-
-log = logging.getLogger(__name__)
 
 CACHE_SIZE = 256
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -16,8 +15,6 @@ from ..brand.sourcemap import source_version
 from ..brand.sources import read_source
 from ..brand.tokens import TokenGroup
 from ..errors import BrandError, Location, TemplateError, did_you_mean, display_path
-
-log = logging.getLogger(__name__)
 
 # Liquid owns {{ }} and {% %}; CSS and HTML own single brackets. These stay out of their way.
 DELIMITERS = {

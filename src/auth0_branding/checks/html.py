@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,8 +14,6 @@ from bs4 import BeautifulSoup
 
 from ..brand.sourcemap import SourceMap
 from ..errors import Problem
-
-log = logging.getLogger(__name__)
 
 _LIQUID = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",

@@ -10,7 +10,6 @@ what does not parse.
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -20,8 +19,6 @@ from ..brand.sourcemap import SourceMap
 from ..build.builder import Artifact
 from ..errors import Problem
 from ..render.liquid_usage import LiquidUsage, liquid_usage
-
-log = logging.getLogger(__name__)
 
 MARKUP = ("page", "email")
 

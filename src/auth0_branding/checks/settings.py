@@ -6,7 +6,6 @@ else (for an email) the same key under [email_defaults], else the table itself.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -22,8 +21,6 @@ from ..errors import Location, Problem, TemplateError, did_you_mean
 from ..render.liquid import parse_liquid
 from ..render.liquid_usage import liquid_usage
 from .registry import Subject, check
-
-log = logging.getLogger(__name__)
 
 
 def check_email_settings(data: Mapping[str, Any], artifact: Any, *_: Any) -> list[Problem]:

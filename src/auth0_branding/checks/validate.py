@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -36,8 +35,6 @@ from ..render.liquid_usage import LiquidUsage
 from . import settings  # noqa: F401 - registers the checks of the JSON outputs
 from .html import check_html, scan_html
 from .registry import MARKUP, Subject, check, run_checks
-
-log = logging.getLogger(__name__)
 
 _LEFTOVER = re.compile(r"\[\[.*?\]\]|\[%.*?%\]|\[#.*?#\]|@@(?!config@@)[A-Za-z_]\w*@@", re.DOTALL)
 _CONSTRUCT = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)

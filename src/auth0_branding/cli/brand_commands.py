@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,6 @@ from .group import (
     say,
     tenant_option,
 )
-
-log = logging.getLogger(__name__)
 
 
 @cli.command()

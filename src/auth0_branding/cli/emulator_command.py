@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import signal
 from pathlib import Path
 from typing import Any
@@ -14,8 +13,6 @@ from .group import (
     cli,
     handles_errors,
 )
-
-log = logging.getLogger(__name__)
 
 
 @cli.command()

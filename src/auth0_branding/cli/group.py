@@ -13,8 +13,6 @@ import click
 
 from ..errors import BrandError, printable
 
-log = logging.getLogger(__name__)
-
 
 def fail(message: str, code: int = 1) -> None:
     # One line, whatever the user's input held: printable() escapes line breaks and controls.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,8 +17,6 @@ from .group import (
     handles_errors,
     tenant_option,
 )
-
-log = logging.getLogger(__name__)
 
 
 def _pub_only(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 
 import json
 from pathlib import Path
@@ -11,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ..build.builder import BuildResult
 
-log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 1

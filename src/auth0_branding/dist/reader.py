@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +13,6 @@ from .manifest import MANIFEST, MANIFEST_FORMAT
 from ..errors import DistError, Location, display_path
 from ..auth0.resources import BRANDING, CHANGE_PASSWORD, CLASSIC_LOGIN, EMAIL_PREFIX, ERROR_PAGE, THEME, UL_TEMPLATE
 
-log = logging.getLogger(__name__)
 
 _REBUILD = "dist/ changed after the build; rebuild it with `auth0-branding build`"
 

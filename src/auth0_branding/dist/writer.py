@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 import shutil
 from collections.abc import Iterator, Mapping
@@ -28,8 +27,6 @@ from .manifest import MANIFEST, earlier_manifest, manifest_of
 
 if TYPE_CHECKING:
     from ..build.builder import BuildResult
-
-log = logging.getLogger(__name__)
 
 
 def write_dist(result: BuildResult, out_dir: Path, *, partial: bool = False,

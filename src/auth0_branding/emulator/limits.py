@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import math
 import random
 import threading
@@ -12,8 +11,6 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ..auth0.plans import Bucket
-
-log = logging.getLogger(__name__)
 
 # Below this many tokens a bucket counts as empty; float refill arithmetic would
 # otherwise leave 0.9999999 tokens and refuse a request a nanosecond too long.

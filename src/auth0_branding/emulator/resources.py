@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import re
 import secrets
 from collections.abc import Callable
@@ -16,8 +15,6 @@ from ..auth0.plans import EMAIL_READ, EMAIL_WRITE, GLOBAL
 from . import schema
 from .schema import HttpError, invalid
 from .state import TenantState
-
-log = logging.getLogger(__name__)
 
 UL_TAGS_MESSAGE = (
     "The template must contain a single auth0:head tag and at least one auth0:widget tag."

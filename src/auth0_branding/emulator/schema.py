@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
@@ -10,8 +9,6 @@ from typing import Any
 
 from ..auth0.contract import EMAIL_TEMPLATES
 from ..auth0.theme import COLOR_PATTERN, THEME_FIELDS, THEME_GROUPS, ThemeField, is_color
-
-log = logging.getLogger(__name__)
 
 # Pinned rather than taken from HTTPStatus: Python 3.13 renamed 413's phrase.
 _PHRASES = {

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -15,8 +14,6 @@ from typing import Any
 from ..auth0.plans import PLAN_BUCKETS, PLAN_NAMES, UL_TEMPLATE_PLANS, Bucket
 from ..errors import BrandError, ConfigError, Location, did_you_mean, display_path, printable
 from .limits import Faults
-
-log = logging.getLogger(__name__)
 
 ALL_SCOPES = (
     "read:branding",

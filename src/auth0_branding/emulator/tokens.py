@@ -6,7 +6,6 @@ import base64
 import hmac
 import itertools
 import json
-import logging
 import secrets
 import threading
 from collections.abc import Iterable
@@ -18,8 +17,6 @@ from .http import Headers
 from .limits import Clock
 from .schema import HttpError
 from .state import EmulatedTenant
-
-log = logging.getLogger(__name__)
 
 _PURGE_ABOVE = 10_000  # tokens kept before the dead ones are forgotten (bounded memory)
 

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import logging
 import queue
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from ..errors import BrandError
-
-log = logging.getLogger(__name__)
 
 ALL_OUTPUTS = "*"  # what the index watches: it shows every output
 MAX_STREAMS = 64  # each open tab holds a server thread; beyond this, refuse rather than starve

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -12,8 +11,6 @@ import jinja2
 
 from ..errors import Problem
 from ..render.html_templates import html_template
-
-log = logging.getLogger(__name__)
 
 EVENTS_URL = "/_live/events"
 OVERLAY_ID = "live-overlay"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -13,8 +12,6 @@ from ..build.builder import Artifact, BuildResult, build, build_tenant
 from ..build.templates import Renderer
 from ..render.sample import RENDERED_KINDS
 from .watch import DependencyGraph, normalise
-
-log = logging.getLogger(__name__)
 
 COMMON_FIXTURES = "common"
 # Outputs that style every rendered view of their tenant (the widget mock reads them).

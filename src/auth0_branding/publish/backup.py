@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import re
 import shutil
@@ -14,8 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Location, PublishError, did_you_mean, display_path, printable
-
-log = logging.getLogger(__name__)
 
 BACKUP_FORMAT = 2  # 2: meta records `finished` and the backup it `continues`
 META = "meta.json"

@@ -7,7 +7,6 @@ Re-running converges, because every run plans from what each tenant holds now.
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections.abc import Iterable
@@ -23,8 +22,6 @@ from .backup import load_backup
 from .plan import CATEGORIES, category_matches
 from .sync import Options, Progress, TenantResult, apply, sync_tenant
 from .tenant_api import warm_up
-
-log = logging.getLogger(__name__)
 
 __all__ = ["Dist", "Options", "RunResult", "TenantResult", "apply", "diff", "drift", "load_dist",
            "parse_only", "parse_shard", "publish", "report_of", "rollback", "select_tenants"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import random
 import threading
 import time
@@ -10,8 +9,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from ..auth0.plans import ANY_PLAN_BUCKETS, PLAN_BUCKETS, Bucket
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

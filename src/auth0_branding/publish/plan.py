@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,8 +17,6 @@ from ..auth0.resources import (
     THEME,
     UL_TEMPLATE,
 )
-
-log = logging.getLogger(__name__)
 
 # Writes go in this order. The UL template goes first: it is the write most likely to be
 # refused (402 on plans without the feature, 400 on bad tags), and refusing it before

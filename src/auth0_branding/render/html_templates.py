@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import html
-import logging
 from functools import cache
 
 import jinja2
 from markupsafe import Markup
-
-log = logging.getLogger(__name__)
 
 TEMPLATES = "templates"  # the folder beside each package's modules that holds its templates
 

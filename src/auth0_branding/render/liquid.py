@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -21,8 +20,6 @@ from ..errors import Location, TemplateError, did_you_mean
 
 if TYPE_CHECKING:
     from liquid.stream import TokenStream
-
-log = logging.getLogger(__name__)
 
 
 # Auth0's published tag list (emails, phone and page templates), plus the inner tags that

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -28,8 +27,6 @@ from .liquid import (
 
 if TYPE_CHECKING:
     from liquid.expression import Expression
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

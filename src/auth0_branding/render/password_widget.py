@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 import re
 
 from ..auth0.contract import CHANGE_PASSWORD_SCRIPT
 from .html_templates import html_template
-
-log = logging.getLogger(__name__)
 
 _SCRIPT_TAG = re.compile(
     r"<script[^>]*\bsrc=[\"']" + re.escape(CHANGE_PASSWORD_SCRIPT) + r"[\"'][^>]*>\s*</script>",

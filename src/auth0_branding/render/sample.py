@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -15,8 +14,6 @@ from ..build.builder import Artifact
 from .liquid import render_liquid
 from .password_widget import stub_change_password_widget
 from .widget import head_html, render_widget
-
-log = logging.getLogger(__name__)
 
 RENDERED_KINDS = ("page", "email")
 

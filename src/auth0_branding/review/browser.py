@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
@@ -10,8 +9,6 @@ from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 from ..errors import BrandError
-
-log = logging.getLogger(__name__)
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 # Without these, Chromium reaches for Google's services at start, which a closed network

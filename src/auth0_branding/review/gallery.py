@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from itertools import groupby
 from pathlib import Path
@@ -10,8 +9,6 @@ from urllib.parse import quote
 
 from ..render.html_templates import html_template
 from .views import Comparison, Review
-
-log = logging.getLogger(__name__)
 
 INDEX = "index.html"
 STATUSES = ("changed", "added", "removed", "unchanged")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,8 +11,6 @@ from typing import Any
 from ..errors import BrandError
 from ..render.sample import asset_file
 from .browser import launch_chromium_async, required_chromium
-
-log = logging.getLogger(__name__)
 
 # Fixed, so `min-height: 100vh` layouts measure the same on every run.
 VIEWPORT_HEIGHT = 800
