@@ -11,9 +11,10 @@ from __future__ import annotations
 import difflib
 import logging
 from functools import cache
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from babel import Locale, UnknownLocaleError
+if TYPE_CHECKING:
+    from babel import Locale
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ Direction = Literal["ltr", "rtl"]
 def _locale(code: str) -> Locale | None:
     # Locale.parse follows CLDR's aliases (cnr -> sr_Latn_ME, tl -> fil_PH), which is right
     # for the script and so the direction, though not for the name.
+    from babel import Locale, UnknownLocaleError  # a sixth of a second: only when asked
+
     try:
         return Locale.parse(code.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError):
