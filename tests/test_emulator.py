@@ -719,6 +719,197 @@ def test_dump_save_load_state_and_http_inspection(http: httpx.Client, auth0_clie
         assert restored.email_templates.get("verify_email").subject == "Verify"
 
 
+
+# -- prompts: settings and custom text --
+
+LOGIN_TEXT = {"login": {"title": "Bienvenue", "description": "Connectez-vous à ${companyName}",
+                        "var-tos": "J'accepte les [conditions](https://example.test/tos)"}}
+
+
+def _custom_text_url(emulator: Emulator, prompt: str, language: str) -> str:
+    return f"{emulator.api_url('dev')}/prompts/{prompt}/custom-text/{language}"
+
+
+def test_custom_text_put_get_replace_and_delete(http: httpx.Client, emulator: Emulator) -> None:
+    headers = _bearer(emulator.issue_token("dev"))
+    url = _custom_text_url(emulator, "login", "fr")
+    assert http.get(url, headers=headers).json() == {}
+    assert http.put(url, json=LOGIN_TEXT, headers=headers).status_code == 200
+    assert http.get(url, headers=headers).json() == LOGIN_TEXT
+    # Other languages and prompts are untouched by it.
+    assert http.get(_custom_text_url(emulator, "login", "en"), headers=headers).json() == {}
+    assert http.get(_custom_text_url(emulator, "login-id", "fr"), headers=headers).json() == {}
+    # A second PUT replaces the prompt and language wholesale: nothing of the first survives.
+    second = {"login": {"buttonText": "Continuer"}}
+    assert http.put(url, json=second, headers=headers).status_code == 200
+    assert http.get(url, headers=headers).json() == second
+    assert http.put(url, json={}, headers=headers).status_code == 200
+    assert http.get(url, headers=headers).json() == {}
+    assert emulator.state("dev").custom_text == {}
+
+
+def _var_keys(count: int) -> dict[str, str]:
+    return {f"var-v{i}": "x" for i in range(count)}
+
+
+@pytest.mark.parametrize(("prompt", "language", "body", "status", "message"), [
+    ("loginn", "fr", {}, 400,
+     "Path validation error: 'No enum match for: \"loginn\"' on property prompt."),
+    ("login", "fr_FR", {}, 400,
+     "Path validation error: 'No enum match for: \"fr_FR\"' on property language."),
+    ("login", "fr", {"login-id": {"title": "x"}}, 400,
+     'Invalid screen "login-id" for prompt "login".'),
+    ("mfa-push", "en", {"mfa-push-enrollment-qr": {"copyCodeLinkText": "Copy"}}, 400,
+     'Invalid key "copyCodeLinkText" in screen "mfa-push-enrollment-qr".'),
+    ("login", "fr", {"login": {"title": 3}}, 400,
+     "Payload validation error: 'Expected type string but found type integer' on property "
+     "login.title."),
+    ("login", "fr", {"login": "Bienvenue"}, 400,
+     "Payload validation error: 'Expected type object but found type string' on property login."),
+    ("signup", "en", {"signup": _var_keys(31)}, 400,
+     'Too many custom text variables in screen "signup" (31), maximum 30.'),
+])
+def test_custom_text_is_validated_as_auth0_does(
+        http: httpx.Client, emulator: Emulator, prompt: str, language: str, body: Any,
+        status: int, message: str) -> None:
+    headers = _bearer(emulator.issue_token("dev"))
+    reply = http.put(_custom_text_url(emulator, prompt, language), json=body, headers=headers)
+    assert (reply.status_code, reply.json()["message"]) == (status, message)
+    assert emulator.state("dev").custom_text == {}
+
+
+@pytest.mark.parametrize(("prompt", "body"), [
+    ("signup", {"signup": {**_var_keys(30), "title": "Hello"}}),  # thirty is allowed
+    ("logout", {"logout-complete": {"anyKey": "Auth0 lists no keys for this screen"}}),
+    ("login", {"login": {}}),
+])
+def test_custom_text_accepts(http: httpx.Client, emulator: Emulator, prompt: str,
+                             body: dict[str, Any]) -> None:
+    headers = _bearer(emulator.issue_token("dev"))
+    url = _custom_text_url(emulator, prompt, "es-419")
+    assert http.put(url, json=body, headers=headers).status_code == 200
+    assert http.get(url, headers=headers).json() == body
+
+
+def test_custom_text_scopes(http: httpx.Client, emulator: Emulator) -> None:
+    url = _custom_text_url(emulator, "login", "fr")
+    reader = _bearer(emulator.issue_token("dev", ["read:prompts"]))
+    writer = _bearer(emulator.issue_token("dev", ["update:prompts"]))
+    refused = http.put(url, json=LOGIN_TEXT, headers=reader)
+    assert (refused.status_code, refused.json()["message"]) == (
+        403, "Insufficient scope, expected any of: update:prompts")
+    assert http.put(url, json=LOGIN_TEXT, headers=writer).status_code == 200
+    assert http.get(url, headers=writer).status_code == 403
+    assert http.get(url, headers=reader).json() == LOGIN_TEXT
+
+
+def test_custom_text_through_the_sdk(auth0_client) -> None:
+    client = auth0_client("dev")
+    assert client.prompts.custom_text.get("mfa-otp", "ar") == {}
+    texts = {"mfa-otp-enrollment-qr": {"title": "أمّن حسابك"},
+             "mfa-otp-challenge": {"buttonText": "متابعة"}}
+    client.prompts.custom_text.set("mfa-otp", "ar", request=texts)
+    assert client.prompts.custom_text.get("mfa-otp", "ar") == texts
+    with pytest.raises(BadRequestError) as caught:
+        client.prompts.custom_text.set(
+            "mfa-otp", "ar", request={"mfa-otp-challenge": {"copyCodeLinkText": "x"}},
+            request_options=NO_RETRY)
+    assert caught.value.body["message"] == (
+        'Invalid key "copyCodeLinkText" in screen "mfa-otp-challenge".')
+    assert client.prompts.custom_text.get("mfa-otp", "ar") == texts
+    client.prompts.custom_text.set("mfa-otp", "ar", request={})
+    assert client.prompts.custom_text.get("mfa-otp", "ar") == {}
+
+
+def test_prompt_settings(http: httpx.Client, auth0_client, emulator: Emulator) -> None:
+    client = auth0_client("dev")
+    settings = client.prompts.get_settings()
+    assert (settings.universal_login_experience, settings.identifier_first,
+            settings.webauthn_platform_first_factor) == ("new", False, False)
+    updated = client.prompts.update_settings(identifier_first=True,
+                                             webauthn_platform_first_factor=True)
+    assert updated.identifier_first is True and updated.universal_login_experience == "new"
+    assert client.prompts.get_settings().webauthn_platform_first_factor is True
+    headers = _bearer(emulator.issue_token("dev"))
+    url = f"{emulator.api_url('dev')}/prompts"
+    for body, message in [
+        ({"identifier_first": "yes"},
+         "Payload validation error: 'Expected type boolean but found type string' on property "
+         "identifier_first."),
+        ({"universal_login_experience": "modern"},
+         "Payload validation error: 'No enum match for: \"modern\"' on property "
+         "universal_login_experience."),
+        ({"identifierFirst": True},
+         "Payload validation error: 'Additional properties not allowed: identifierFirst'."),
+        ({}, "Payload validation error: 'Too few properties defined (0), minimum 1'."),
+    ]:
+        reply = http.patch(url, json=body, headers=headers)
+        assert (reply.status_code, reply.json()["message"]) == (400, message)
+    assert http.get(url, headers=_bearer(emulator.issue_token("dev", ["update:prompts"]))
+                    ).status_code == 403
+    assert client.prompts.get_settings().identifier_first is True
+
+
+def test_branding_patch_without_colors_resets_identifier_first(auth0_client) -> None:
+    client = auth0_client("dev")
+    client.prompts.update_settings(identifier_first=True)
+    client.branding.update(colors={"primary": "#635dff"})
+    assert client.prompts.get_settings().identifier_first is True
+    client.branding.update(logo_url="https://cdn.example.test/logo.png")
+    assert client.prompts.get_settings().identifier_first is False
+
+
+@pytest.mark.parametrize(("locales", "message"), [
+    (["fr", "fr_FR"], "Payload validation error: 'No enum match for: \"fr_FR\"' on property "
+     "enabled_locales[1]."),
+    (["en", "fr", "en"], "Payload validation error: 'Array items are not unique (indexes 0 and 2)'"
+     " on property enabled_locales."),
+    ("en", "Payload validation error: 'Expected type array but found type string' on property "
+     "enabled_locales."),
+    ([1], "Payload validation error: 'Expected type string but found type integer' on property "
+     "enabled_locales[0]."),
+])
+def test_enabled_locales_are_auth0_codes_each_once(http: httpx.Client, emulator: Emulator,
+                                                   locales: Any, message: str) -> None:
+    url = f"{emulator.api_url('dev')}/tenants/settings"
+    reply = http.patch(url, json={"enabled_locales": locales},
+                       headers=_bearer(emulator.issue_token("dev")))
+    assert (reply.status_code, reply.json()["message"]) == (400, message)
+    assert emulator.state("dev").settings["enabled_locales"] == ["en"]
+
+
+def test_enabled_locales_through_the_sdk(auth0_client) -> None:
+    client = auth0_client("dev")
+    client.tenants.settings.update(enabled_locales=["fr-CA", "en", "ar-EG", "zgh"])
+    assert client.tenants.settings.get().enabled_locales == ["fr-CA", "en", "ar-EG", "zgh"]
+
+
+def test_prompts_and_custom_text_survive_the_state_file(
+        auth0_client, emulator: Emulator, emulator_config: EmulatorConfig, tmp_path: Path) -> None:
+    client = auth0_client("dev")
+    client.prompts.custom_text.set("login", "fr", request=LOGIN_TEXT)
+    client.prompts.custom_text.set("signup-id", "pt-BR", request={"signup-id": {"title": "Oi"}})
+    client.prompts.update_settings(identifier_first=True)
+    state_file = tmp_path / "state.json"
+    emulator.save_state(state_file)
+    saved = json.loads(state_file.read_text(encoding="utf-8"))["tenants"]["dev"]
+    assert saved["custom_text"]["login"]["fr"] == LOGIN_TEXT
+    with run_emulator(emulator_config) as again:
+        again.load_state(state_file)
+        restored = sdk_client(again, "dev")
+        assert restored.prompts.custom_text.get("login", "fr") == LOGIN_TEXT
+        assert restored.prompts.custom_text.get("signup-id", "pt-BR") == {
+            "signup-id": {"title": "Oi"}}
+        assert restored.prompts.get_settings().identifier_first is True
+        assert again.dump_state()["tenants"]["dev"] == emulator.dump_state()["tenants"]["dev"]
+
+
+def test_prompt_calls_draw_from_the_global_bucket(http: httpx.Client, limited: Emulator) -> None:
+    headers = _bearer(limited.issue_token("free"))
+    url = f"{limited.api_url('free')}/prompts/login/custom-text/fr"
+    statuses = [http.get(url, headers=headers).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]  # Free: a global burst of 2
+
 def test_config_from_json(tmp_path: Path) -> None:
     path = tmp_path / "emulator.json"
     path.write_text(json.dumps({"port": 0, "tenants": [

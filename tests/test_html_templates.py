@@ -85,6 +85,7 @@ def test_wheel_ships_every_template(tmp_path: Path) -> None:
         folder = package.replace(".", "/") + "/" + TEMPLATES
         assert {f"{folder}/{name}" for name in _template_files(package)} <= names, package
     assert "auth0_branding/render/widget.css" in names
+    assert "auth0_branding/auth0/prompt_texts.json" in names  # the custom-text catalogue
 
 
 def test_index_escapes_hostile_tenant_scenario_subject_and_findings() -> None:

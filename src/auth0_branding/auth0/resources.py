@@ -28,3 +28,24 @@ PAGE_RESOURCES = {
 def email_resource(template: str) -> str:
     """The resource id of the email template named `template` (e.g. verify_email)."""
     return f"{EMAIL_PREFIX}{template}"
+
+
+# Universal Login prompts: the settings object, and custom text per prompt and language.
+PROMPT_SETTINGS = "prompts"
+CUSTOM_TEXT_PREFIX = "prompts/"
+_CUSTOM_TEXT_SUFFIX = "/custom-text/"
+
+
+def custom_text_resource(prompt: str, language: str) -> str:
+    """The resource id of `prompt`'s custom text in `language` (prompts/login/custom-text/fr)."""
+    return f"{CUSTOM_TEXT_PREFIX}{prompt}{_CUSTOM_TEXT_SUFFIX}{language}"
+
+
+def parse_custom_text_resource(resource: str) -> tuple[str, str] | None:
+    """Return (prompt, language) of a custom-text resource id, or None for any other id."""
+    if not resource.startswith(CUSTOM_TEXT_PREFIX):
+        return None
+    prompt, separator, language = resource[len(CUSTOM_TEXT_PREFIX):].partition(_CUSTOM_TEXT_SUFFIX)
+    if not separator or not prompt or not language or "/" in prompt or "/" in language:
+        return None
+    return prompt, language

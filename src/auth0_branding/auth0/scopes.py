@@ -9,7 +9,9 @@ from ..errors import PublishError
 from .resources import (
     BRANDING,
     CLASSIC_LOGIN,
+    CUSTOM_TEXT_PREFIX,
     EMAIL_PREFIX,
+    PROMPT_SETTINGS,
     SETTINGS_PREFIX,
     THEME,
     UL_TEMPLATE,
@@ -35,6 +37,8 @@ CUSTOM_DOMAINS = ("read:custom_domains",)
 
 
 def _family(resource: str) -> str:
+    if resource == PROMPT_SETTINGS or resource.startswith(CUSTOM_TEXT_PREFIX):
+        return "prompts"
     if resource.startswith(EMAIL_PREFIX):
         return "email_templates"
     if resource.startswith(SETTINGS_PREFIX):

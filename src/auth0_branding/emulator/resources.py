@@ -8,7 +8,6 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote
 
 from ..auth0.contract import EMAIL_TEMPLATES, UL_HEAD_MARKUP, UL_MAX_CHARS, UL_WIDGET_MARKUP
 from ..auth0.plans import EMAIL_READ, EMAIL_WRITE, GLOBAL
@@ -181,6 +180,10 @@ def _branding_patch(state: TenantState, request: ApiRequest, params: dict[str, s
     schema.branding(body, "")
     # The documented quirk: whatever a PATCH omits is wiped, so callers send everything.
     state.branding = _without_nulls(body)
+    if "colors" not in body:
+        # deploy-cli #1402, Terraform #1509: without colors it also resets identifier_first
+        # (UNVERIFIED: to false).
+        state.prompt_settings["identifier_first"] = False
     return Reply(200, state.branding)
 
 
@@ -382,12 +385,3 @@ ROUTES = (
     _route("GET", "custom-domains", "read:custom_domains", _custom_domains),
 )
 
-
-def match(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
-    """Find the route for `method` and `path` (relative to /api/v2/), with its parameters."""
-    path = path.strip("/")
-    for route in ROUTES:
-        found = route.pattern.fullmatch(path)
-        if route.method == method and found:
-            return route, {k: unquote(v) for k, v in found.groupdict().items()}
-    return None

@@ -8,6 +8,7 @@ from http import HTTPStatus
 from typing import Any
 
 from ..auth0.contract import EMAIL_TEMPLATES
+from ..auth0.languages import LANGUAGES
 from ..auth0.theme import COLOR_PATTERN, THEME_FIELDS, THEME_GROUPS, ThemeField, is_color
 
 # Pinned rather than taken from HTTPStatus: Python 3.13 renamed 413's phrase.
@@ -241,9 +242,25 @@ _SETTINGS_KEYS = (
     "phone_consolidated_experience include_session_metadata_in_tenant_logs "
     "dynamic_client_registration_security_mode country_codes"
 ).split()
+
+
+def _locales(value: Any, where: str) -> None:
+    """Check `enabled_locales`: Auth0's language codes, each once (the first is the default)."""
+    if not isinstance(value, list):
+        raise invalid(f"Expected type array but found type {_json_type(value)}", where)
+    seen: dict[str, int] = {}
+    for index, code in enumerate(value):
+        string(code, f"{where}[{index}]")
+        enum(*LANGUAGES)(code, f"{where}[{index}]")
+        if code in seen:
+            raise invalid(f"Array items are not unique (indexes {seen[code]} and {index})", where)
+        seen[code] = index
+
+
 tenant_settings = obj(
     {
         **{key: anything for key in _SETTINGS_KEYS},
+        "enabled_locales": _locales,
         "change_password": nullable(obj({"enabled": boolean, "html": nullable(string)})),
         "error_page": nullable(
             obj({"html": nullable(string), "show_log_link": boolean, "url": nullable(string)})
@@ -274,5 +291,13 @@ client_update = obj(
         "name": string,
         "custom_login_page": string,
         "custom_login_page_on": boolean,
+    }
+)
+
+prompt_settings = obj(
+    {
+        "universal_login_experience": nullable(enum("new", "classic")),
+        "identifier_first": nullable(boolean),
+        "webauthn_platform_first_factor": nullable(boolean),
     }
 )

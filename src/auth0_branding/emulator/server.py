@@ -34,7 +34,8 @@ from .http import (
     json_outcome,
 )
 from .limits import Clock, FaultInjector, Faults, RateLimiter, SystemClock
-from .resources import ApiRequest, match
+from .resources import ApiRequest
+from .routes import match
 from .schema import HttpError
 from .state import (
     EmulatedTenant,

@@ -28,8 +28,17 @@ ALL_SCOPES = (
     "read:clients",
     "update:clients",
     "read:custom_domains",
+    "read:prompts",
+    "update:prompts",
 )
 
+
+# What GET /prompts answers on a fresh tenant.
+DEFAULT_PROMPT_SETTINGS: Mapping[str, Any] = {
+    "universal_login_experience": "new",
+    "identifier_first": False,
+    "webauthn_platform_first_factor": False,
+}
 
 # Path segments the server itself owns, so no tenant may be called that.
 _RESERVED_NAMES = frozenset({"__emulator__", "api", "oauth"})
@@ -236,6 +245,9 @@ class TenantState:
             "error_page": {"html": "", "show_log_link": False, "url": ""},
         }
         self.branding: dict[str, Any] = {}
+        self.prompt_settings: dict[str, Any] = dict(DEFAULT_PROMPT_SETTINGS)
+        # prompt -> language -> screen -> key -> text, as PUT /prompts/{p}/custom-text/{l} left it
+        self.custom_text: dict[str, dict[str, dict[str, dict[str, str]]]] = {}
         self.theme: dict[str, Any] | None = None
         self.clients: dict[str, dict[str, Any]] = {}
         initial: list[dict[str, Any]] = [
@@ -290,6 +302,8 @@ class TenantState:
                 "tenant_settings": self.settings,
                 "branding": self.branding,
                 "theme": self.theme,
+                "prompts": self.prompt_settings,
+                "custom_text": self.custom_text,
                 "clients": list(self.clients.values()),
                 "custom_domains": self.custom_domains(),
             }
@@ -305,6 +319,12 @@ class TenantState:
         self.settings = dict(copy.deepcopy(data.get("tenant_settings") or self.settings))
         self.branding = dict(copy.deepcopy(data.get("branding") or {}))
         self.theme = copy.deepcopy(data.get("theme"))
+        self.prompt_settings = {**DEFAULT_PROMPT_SETTINGS, **copy.deepcopy(data.get("prompts") or {})}
+        custom_text = copy.deepcopy(data.get("custom_text") or {})
+        if not isinstance(custom_text, dict) or not all(
+                isinstance(v, dict) for v in custom_text.values()):
+            raise ValueError("custom_text must map prompts to languages to screens")
+        self.custom_text = custom_text
         clients: list[dict[str, Any]] = copy.deepcopy(data.get("clients") or [])
         if clients:
             self.clients = {str(c["client_id"]): dict(c) for c in clients}
