@@ -9,15 +9,12 @@ about its keys rather than refuse them.
 from __future__ import annotations
 
 import json
-import logging
 import re
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from ..errors import did_you_mean
-
-log = logging.getLogger(__name__)
 
 # auth0-python 6.8.0's PromptGroupNameEnum, in its order.
 PROMPTS: tuple[str, ...] = (

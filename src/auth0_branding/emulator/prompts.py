@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from ..auth0.languages import LANGUAGES
@@ -18,8 +17,6 @@ from . import schema
 from .resources import ApiRequest, Reply, _json_object, _route
 from .schema import HttpError
 from .state import TenantState
-
-log = logging.getLogger(__name__)
 
 
 def _path_enum(value: str, allowed: tuple[str, ...], name: str) -> str:

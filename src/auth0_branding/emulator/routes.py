@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 from urllib.parse import unquote
 
 from . import prompts, resources
 from .resources import Route
-
-log = logging.getLogger(__name__)
 
 ROUTES: tuple[Route, ...] = (*resources.ROUTES, *prompts.ROUTES)
 
