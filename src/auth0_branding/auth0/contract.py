@@ -55,6 +55,11 @@ PAGE_LANGUAGE_SOURCES = {
     "password_reset": ("lang",),
     "error_page": ("lang",),
 }
+# Universal Login also renders its page with the language's writing direction, `ltr` or `rtl`.
+PAGE_DIRECTION_VARIABLES = {"login": "dir"}
+# The variable Auth0 renders every email with that names the language the request asked for
+# (UNVERIFIED: its exact form, a bare tag or header-like `fr-FR,fr;q=0.9`).
+EMAIL_LANGUAGE_VARIABLE = "request_language"
 UNTRUSTED = ("user.name", "user.nickname", "user.given_name", "user.family_name",
              "error_description", "transaction.params")
 # Everything on the error page comes from the failed request's query string.

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..brand.scenarios import Scenario, scenarios_for
+from ..brand.scenarios import Scenario, deep_merge, scenarios_for
 from ..build.artifacts import Artifact
+from .languages import Languages, chosen_language, in_language, screen_texts
 from .liquid import render_liquid
 from .password_widget import stub_change_password_widget
 from .widget import head_html, render_widget
@@ -20,16 +21,19 @@ RENDERED_KINDS = ("page", "email")
 
 @dataclass(frozen=True)
 class Sample:
-    """One output rendered in one scenario."""
+    """One output rendered in one scenario, in one language (None: a brand in one language)."""
 
     artifact: Artifact
     scenario: Scenario
     html: str
     subject: str | None
+    language: str | None = None
 
     @property
     def key(self) -> str:
-        return f"{self.artifact.tenant}/{self.artifact.kind}s/{self.artifact.name}/{self.scenario.name}"
+        """Name the sample: `tenant/kinds/name/scenario`, then `.language` when it has one."""
+        key = f"{self.artifact.tenant}/{self.artifact.kind}s/{self.artifact.name}/{self.scenario.name}"
+        return f"{key}.{self.language}" if self.language else key
 
 
 def asset_file(url: str, assets: Mapping[str, Path]) -> Path | None:
@@ -78,17 +82,36 @@ def widget_theme(theme: Mapping[str, Any] | None, branding: Mapping[str, Any] | 
 
 def render_sample(
     artifact: Artifact, scenario: Scenario, theme: Mapping[str, Any] | None = None,
-    settings: Mapping[str, Any] | None = None,
+    settings: Mapping[str, Any] | None = None, *, languages: Languages | None = None,
+    language: str | None = None,
 ) -> Sample:
-    """Render one page or email through Liquid with the scenario's data."""
-    data = scenario.data
+    """Render one page or email through Liquid with the scenario's data.
+
+    With the brand's `languages`, `language` renders it for a reader of that language (the
+    variables Auth0 sets, the custom text); None keeps the language the scenario names.
+    """
+    data: Mapping[str, Any] = scenario.data
+    if languages is None:
+        language = None
+    elif language is None:
+        language = chosen_language(artifact, data, languages)
+    else:
+        data = in_language(artifact, data, language, languages)
     head = widget = ""
     if artifact.kind == "page" and artifact.name == "login":
         prompt = data.get("prompt", {})
         screen = prompt.get("screen", {})
+        prompt_name = prompt.get("name", "login")
+        texts = screen.get("texts", {})
+        if languages is not None and language is not None:
+            # Auth0 hands the page the same texts the widget shows: the language's own.
+            texts = screen_texts(languages, prompt_name, screen.get("name") or prompt_name,
+                                 language, texts)
+            if "prompt" in data:
+                data = deep_merge(data, {"prompt": {"screen": {"texts": texts}}})
         head = head_html()
-        widget = render_widget(prompt.get("name", "login"), screen.get("name", ""),
-                               screen.get("texts", {}), theme or {})
+        widget = render_widget(prompt_name, screen.get("name", ""), texts, theme or {},
+                               language=language)
     html = render_liquid(artifact.content, data, head_html=head, widget_html=widget,
                          name=artifact.path)
     if artifact.kind == "page" and artifact.name == "password_reset":
@@ -96,13 +119,19 @@ def render_sample(
     subject = None
     if settings and settings.get("subject"):
         subject = render_liquid(settings["subject"], data, name=f"{artifact.path} (subject)")
-    return Sample(artifact, scenario, html, subject)
+    return Sample(artifact, scenario, html, subject, language)
 
 
 def render_samples(
-    artifacts: Iterable[Artifact], scenarios: Mapping[str, tuple[Scenario, ...]]
+    artifacts: Iterable[Artifact], scenarios: Mapping[str, tuple[Scenario, ...]],
+    languages: Languages | None = None,
 ) -> Iterator[Sample]:
-    """Render every page and email of a build in each of its scenarios."""
+    """Render every page and email of a build in each of its scenarios.
+
+    With `languages`, each output's first scenario is rendered once per language and the
+    others in the language they name: every language is seen without multiplying every
+    scenario by every language.
+    """
     artifacts = list(artifacts)
     by_key = {(a.tenant, a.kind, a.name): a for a in artifacts}
 
@@ -119,5 +148,7 @@ def render_samples(
             themes[tenant] = widget_theme(parsed(tenant, "theme", "theme"),
                                           parsed(tenant, "branding", "branding"))
         settings = parsed(tenant, "email_settings", artifact.name)
-        for scenario in scenarios_for(scenarios, artifact.kind, artifact.name):
-            yield render_sample(artifact, scenario, themes.get(tenant), settings)
+        for index, scenario in enumerate(scenarios_for(scenarios, artifact.kind, artifact.name)):
+            for language in (languages.codes if languages and index == 0 else (None,)):
+                yield render_sample(artifact, scenario, themes.get(tenant), settings,
+                                    languages=languages, language=language)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from importlib import resources
 from urllib.parse import urlsplit
 
+from ..auth0.languages import text_direction
 from ..auth0.theme import THEME_FIELDS, is_color
 from .html_templates import html_template
 
@@ -291,12 +292,14 @@ def render_widget(
     screen: str | None = None,
     texts: Mapping[str, object] | None = None,
     theme: Mapping[str, object] | None = None,
+    language: str | None = None,
 ) -> str:
     """Render a static look-alike of the Universal Login widget for one prompt.
 
     `texts` overrides Auth0's text keys (`title`, `description`, `buttonText`,
     `emailPlaceholder`, `footerLinkText`, ... and `companyName`/`clientName` for
-    `${...}` placeholders). `theme` is Auth0's theme, grouped or flat.
+    `${...}` placeholders). `theme` is Auth0's theme, grouped or flat. `language` sets the
+    widget's `lang` and, as Auth0's widget does, its writing direction.
     """
     spec = _screen_for(prompt_name, screen)
     values = _flat_theme(theme)
@@ -309,4 +312,5 @@ def render_widget(
         # None: no logo at all; "": the stand-in logo; else the brand's logo URL.
         logo=(_logo_url(values.get("logo_url")) or "") if shows_logo else None,
         social_top=values.get("social_buttons_layout") == "top",
+        language=language, direction=text_direction(language) if language else None,
     )
