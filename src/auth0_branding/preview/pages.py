@@ -35,6 +35,20 @@ class Row:
     view_url: str
     raw_url: str
     problems: int = 0
+    # (code, its name, the view in that language): the scenario in each of the brand's.
+    languages: tuple[tuple[str, str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class LanguageRow:
+    """One of the brand's languages on the index, with the translations it lacks."""
+
+    code: str
+    name: str  # in English
+    native: str  # in the language itself
+    direction: str
+    catalogue: str | None
+    missing: tuple[Problem, ...] = ()
 
 
 def url(*segments: str, **query: str) -> str:
@@ -66,28 +80,43 @@ def human_size(size: int) -> str:
     return f"{size} B" if size < 1024 else f"{size / 1024:.1f} KB"
 
 
-def index_page(title: str, rows: Sequence[Row], problems: Sequence[Problem]) -> str:
-    """Render the index: every tenant × output × scenario, with subjects, sizes and warnings."""
+def index_page(title: str, rows: Sequence[Row], problems: Sequence[Problem],
+               languages: Sequence[LanguageRow] = ()) -> str:
+    """Render the index: every tenant × output × scenario, with subjects, sizes and warnings,
+    and the brand's languages with their missing translations."""
     tenants: dict[str, list[Row]] = {}
     for row in rows:
         tenants.setdefault(row.tenant, []).append(row)
     return _template("index.html").render(title=title, row_count=len(rows), problems=problems,
-                                          tenants=tenants, human_size=human_size)
+                                          tenants=tenants, human_size=human_size,
+                                          languages=languages)
 
 
 def view_page(
     *, tenant: str, kind: str, name: str, scenario: str, scenarios: Iterable[str],
     width: str, subject: str | None, frame_url: str, raw_url: str,
+    language: str | None = None, languages: Sequence[tuple[str, str]] = (),
+    chosen: bool = False,
 ) -> str:
-    """Render the frame view of one output in one scenario, with width and scenario toggles."""
+    """Render the frame view of one output in one scenario, with width, scenario and
+    language toggles.
+
+    `language` is the language shown, `languages` the brand's (code, name), default first;
+    `chosen` tells whether the URL chose the language (it then stays across toggles) or
+    the scenario's own data did.
+    """
     here = (tenant, kind, name)
+    keep = {"lang": language} if chosen and language else {}
     widths = [(label if value == "full" else f"{label} {value}px",
-               url("view", *here, scenario, w=value), value == width)
+               url("view", *here, scenario, w=value, **keep), value == width)
               for label, value, kinds in WIDTHS if kind in kinds]
-    others = [(s, url("view", *here, s, w=width), s == scenario) for s in scenarios]
+    others = [(s, url("view", *here, s, w=width, **keep), s == scenario) for s in scenarios]
+    spoken = [(label, url("view", *here, scenario, w=width, lang=code), code == language)
+              for code, label in languages]
     return _template("view.html").render(
         tenant=tenant, kind=kind, name=name, scenario=scenario, scenario_chips=others,
-        width_chips=widths, subject=subject, frame_url=frame_url, raw_url=raw_url,
+        width_chips=widths, language_chips=spoken, language=language, subject=subject,
+        frame_url=frame_url, raw_url=raw_url,
         style="width:100%" if width == "full" else f"width:{int(width)}px",
         frame_attr=FRAME_ATTR, live_text_attr=LIVE_TEXT_ATTR)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from ..brand.scenarios import EMAILS_GROUP, FIXTURES_DIR, GROUPS, Scenario, load_scenarios
@@ -11,12 +12,14 @@ from ..brand.tokens import Tokens
 from ..build.artifacts import Artifact
 from ..build.builder import BuildResult, build, build_tenant
 from ..build.templates import Renderer
+from ..render.languages import Languages
 from ..render.sample import RENDERED_KINDS
 from .watch import DependencyGraph, normalise
 
 COMMON_FIXTURES = "common"
 # Outputs that style every rendered view of their tenant (the widget mock reads them).
 THEME_KINDS = ("theme", "branding")
+WIDGET_PAGE = "login"  # the page whose views hold the widget mock
 
 
 def output_key(artifact: Artifact) -> str:
@@ -46,6 +49,11 @@ class Snapshot:
             if (artifact.tenant, artifact.kind, artifact.name) == (tenant, kind, name):
                 return artifact
         return None
+
+    @cached_property
+    def languages(self) -> Languages | None:
+        """The brand's languages and custom text, as the views render them."""
+        return Languages.of(self.result)
 
     def rendered(self) -> list[Artifact]:
         """Return the outputs that render in scenarios: pages and email bodies."""
@@ -84,9 +92,13 @@ def plan_changes(
         return RebuildPlan(full=True)  # nothing good to build on: start again from the sources
     config = snapshot.result.config
     # Settings and tokens feed every output, the theme and the branding of every tenant.
+    # So do the catalogues: every text, the custom text, and what each language lacks.
     everything = {normalise(brand / "brand.toml"), normalise(config.tenants_file)}
     tokens_dir, fixtures_dir = normalise(config.tokens_dir), brand / FIXTURES_DIR
-    if any(p in everything or p.is_relative_to(tokens_dir) for p in changed):
+    feeding_all = [tokens_dir]
+    if config.languages is not None:
+        feeding_all.append(normalise(config.languages.catalogues_dir))
+    if any(p in everything or any(p.is_relative_to(d) for d in feeding_all) for p in changed):
         return RebuildPlan(full=True)
     rendered = snapshot.rendered()
     fixtures, rerender = False, set()
@@ -187,7 +199,15 @@ def changed_outputs(old: Snapshot | None, new: Snapshot) -> frozenset[str]:
     # A tenant's theme and branding style its login widget mock, hence all of its views.
     restyled = {key.split("/", 1)[0] for key in changed if key.split("/")[1] in THEME_KINDS}
     changed |= {key for key in after if key.split("/", 1)[0] in restyled}
+    # The login widget mock shows the custom text, which no page's content holds.
+    if old is None or _spoken(old.languages) != _spoken(new.languages):
+        changed |= {output_key(a) for a in new.rendered()
+                    if a.kind == "page" and a.name == WIDGET_PAGE}
     return frozenset(changed)
+
+
+def _spoken(languages: Languages | None) -> object:
+    return None if languages is None else (languages.codes, languages.custom_text)
 
 
 def _contents(result: BuildResult) -> dict[str, tuple[str, ...]]:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
+from ..auth0.languages import display_name, text_direction
 from ..brand.scenarios import Scenario, scenarios_for
 from ..build.artifacts import Artifact
 from ..errors import BrandError, Location, Problem
@@ -18,6 +19,7 @@ from .events import ALL_OUTPUTS, Failure, Rebuilt
 from .pages import (
     DEFAULT_WIDTH,
     WIDTHS,
+    LanguageRow,
     Row,
     index_page,
     message_page,
@@ -52,7 +54,8 @@ class BrandPreview:
         self.failure: Failure | None = None
         self._rebuilding = threading.Lock()
         self._cache_lock = threading.Lock()
-        self._samples: OrderedDict[tuple[str, str, int], Sample | BrandError] = OrderedDict()
+        self._samples: OrderedDict[tuple[str, str, str | None, int], Sample | BrandError] = (
+            OrderedDict())
         self._checked: tuple[Snapshot, list[Problem]] | None = None
 
     # -- building --------------------------------------------------------------------
@@ -105,10 +108,17 @@ class BrandPreview:
         scenario = next((s for s in scenarios if len(rest) == 4 and s.name == rest[3]), None)
         if scenario is None:
             return None
+        # ?lang=fr: the view as a reader of French sees it; none: the scenario's own language.
+        language = query.get("lang") or None
+        languages = snapshot.languages
+        if language is not None and (languages is None or language not in languages.codes):
+            return None
         if action == "view":
-            return self._view(snapshot, artifact, scenario, scenarios, query.get("w", ""))
+            return self._view(snapshot, artifact, scenario, scenarios, query.get("w", ""),
+                              language)
         if action == "render":
-            return self._render(snapshot, artifact, scenario, embed=query.get("embed") == "1")
+            return self._render(snapshot, artifact, scenario, language,
+                                embed=query.get("embed") == "1")
         return None
 
     def _asset(self, snapshot: Snapshot, index: int, segments: tuple[str, ...]) -> Page | None:
@@ -143,28 +153,34 @@ class BrandPreview:
                 sample = self._sample(snapshot, artifact, scenario)
                 subject = (f"Liquid error: {sample}" if isinstance(sample, BrandError)
                            else sample.subject)
+                spoken = tuple((code, label, url("view", *here, scenario.name, lang=code))
+                               for code, label in _language_names(snapshot))
                 rows.append(Row(*here, scenario.name, subject, artifact.size,
-                                url("view", *here, scenario.name), raw_url, mine))
-        return Page(index_page(snapshot.result.config.name, rows, problems), watch=ALL_OUTPUTS)
+                                url("view", *here, scenario.name), raw_url, mine, spoken))
+        return Page(index_page(snapshot.result.config.name, rows, problems,
+                               language_rows(snapshot)), watch=ALL_OUTPUTS)
 
     def _view(self, snapshot: Snapshot, artifact: Artifact, scenario: Scenario,
-              scenarios: tuple[Scenario, ...], width: str) -> Page:
+              scenarios: tuple[Scenario, ...], width: str, language: str | None) -> Page:
         allowed = [value for _, value, kinds in WIDTHS if artifact.kind in kinds]
         width = width if width in allowed else DEFAULT_WIDTH[artifact.kind]
         here = (artifact.tenant, artifact.kind, artifact.name)
-        sample = self._sample(snapshot, artifact, scenario)
+        sample = self._sample(snapshot, artifact, scenario, language)
         subject = None if isinstance(sample, BrandError) else sample.subject
+        shown = language or (None if isinstance(sample, BrandError) else sample.language)
         body = view_page(
             tenant=artifact.tenant, kind=artifact.kind, name=artifact.name,
             scenario=scenario.name, scenarios=[s.name for s in scenarios], width=width,
-            subject=subject, frame_url=url("render", *here, scenario.name, embed="1"),
-            raw_url=url("raw", *here),
+            subject=subject, raw_url=url("raw", *here),
+            frame_url=url("render", *here, scenario.name, embed="1",
+                          **({"lang": language} if language else {})),
+            language=shown, languages=_language_names(snapshot), chosen=language is not None,
         )
         return Page(body, watch=output_key(artifact))
 
     def _render(self, snapshot: Snapshot, artifact: Artifact, scenario: Scenario,
-                embed: bool) -> Page:
-        sample = self._sample(snapshot, artifact, scenario)
+                language: str | None, embed: bool) -> Page:
+        sample = self._sample(snapshot, artifact, scenario, language)
         watch = None if embed else output_key(artifact)
         if isinstance(sample, BrandError):
             where = str(sample.location) if sample.location else None
@@ -182,10 +198,10 @@ class BrandPreview:
                         back_url=url("view", artifact.tenant, artifact.kind, artifact.name))
         return Page(body, watch=output_key(artifact))
 
-    def _sample(self, snapshot: Snapshot, artifact: Artifact,
-                scenario: Scenario) -> Sample | BrandError:
+    def _sample(self, snapshot: Snapshot, artifact: Artifact, scenario: Scenario,
+                language: str | None = None) -> Sample | BrandError:
         key = output_key(artifact)
-        cache_key = (key, scenario.name, snapshot.versions.get(key, 0))
+        cache_key = (key, scenario.name, language, snapshot.versions.get(key, 0))
         with self._cache_lock:
             if cache_key in self._samples:
                 self._samples.move_to_end(cache_key)
@@ -199,6 +215,7 @@ class BrandPreview:
                 widget_theme(json.loads(theme.content) if theme else None,
                              json.loads(branding.content) if branding else None),
                 json.loads(settings.content) if settings else None,
+                languages=snapshot.languages, language=language,
             )
         except BrandError as error:
             sample = error  # shown in place of the view; the build itself is fine
@@ -224,6 +241,29 @@ class BrandPreview:
                                 Location("validate.py"))]
         self._checked = (snapshot, problems)
         return problems
+
+
+def _language_names(snapshot: Snapshot) -> list[tuple[str, str]]:
+    """Return the brand's languages, default first, each with its name in itself."""
+    languages = snapshot.languages
+    return [(code, display_name(code, code)) for code in (languages.codes if languages else ())]
+
+
+def language_rows(snapshot: Snapshot) -> list[LanguageRow]:
+    """Describe each language for the index, with the translations its catalogue lacks."""
+    translations = snapshot.result.translations
+    if translations is None or snapshot.languages is None:
+        return []
+    missing = [p for p in translations.problems if p.code == "translation-missing"]
+    rows = []
+    for code in translations.languages:
+        catalogue = translations.catalogues.get(code)
+        mine = tuple(p for p in missing if p.location and (
+            p.location.path == catalogue.shown if catalogue else f"'{code}'" in p.message))
+        rows.append(LanguageRow(code, display_name(code), display_name(code, code),
+                                text_direction(code), catalogue.shown if catalogue else None,
+                                mine))
+    return rows
 
 
 def start_preview(
