@@ -7,6 +7,7 @@ from itertools import groupby
 from pathlib import Path
 from urllib.parse import quote
 
+from ..auth0.languages import display_name
 from ..render.html_templates import html_template
 from .views import Comparison, Review
 
@@ -33,14 +34,15 @@ def render_gallery(review: Review) -> str:
           for (kind, name), views in groupby(tenant_views, key=lambda c: (c.view.kind, c.view.name))])
         for tenant, tenant_views in groupby(review.comparisons, key=lambda c: c.view.tenant)
     ]
+    languages = [(code, display_name(code), display_name(code, code)) for code in review.languages]
     return html_template(__package__, "gallery.html").render(
         title=title, review=review, statuses=STATUSES, nav=nav, sections=sections,
-        by_scenario=_by_scenario)
+        by_scenario=_by_scenario, languages=languages)
 
 
 def _by_scenario(views: Iterable[Comparison]) -> list[list[Comparison]]:
-    """Lay views out one row per scenario, its widths side by side."""
-    return [list(row) for _, row in groupby(views, key=lambda c: c.view.scenario)]
+    """Lay views out one row per scenario and language, its widths side by side."""
+    return [list(row) for _, row in groupby(views, key=lambda c: c.view.shown)]
 
 
 def _anchor(tenant: str) -> str:

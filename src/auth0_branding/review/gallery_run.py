@@ -29,6 +29,7 @@ from ..dist.folder import (
     swap_in,
 )
 from ..errors import BrandError, did_you_mean, display_path
+from ..render.languages import Languages
 from ..render.sample import render_samples
 from .shots import DEFAULT_JOBS, Shot, capture, diff_images
 from .snapshot import check_scenario_name
@@ -84,7 +85,7 @@ def review(
             comparisons = compare_views(current.views, before.views, staging,
                                         base is not None, same_assets=same_assets)
             tenants = tuple(dict.fromkeys(v.tenant for v in (*current.views, *before.views)))
-            result = Review(out_dir, base, tuple(comparisons), tenants, 0.0)
+            result = Review(out_dir, base, tuple(comparisons), tenants, 0.0, current.languages)
             write_gallery(result, staging)
             (staging / MARKER).write_text("written by `auth0-branding review`\n",
                                           encoding="utf-8")
@@ -92,7 +93,8 @@ def review(
         except BaseException:
             discard(staging)
             raise
-    return Review(out_dir, base, result.comparisons, tenants, time.perf_counter() - started)
+    return Review(out_dir, base, result.comparisons, tenants, time.perf_counter() - started,
+                  current.languages)
 
 
 def plan_views(
@@ -110,16 +112,19 @@ def plan_views(
     if strict:
         _check_only(only, outputs)
     views: dict[View, str] = {}
-    for sample in render_samples(result.artifacts, load_scenarios(brand_dir)):
+    languages = Languages.of(result)
+    for sample in render_samples(result.artifacts, load_scenarios(brand_dir), languages):
         check_scenario_name(sample, brand_dir)  # it becomes part of a screenshot's path
         artifact = sample.artifact
         if only and f"{artifact.kind}s" not in only and artifact.name not in only:
             continue
         for width in WIDTHS[artifact.kind]:
-            view = View(artifact.tenant, artifact.kind, artifact.name, sample.scenario.name, width)
+            view = View(artifact.tenant, artifact.kind, artifact.name, sample.scenario.name, width,
+                        sample.language)
             views[view] = sample.html
     assets = dict(getattr(result.config, "preview_assets", {}) or {})
-    return RenderedViews(views, assets, _fingerprint(assets))
+    return RenderedViews(views, assets, _fingerprint(assets),
+                         languages.codes if languages else ())
 
 
 def _fingerprint(assets: Mapping[str, Path]) -> str:
@@ -193,7 +198,7 @@ def _ordering(views: Iterable[View]) -> Callable[[View], tuple[int, ...]]:
 
 def _rank_keys(view: View) -> tuple[tuple[str, ...], ...]:
     output = (view.tenant, view.kind, view.name)
-    return (view.tenant,), output, (*output, view.scenario)
+    return (view.tenant,), output, (*output, view.scenario), (*output, view.shown)
 
 
 # -- the base ref --------------------------------------------------------------------

@@ -17,6 +17,7 @@ from ..brand.scenarios import FIXTURES_DIR, load_scenarios
 from ..build.builder import build
 from ..dist.folder import refuse_unsafe, resolve_output
 from ..errors import BrandError, Location, display_path
+from ..render.languages import Languages
 from ..render.sample import Sample, render_samples
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,9 @@ def collect_snapshots(brand_dir: Path, tenant_names: Iterable[str] = ()) -> dict
     result = build(brand_dir, tenant_names)
     scenarios = load_scenarios(brand_dir)
     snapshots = {f"{RAW}/{artifact.path}": artifact.content for artifact in result.artifacts}
-    for sample in render_samples(result.artifacts, scenarios):
+    # Each output's first scenario in every language, the others in their own: named
+    # `<scenario>.<language>.html` so a reviewer sees which language a file shows.
+    for sample in render_samples(result.artifacts, scenarios, Languages.of(result)):
         check_scenario_name(sample, brand_dir)
         snapshots[f"{RENDERED}/{sample.key}.html"] = format_sample(sample)
     return dict(sorted(snapshots.items()))

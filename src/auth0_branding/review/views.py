@@ -9,21 +9,27 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class View:
-    """One output, in one scenario, at one viewport width."""
+    """One output, in one scenario and language (None: a brand in one), at one width."""
 
     tenant: str
     kind: str  # page | email
     name: str
     scenario: str
     width: int
+    language: str | None = None
+
+    @property
+    def shown(self) -> str:
+        """The scenario, and the language when there is one: `default.fr`."""
+        return f"{self.scenario}.{self.language}" if self.language else self.scenario
 
     @property
     def key(self) -> str:
-        return f"{self.tenant}/{self.kind}s/{self.name}/{self.scenario}@{self.width}"
+        return f"{self.tenant}/{self.kind}s/{self.name}/{self.shown}@{self.width}"
 
     @property
     def image(self) -> str:
-        return f"{self.tenant}/{self.kind}s/{self.name}/{self.scenario}-{self.width}px.png"
+        return f"{self.tenant}/{self.kind}s/{self.name}/{self.shown}-{self.width}px.png"
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,7 @@ class RenderedViews:
     views: dict[View, str]
     assets: Mapping[str, Path]
     fingerprint: str
+    languages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,7 @@ class Review:
     comparisons: tuple[Comparison, ...]
     tenants: tuple[str, ...]
     seconds: float
+    languages: tuple[str, ...] = ()  # the brand's, default first; () for one language
 
     def count(self, status: str) -> int:
         return sum(c.status == status for c in self.comparisons)
