@@ -137,3 +137,51 @@ def test_email_view_reloads_its_frame_and_refreshes_the_subject(live, brand, pag
     wait_for(lambda: page.frame(name="preview").inner_text("body"),
              lambda text: "Welcome to Alder & Pine" in str(text))
     assert page.frame(name="preview").evaluate("window.innerWidth") == 375
+
+
+# The heading's text, measured as laid out: where its line box starts and ends in its block.
+HEADING_LAYOUT = """() => {
+  const h1 = document.querySelector("h1"), range = document.createRange();
+  range.selectNodeContents(h1);
+  const box = h1.getBoundingClientRect(), text = range.getBoundingClientRect();
+  return {document: getComputedStyle(document.documentElement).direction,
+          heading: getComputedStyle(h1).direction,
+          fromLeft: text.left - box.left, fromRight: box.right - text.right,
+          width: box.width};
+}"""
+
+
+@pytest.fixture
+def multilingual(tmp_path, monkeypatch):
+    from brand_overlay import FIXTURES, make_brand
+
+    monkeypatch.chdir(tmp_path)
+    make_brand(FIXTURES / "multilingual", tmp_path)
+    server, first = start_preview(Path("brand"), port=0)
+    assert first.failure is None
+    yield server
+    server.stop()
+
+
+def test_the_arabic_view_lays_out_right_to_left(multilingual, page):
+    page.goto(f"{multilingual.url}/view/dev/page/error_page/access_denied?lang=ar")
+    page.locator("nav[aria-label=language] [aria-current]").wait_for()
+    assert page.inner_text("nav[aria-label=language] [aria-current]") == "العربية"
+    frame = page.frame(name="preview")
+    frame.wait_for_selector("h1")
+    arabic = frame.evaluate(HEADING_LAYOUT)
+    assert frame.inner_text("h1") == "حدث خطأ ما"
+    assert (arabic["document"], arabic["heading"]) == ("rtl", "rtl")
+    # The line ends at the right edge of its block, far from the left one.
+    assert abs(arabic["fromRight"]) <= 1, arabic
+    assert arabic["fromLeft"] > arabic["width"] / 2, arabic
+
+    page.click("nav[aria-label=language] >> text=English")
+    page.wait_for_url("**lang=en")
+    frame = page.frame(name="preview")
+    frame.wait_for_selector("h1")
+    wait_for(lambda: page.frame(name="preview").inner_text("h1"),
+             lambda text: text == "Something went wrong")
+    english = page.frame(name="preview").evaluate(HEADING_LAYOUT)
+    assert (english["document"], english["heading"]) == ("ltr", "ltr")
+    assert abs(english["fromLeft"]) <= 1 and english["fromRight"] > english["width"] / 2

@@ -227,3 +227,26 @@ def test_a_scenario_name_cannot_lead_a_screenshot_out_of_the_gallery(tmp_path: P
     assert outcome.exit_code == 1
     assert "scenario name '../../../escaped' cannot name a snapshot file" in outcome.stderr
     assert not list(tmp_path.rglob("escaped*"))
+
+
+@needs_chromium
+def test_the_gallery_lists_the_languages_and_shows_each_one(tmp_path: Path, monkeypatch):
+    from brand_overlay import FIXTURES, make_brand
+
+    monkeypatch.chdir(tmp_path)
+    brand = make_brand(FIXTURES / "multilingual", tmp_path)
+    out = tmp_path / "review"
+    result = review(brand, out, ("dev",), only=("error_page", "verify_email"))
+    assert result.languages == ("en", "fr", "ar")
+    shown = {(c.view.name, c.view.scenario, c.view.language) for c in result.comparisons}
+    assert shown == {("error_page", "access_denied", code) for code in ("en", "fr", "ar")} | {
+        ("verify_email", "default", code) for code in ("en", "fr", "ar")} | {
+        ("verify_email", "arabic-user", "ar")}
+    assert (out / "current/dev/pages/error_page/access_denied.ar-375px.png").is_file()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    languages = re.search(r'<p class="languages" id="languages">(.*?)</p>', index, re.S)
+    assert re.findall(r"<code>([^<]+)</code>", languages.group(1)) == ["en", "fr", "ar"]
+    assert "Arabic · <span lang=\"ar\">العربية</span>" in languages.group(1)
+    assert re.findall(r'<figcaption>access_denied · <span class="language">(\w+)</span> · 375 px',
+                      index) == ["en", "fr", "ar"]
+    _assert_gallery_is_self_contained(out)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 from pathlib import Path
 
@@ -161,3 +162,69 @@ def test_normalise_html_puts_one_node_per_line_and_shows_invisible_characters():
 
 def test_format_css_keeps_comments_and_strings_whole():
     assert format_css('/* a; b { */ x { y: "}" }') == '/* a; b { */ x {\n  y: "}"\n}'
+
+
+# -- a brand in several languages ---------------------------------------------------------------
+
+
+@pytest.fixture
+def multilingual(tmp_path: Path, monkeypatch) -> Path:
+    from brand_overlay import FIXTURES, make_brand
+
+    monkeypatch.chdir(tmp_path)
+    make_brand(FIXTURES / "multilingual", tmp_path)
+    return Path("brand")
+
+
+def _rendered(files: dict[str, bytes], tenant: str = "dev") -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for path in files:
+        top, owner, kind, output, name = (path.split("/") + [""] * 5)[:5]
+        if top == "rendered" and owner == tenant:
+            found.setdefault(f"{kind}/{output}", set()).add(name)
+    return found
+
+
+def test_each_output_shows_its_first_scenario_in_every_language(multilingual: Path,
+                                                               tmp_path: Path):
+    out = tmp_path / "snaps"
+    assert _run("--brand", str(multilingual), "--out", str(out)).exit_code == 0
+    files = _files(out)
+    # The first scenario once per language, every other one once, in the language it names.
+    assert _rendered(files) == {
+        "pages/login": {"login.en.html", "login.fr.html", "login.ar.html", "signup.en.html"},
+        "pages/password_reset": {"default.en.html", "default.fr.html", "default.ar.html"},
+        "pages/error_page": {"access_denied.en.html", "access_denied.fr.html",
+                             "access_denied.ar.html"},
+        "emails/verify_email": {"default.en.html", "default.fr.html", "default.ar.html",
+                                "arabic-user.ar.html"},
+        "emails/enrollment_email": {"default.en.html", "default.fr.html", "default.ar.html",
+                                    "arabic-user.ar.html"},
+    }
+    assert "raw/dev/prompts/login/custom-text/ar.json" in files
+    folder = out / "rendered/dev"
+    arabic = (folder / "emails/verify_email/default.ar.html").read_text(encoding="utf-8")
+    assert arabic.startswith("<!-- subject: أكّد بريدك الإلكتروني لدى")
+    assert re.search(r'<html dir="rtl" lang="ar">', arabic)
+    assert "Bonjour Zoé," in (folder / "emails/verify_email/default.fr.html").read_text(
+        encoding="utf-8")
+    login = (folder / "pages/login/login.ar.html").read_text(encoding="utf-8")
+    assert re.search(r'<html dir="rtl" lang="ar">', login)
+    assert "مرحبًا بعودتك" in login and 'dir="rtl"' in login.split("ulp-mock-prompt-login")[1]
+    own = (folder / "emails/verify_email/arabic-user.ar.html").read_text(encoding="utf-8")
+    assert re.search(r'<html dir="rtl" lang="ar">', own)
+
+
+def test_a_translation_edit_changes_only_that_languages_snapshots(multilingual: Path,
+                                                                  tmp_path: Path):
+    out = tmp_path / "snaps"
+    assert _run("--brand", str(multilingual), "--out", str(out), "--tenant", "dev").exit_code == 0
+    catalogue = multilingual / "translations/fr.json"
+    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace(
+        '"Confirmer"', '"Valider"'), encoding="utf-8")
+    checked = _run("--brand", str(multilingual), "--out", str(out), "--check", "--tenant", "dev")
+    assert checked.exit_code == 1
+    changed = re.findall(r"^\+\+\+ b/(\S+)", checked.output, re.M)
+    # The email holds every language; of its renderings only the French one changes.
+    assert changed == ["raw/dev/emails/verify_email.html",
+                       "rendered/dev/emails/verify_email/default.fr.html"]
