@@ -29,6 +29,7 @@ from auth0_branding.emulator.server import Emulator, run_emulator
 from auth0_branding.emulator.state import ALL_SCOPES, EmulatedTenant, EmulatorConfig
 from auth0_branding.publish.engine import Options, drift, publish, rollback
 from auth0_branding.publish.pacing import UNPACED, RetryPolicy
+from auth0_branding.publish.plan import cleared_texts, plan
 
 log = logging.getLogger(__name__)
 
@@ -178,6 +179,30 @@ def test_the_settings_go_in_one_patch_with_the_pages_and_the_locales(
     # The texts go before the settings: a language is cleared before it leaves the locales.
     order = _writes(emu, "dev")
     assert max(i for i, w in enumerate(order) if "custom-text" in w) < order.index(SETTINGS)
+
+
+def test_the_plan_clears_each_managed_prompt_in_each_dropped_language_and_orders_writes(
+) -> None:
+    desired = {custom_text_resource(p, lang): {} for p in ("login", "signup")
+               for lang in ("en", "fr")}
+    assert cleared_texts(desired, ["en", "de", "fr", "ar", "de"]) == [
+        "prompts/login/custom-text/de", "prompts/signup/custom-text/de",
+        "prompts/login/custom-text/ar", "prompts/signup/custom-text/ar"]
+    assert cleared_texts(desired, ["fr", "en"]) == cleared_texts(desired, None) == []
+    assert cleared_texts({ENABLED_LOCALES: ["en"]}, ["en", "fr"]) == []  # no texts managed
+    wanted = {ENABLED_LOCALES: ["en", "fr"], "tenants/settings#error_page": {"html": "x"},
+              "email-templates/verify_email": {"body": "b"}, BRANDING: {"logo_url": "u"},
+              LOGIN_FR: {"login": {"title": "Salut"}}, custom_text_resource("login", "en"): {},
+              "branding/templates/universal-login": "<html>"}
+    have = {custom_text_resource("login", "en"): {"login": {"title": "Hi"}},
+            LOGIN_FR: {"login": {"title": "Salut", "description": "extra"}}}
+    changes = plan("dev", wanted, have)
+    assert [(c.resource, c.action) for c in changes] == [
+        ("branding/templates/universal-login", "create"),
+        ("prompts/login/custom-text/en", "delete"),  # {}: no text in that language
+        ("prompts/login/custom-text/fr", "update"),  # compared whole: "extra" goes
+        ("tenants/settings#error_page", "create"), (ENABLED_LOCALES, "create"),
+        (BRANDING, "create"), ("email-templates/verify_email", "create")]
 
 
 # -- a removed language ---------------------------------------------------------------------

@@ -115,7 +115,8 @@ def sync_tenant(name: str, spec: Mapping[str, Any], desired: dict[str, Any], opt
         # Custom text is managed per language: the tenant's enabled_locales tell which
         # languages the brand dropped, whose texts are then cleared.
         texts = not restore and any(map(parse_custom_text_resource, desired))
-        check_scopes(name, tokens.scopes, read_scopes([*desired, *[ENABLED_LOCALES] * texts]))
+        check_scopes(name, tokens.scopes, read_scopes(
+            [*desired, *([ENABLED_LOCALES] if texts else [])]))
         if UL_TEMPLATE in desired and desired[UL_TEMPLATE] is not None:
             _check_custom_domain(name, api.custom_domains(), target.custom_domain)
         remote: dict[str, Any] = {}
