@@ -12,16 +12,24 @@ from ..auth0.resources import (
     BRANDING,
     CHANGE_PASSWORD,
     CLASSIC_LOGIN,
+    CUSTOM_TEXT_PREFIX,
     EMAIL_PREFIX,
+    ENABLED_LOCALES,
     ERROR_PAGE,
     THEME,
     UL_TEMPLATE,
+    custom_text_resource,
+    parse_custom_text_resource,
 )
 
 # Writes go in this order. The UL template goes first: it is the write most likely to be
 # refused (402 on plans without the feature, 400 on bad tags), and refusing it before
-# anything else is written keeps the tenant whole. Emails, in the tightest bucket, go last.
-_ORDER = (UL_TEMPLATE, CHANGE_PASSWORD, ERROR_PAGE, CLASSIC_LOGIN, BRANDING, THEME)
+# anything else is written keeps the tenant whole. Custom text comes before the settings
+# (whose one PATCH carries enabled_locales): a language is cleared before it leaves
+# enabled_locales, so a run that stops between the two still finds it there next time and
+# clears it then. Emails, in the tightest bucket, go last.
+_ORDER = (UL_TEMPLATE, CUSTOM_TEXT_PREFIX, CHANGE_PASSWORD, ERROR_PAGE, ENABLED_LOCALES,
+          CLASSIC_LOGIN, BRANDING, THEME)
 
 # What `--only` accepts, and which resources each name selects.
 CATEGORIES = {
@@ -33,6 +41,8 @@ CATEGORIES = {
     "branding": (BRANDING,),
     "theme": (THEME,),
     "emails": (EMAIL_PREFIX,),
+    "custom_text": (CUSTOM_TEXT_PREFIX,),
+    "languages": (ENABLED_LOCALES,),
 }
 # The field of each resource that holds HTML: diffs show it as text, not a JSON string.
 _HTML_FIELDS = ("body", "html", "custom_login_page")
@@ -58,6 +68,8 @@ def resource_rank(resource: str) -> tuple[int, str]:
     """Return the sort key that puts resources in write order."""
     if resource in _ORDER:
         return _ORDER.index(resource), resource
+    if parse_custom_text_resource(resource):
+        return _ORDER.index(CUSTOM_TEXT_PREFIX), resource
     return len(_ORDER), resource
 
 
@@ -77,11 +89,16 @@ def plan(
     """Return one Change per desired resource, in write order (None desired means delete).
 
     Publishing compares only the fields dist/ sets; a restore (`exact`) compares whole values.
+    Custom text always compares whole: its PUT replaces every screen of the prompt and
+    language, and an empty body is no text at all (the PUT that clears it).
     """
-    compare = identical if exact else same
     changes = []
     for resource in sorted(desired, key=resource_rank):
         want, have = desired[resource], remote.get(resource)
+        texts = parse_custom_text_resource(resource) is not None
+        compare = identical if exact or texts else same
+        if texts and not want:
+            want = None
         if want is None:
             action = "unchanged" if have is None else "delete"
         elif have is None:
@@ -90,6 +107,21 @@ def plan(
             action = "unchanged" if compare(want, have) else "update"
         changes.append(Change(tenant, resource, action, want, have))
     return changes
+
+
+def cleared_texts(desired: Mapping[str, Any], enabled_locales: Any) -> list[str]:
+    """Return the custom text to clear: every managed prompt in each removed language.
+
+    dist/'s languages are those of its custom text (the build writes a file for every
+    prompt and language, {} where a language has no texts); a language the tenant's
+    current `enabled_locales` lists beyond them was removed from the brand.
+    """
+    managed = [p for p in map(parse_custom_text_resource, desired) if p is not None]
+    kept = {language for _, language in managed}
+    prompts = sorted({prompt for prompt, _ in managed})
+    removed = [str(lang) for lang in enabled_locales or () if lang not in kept]
+    return [custom_text_resource(p, lang) for lang in dict.fromkeys(removed) for p in prompts
+            if custom_text_resource(p, lang) not in desired]
 
 
 def same(desired: Any, remote: Any) -> bool:

@@ -21,13 +21,20 @@ from typing import Any
 
 import httpx
 
-from ..auth0.resources import BRANDING, SETTINGS_PREFIX, UL_TEMPLATE
+from ..auth0.resources import (
+    BRANDING,
+    ENABLED_LOCALES,
+    PROMPT_SETTINGS,
+    SETTINGS_PREFIX,
+    UL_TEMPLATE,
+    parse_custom_text_resource,
+)
 from ..auth0.scopes import check_scopes, read_scopes, write_scopes
 from ..errors import PublishError, printable
 from .backup import BackupWriter
 from .credentials import DEFAULT_API_BASE, TokenSource, credentials_for, load_env, scrub, target_for
 from .pacing import Limits, Pacer, RateBudget, RetryPolicy
-from .plan import Change, plan
+from .plan import Change, cleared_texts, plan
 from .tenant_api import Auth0Target, check_stop
 
 log = logging.getLogger(__name__)
@@ -105,7 +112,11 @@ def sync_tenant(name: str, spec: Mapping[str, Any], desired: dict[str, Any], opt
         api = Auth0Target(target, tokens, pacer, options.retry, http, budget, stop)
         _report(progress, name, "token", 0, 1)
         tokens()  # the credentials work, or we stop here
-        check_scopes(name, tokens.scopes, read_scopes(desired))
+        # Custom text is managed per language: the tenant's enabled_locales tell which
+        # languages the brand dropped, whose texts are then cleared.
+        texts = not restore and any(map(parse_custom_text_resource, desired))
+        check_scopes(name, tokens.scopes, read_scopes(
+            [*desired, *([ENABLED_LOCALES] if texts else [])]))
         if UL_TEMPLATE in desired and desired[UL_TEMPLATE] is not None:
             _check_custom_domain(name, api.custom_domains(), target.custom_domain)
         remote: dict[str, Any] = {}
@@ -113,12 +124,17 @@ def sync_tenant(name: str, spec: Mapping[str, Any], desired: dict[str, Any], opt
             check_stop(name, stop, f"reading {resource}")
             remote[resource] = api.read(resource)
             _report(progress, name, "read", done, len(desired))
+        if texts:
+            for resource in cleared_texts(desired, api.enabled_locales()):
+                check_stop(name, stop, f"reading {resource}")
+                remote[resource] = api.read(resource)
+                if remote[resource] is not None:  # only where the tenant holds text
+                    desired = {**desired, resource: None}
         if restore:
             desired = {r: _restoring(r, v, remote.get(r)) for r, v in desired.items()}
         run.changes = plan(name, desired, remote, exact=restore)
         if write:
-            check_scopes(name, tokens.scopes, write_scopes(
-                (c.resource, c.action) for c in run.changes if c.writes))
+            check_scopes(name, tokens.scopes, _write_needs(run.changes, restore))
             backups = BackupWriter(options.backups_dir, name, reason, {
                 k: spec.get(k) for k in ("domain", "custom_domain", "client_id_env",
                                          "client_secret_env")})
@@ -175,19 +191,60 @@ def apply(api: Any, changes: list[Change], backups: BackupWriter, run: _Run | No
             api.write_settings({c.resource.removeprefix(SETTINGS_PREFIX): c.desired
                                 for c in settings})
             run.written.extend(c.resource for c in settings)
+        elif change.resource == BRANDING:
+            backups.save(change.resource, change.remote)
+            _write_branding(api, change, exact, run)
         else:
             backups.save(change.resource, change.remote)
-            value = change.desired
-            if change.resource == BRANDING and not exact:
-                # Auth0 wipes what a PATCH /branding omits: send the tenant's fields too.
-                value = _merged(change.remote, change.desired)
-            note = api.write(change.resource, change.action, value, exact)
+            note = api.write(change.resource, change.action, change.desired, exact)
             run.written.append(change.resource)
             if note:
                 run.notes.append(f"{change.resource}: {note}")
         if progress:
             progress(done, len(pending))
     return run.written
+
+
+def _write_needs(changes: list[Change], exact: bool) -> list[tuple[str, ...]]:
+    """Return the scopes the writes need, with the prompts' for a branding PATCH without colors."""
+    pending = [c for c in changes if c.writes]
+    needed = write_scopes((c.resource, c.action) for c in pending)
+    if any(c.resource == BRANDING and _branding_payload(c, exact).get("colors") is None
+           for c in pending):
+        needed += read_scopes([PROMPT_SETTINGS]) + write_scopes([(PROMPT_SETTINGS, "update")])
+    return list(dict.fromkeys(needed))
+
+
+def _branding_payload(change: Change, exact: bool) -> dict[str, Any]:
+    """Return the body of the branding PATCH for `change`."""
+    if exact:
+        return dict(change.desired or {})
+    # Auth0 wipes what a PATCH /branding omits: send the tenant's fields too.
+    return dict(_merged(change.remote or {}, change.desired))
+
+
+def _write_branding(api: Any, change: Change, exact: bool, run: _Run) -> None:
+    """PATCH branding; when the body has no colors, put identifier_first back as it was.
+
+    Auth0 resets the prompts' identifier_first on a PATCH /branding without colors
+    (contract §6: deploy-cli #1402, Terraform #1509). A null colors is taken to count as
+    none (UNVERIFIED), so it is guarded too: read before, read after, restore if changed.
+    """
+    value = _branding_payload(change, exact)
+    guarded = value.get("colors") is None
+    before = api.read(PROMPT_SETTINGS) if guarded else None
+    api.write(BRANDING, change.action, value, exact)
+    run.written.append(BRANDING)
+    if not guarded or not isinstance(before, Mapping):
+        return
+    after = api.read(PROMPT_SETTINGS)
+    wanted = before.get("identifier_first")
+    if isinstance(after, Mapping) and wanted is not None and \
+            after.get("identifier_first") != wanted:
+        api.write(PROMPT_SETTINGS, "update", {"identifier_first": wanted})
+        run.written.append(PROMPT_SETTINGS)
+        run.notes.append(f"{PROMPT_SETTINGS}: identifier_first restored to {wanted} after the "
+                         "branding PATCH without colors reset it")
 
 
 def _check_custom_domain(tenant: str, domains: list[dict[str, Any]], wanted: str | None) -> None:

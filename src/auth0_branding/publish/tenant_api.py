@@ -24,9 +24,12 @@ from ..auth0.resources import (
     BRANDING,
     CLASSIC_LOGIN,
     EMAIL_PREFIX,
+    ENABLED_LOCALES,
+    PROMPT_SETTINGS,
     SETTINGS_PREFIX,
     THEME,
     UL_TEMPLATE,
+    parse_custom_text_resource,
 )
 from ..auth0.theme import THEME_GROUPS
 from ..errors import PublishError
@@ -42,6 +45,8 @@ _EMAIL_ARGS = {
     "includeEmailInRedirect": "include_email_in_redirect", "enabled": "enabled",
 }
 _BRANDING_ARGS = ("colors", "favicon_url", "logo_url", "font")
+# Every settings part we manage, read in one GET (the same call answers all three).
+_SETTINGS_FIELDS = "change_password,error_page,enabled_locales"
 _HINTS = {
     400: "Auth0 rejected the payload; fix the brand and build again",
     401: "the credentials or token were refused; check the client id and secret",
@@ -110,7 +115,7 @@ class Auth0Target:
         if resource.startswith(SETTINGS_PREFIX):
             if self._settings is None:
                 settings = self._call("read", resource, lambda: self.client.tenants.settings.get(
-                    fields="change_password,error_page", include_fields=True))
+                    fields=_SETTINGS_FIELDS, include_fields=True))
                 self._settings = _plain(settings)
             return self._settings.get(resource.removeprefix(SETTINGS_PREFIX))
         if resource == CLASSIC_LOGIN:
@@ -131,6 +136,13 @@ class Auth0Target:
             found = self._call("read", resource, lambda: self.client.email_templates.get(name),
                                buckets=(GLOBAL, EMAIL_READ), missing_ok=True)
             return None if found is None else _plain(found)
+        if (texts := parse_custom_text_resource(resource)) is not None:
+            prompt, language = texts
+            found = self._call("read", resource, lambda: self.client.prompts.custom_text.get(
+                prompt, language))
+            return _plain(found) or None  # {}: the tenant holds no text there
+        if resource == PROMPT_SETTINGS:
+            return _plain(self._call("read", resource, self.client.prompts.get_settings))
         raise PublishError(f"{self.target.tenant}: unknown resource '{resource}'")
 
     def _read_global_client(self, resource: str) -> Any:
@@ -179,12 +191,26 @@ class Auth0Target:
             return self._write_theme(action, value)
         elif resource.startswith(EMAIL_PREFIX):
             return self._write_email(resource, action, value, exact)
+        elif (texts := parse_custom_text_resource(resource)) is not None:
+            prompt, language = texts
+            # One PUT replaces every screen of the prompt and language; {} clears them.
+            body = {} if action == "delete" else value
+            self._call("write", resource, lambda: self.client.prompts.custom_text.set(
+                prompt, language, request=body), write=True)
+        elif resource == PROMPT_SETTINGS:
+            self._call("write", resource, lambda: self.client.prompts.update_settings(**value),
+                       write=True)
         else:
             raise PublishError(f"{self.target.tenant}: unknown resource '{resource}'")
         return None
 
+    def enabled_locales(self) -> Any:
+        """Return the tenant's enabled_locales (from the one settings read)."""
+        return self.read(ENABLED_LOCALES)
+
     def write_settings(self, parts: Mapping[str, Any]) -> None:
-        """PATCH tenant settings once with every changed part (change_password, error_page)."""
+        """PATCH tenant settings once with every changed part (change_password, error_page,
+        enabled_locales)."""
         resource = " + ".join(SETTINGS_PREFIX + p for p in parts)
         self._call("write", resource, lambda: self.client.tenants.settings.update(**parts),
                    write=True)
@@ -327,7 +353,8 @@ def warm_up() -> None:
     """Import the SDK's lazily loaded sub-clients once, before worker threads race for them."""
     client = Auth0(base_url="http://127.0.0.1/api/v2", token="unused")
     for sub in (client.branding.templates, client.branding.themes, client.email_templates,
-                client.tenants.settings, client.clients, client.custom_domains):
+                client.tenants.settings, client.clients, client.custom_domains, client.prompts,
+                client.prompts.custom_text):
         assert sub is not None
 
 
