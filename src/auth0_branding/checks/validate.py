@@ -25,6 +25,7 @@ from ..auth0.contract import (
     UL_WIDGET_TAG,
     UNTRUSTED,
     UNTRUSTED_ERROR_PAGE,
+    UNTRUSTED_MFA_PAGE,
     UNTRUSTED_PASSWORD_RESET,
 )
 from ..brand.sourcemap import SourceMap, source_version
@@ -33,8 +34,10 @@ from ..build.builder import BuildResult
 from ..errors import Location, Problem, TemplateError, did_you_mean
 from ..render.liquid import AUTH0_FILTERS, parse_liquid
 from ..render.liquid_usage import LiquidUsage
-from . import settings  # noqa: F401 - registers the checks of the JSON outputs
+from . import mfa_page, settings  # noqa: F401 - register the MFA page's and the JSON outputs' checks
 from .html import check_html, scan_html
+from .partials import check_partial_tenants, check_partial_texts
+from .phone import check_phone_messages
 from .registry import MARKUP, Subject, check, run_checks
 from .translations import check_translations
 
@@ -53,6 +56,10 @@ def check_build(result: BuildResult, translations: bool = True) -> list[Problem]
     problems: list[Problem] = []
     for artifact in result.artifacts:
         problems.extend(check_artifact(artifact))
+    # What one output cannot tell alone: the tenant it is for, the brand's languages.
+    problems.extend(check_partial_tenants(result.tenants, result.artifacts))
+    problems.extend(check_partial_texts(result.translations, result.artifacts))
+    problems.extend(check_phone_messages(result.translations, result.artifacts))
     if translations:
         problems.extend(check_translations(
             result.translations, result.artifacts,
@@ -140,7 +147,7 @@ def _page_variables(subject: Subject) -> Iterator[Problem]:
 
 @check("page-escaping", kinds=("page",))
 def _page_escaping(subject: Subject) -> Iterator[Problem]:
-    roots = {"error_page": UNTRUSTED_ERROR_PAGE,
+    roots = {"error_page": UNTRUSTED_ERROR_PAGE, "guardian_mfa_page": UNTRUSTED_MFA_PAGE,
              "password_reset": UNTRUSTED_PASSWORD_RESET}.get(subject.artifact.name, UNTRUSTED)
     return _unescaped(subject.usage, roots, subject.where)
 
