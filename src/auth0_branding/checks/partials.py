@@ -29,6 +29,7 @@ from ..build.partials import fragment_source
 from ..errors import Location, Problem, TemplateError, did_you_mean
 from ..render.liquid import parse_liquid
 from ..render.liquid_usage import liquid_usage
+from .messages import liquid_message
 from .registry import Subject, check
 
 _TEXTS = "prompt.screen.texts."
@@ -105,7 +106,7 @@ def _fragment(fragment: Fragment) -> Iterator[Problem]:
     except TemplateError as error:
         line = error.location.line if error.location else None
         yield Problem("error", "liquid-syntax",
-                      f"{error.message} ({error.hint or 'fix the Liquid: Auth0 runs LiquidJS'})",
+                      liquid_message(error),
                       fragment.where.at_output(line))
         return
     for tag, name, line, markup in _fields(fragment.html):

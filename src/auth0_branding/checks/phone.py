@@ -31,6 +31,7 @@ from ..build.artifacts import Artifact
 from ..build.phone import VOICE_SUFFIX
 from ..errors import Problem, TemplateError, did_you_mean
 from ..render.liquid import parse_liquid, render_liquid
+from .messages import liquid_message
 from .registry import Subject, check
 
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
@@ -87,7 +88,7 @@ def _plain(kind: str, part: str, text: str, where: SourceMap) -> Iterator[Proble
         parse_liquid(text, where.file.path)
     except TemplateError as error:
         yield Problem("error", "liquid-syntax",
-                      f"{error.message} ({error.hint or 'fix the Liquid: Auth0 runs LiquidJS'})",
+                      liquid_message(error),
                       where.at_output(error.location.line if error.location else None))
 
 

@@ -36,6 +36,7 @@ from ..render.liquid import AUTH0_FILTERS, parse_liquid
 from ..render.liquid_usage import LiquidUsage
 from . import mfa_page, settings  # noqa: F401 - register the MFA page's and the JSON outputs' checks
 from .html import check_html, scan_html
+from .messages import liquid_message
 from .partials import check_partial_tenants, check_partial_texts
 from .phone import check_phone_messages
 from .registry import MARKUP, Subject, check, run_checks
@@ -100,7 +101,7 @@ def _liquid_syntax(subject: Subject) -> Iterator[Problem]:
     except TemplateError as error:
         where = subject.where
         line, col = (error.location.line, error.location.col) if error.location else (None, None)
-        yield Problem("error", "liquid-syntax", _liquid_message(error),
+        yield Problem("error", "liquid-syntax", liquid_message(error),
                       where.at_output(line, _construct_at(where, line, col)))
 
 
@@ -167,14 +168,6 @@ def _html(subject: Subject) -> Iterator[Problem]:
     # is the same, in less text and on lines that match the templates.
     before_inlining = replace(artifact, content=artifact.rendered)
     return check_html(before_inlining, SourceMap(before_inlining))
-
-
-def _liquid_message(error: TemplateError) -> str:
-    hint = error.hint
-    unclosed = re.search(r"expected tag (end\w+)", error.message)
-    if not hint and unclosed:
-        hint = f"a block is not closed: add {{% {unclosed.group(1)} %}}"
-    return f"{error.message} ({hint or 'fix the Liquid: Auth0 runs LiquidJS'})"
 
 
 def _construct_at(where: SourceMap, line: int | None, col: int | None) -> str | None:
