@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from . import prompts
+
 # Prompts whose widget takes partials. `confirmation` is UNVERIFIED (one Auth0 page lists
 # it, the partials API enum of others does not): accepted, with a warning.
 PARTIAL_PROMPTS = ("login", "login-id", "login-password", "login-passwordless", "signup",
@@ -14,8 +16,19 @@ CONSENT_INSERTION_POINTS = ("form-content",)
 MAX_PARTIAL_CHARS = 10_000
 # Only form fields named so reach Actions (event.prompt.fields).
 FIELD_PREFIX = "ulp-"
+# The form elements whose `name` is sent with the form.
+FIELD_ELEMENTS = ("input", "select", "textarea")
 
 
 def insertion_points(prompt: str) -> tuple[str, ...]:
     """Return the insertion points `prompt`'s screens offer."""
     return CONSENT_INSERTION_POINTS if prompt == "customized-consent" else INSERTION_POINTS
+
+
+def partial_screens(prompt: str) -> tuple[str, ...]:
+    """Return the screens of `prompt` a partial may be written for (its custom-text screens).
+
+    A prompt the custom-text catalogue does not know (UNVERIFIED ones) offers its own name.
+    """
+    known = prompts.screens(prompt) if prompt in prompts.PROMPTS else ()
+    return known or (prompt,)

@@ -10,3 +10,12 @@ PHONE_VARIABLES = frozenset({"code", "locale", "friendly_name", "user", "organiz
                              "tenant", "application"})
 # More segments cost more and arrive out of order on some networks.
 MAX_SEGMENTS = 2
+# Characters per segment: one segment alone, then each of a message split in several
+# (the rest carries the header that joins them again).
+GSM7_SEGMENT, GSM7_PART = 160, 153
+UCS2_SEGMENT, UCS2_PART = 70, 67
+PHONE_SYNTAX = "liquid"
+# The values a message is rendered with to check it: what Auth0 fills in, at its longest
+# plausible (a six-digit code; the tenant's and the user's names).
+SAMPLE_CODE = "123456"
+SAMPLE_DATA = {"code": SAMPLE_CODE, "friendly_name": "Acme", "user": {"name": "Jane Doe"}}
