@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from auth0_branding.build.builder import Artifact
+from auth0_branding.build.artifacts import Artifact
 from auth0_branding.checks.registry import CHECKS, check, checks_for, run_checks
 from auth0_branding.checks.validate import check_artifact
 

@@ -476,7 +476,7 @@ _CP_PAGE = """<!DOCTYPE html><html lang="en"><head><title>Reset</title></head><b
 
 
 def _cp_problems(content: str) -> list[tuple[str, str, str]]:
-    from auth0_branding.build.builder import Artifact
+    from auth0_branding.build.artifacts import Artifact
     from auth0_branding.checks.validate import check_artifact
 
     artifact = Artifact("dev", "page", "password_reset", "dev/pages/password_reset.html",

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import difflib
-import logging
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -80,6 +77,10 @@ class ConfigErrors(ConfigError):
 
 class TokenError(BrandError):
     """A design token file is malformed, or an alias is unknown or cyclic."""
+
+
+class TranslationError(BrandError):
+    """A translation catalogue cannot be read."""
 
 
 class TemplateError(BrandError):

@@ -48,6 +48,13 @@ PAGE_VARIABLES = {
     "error_page": frozenset({"error", "error_description", "tracking", "client_id", "connection",
                              "lang", "log_url"}),
 }
+# The variable each page is rendered with that names the reader's language: Universal Login's
+# `locale` is one of the tenant's enabled_locales; the classic pages get the request's `lang`.
+PAGE_LANGUAGE_SOURCES = {
+    "login": ("locale",),
+    "password_reset": ("lang",),
+    "error_page": ("lang",),
+}
 UNTRUSTED = ("user.name", "user.nickname", "user.given_name", "user.family_name",
              "error_description", "transaction.params")
 # Everything on the error page comes from the failed request's query string.

@@ -15,6 +15,8 @@ BRANDING = "branding"
 THEME = "branding/themes/default"
 EMAIL_PREFIX = "email-templates/"
 SETTINGS_PREFIX = "tenants/settings#"
+# The languages Universal Login offers, the first its default.
+ENABLED_LOCALES = "tenants/settings#enabled_locales"
 
 # The resource each page of the brand becomes.
 PAGE_RESOURCES = {

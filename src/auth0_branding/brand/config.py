@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from ..auth0.contract import EMAIL_TEMPLATES
 from ..errors import BrandError, ConfigError, ConfigErrors, Location, did_you_mean, display_path
-from .schema import DEFAULT_MANAGED, BrandFile, TenantsFile, problems
+from .schema import DEFAULT_EMAIL_LANGUAGE, DEFAULT_MANAGED, BrandFile, TenantsFile, problems
 from .sources import SourceError, confine_name, nesting_line, read_source
 from .toml_lines import key_line, nearest_line
 
@@ -52,6 +52,17 @@ class TenantConfig:
 
 
 @dataclass(frozen=True)
+class LanguagesConfig:
+    """The brand's languages, the default first, and where their catalogues are."""
+
+    default: str
+    supported: tuple[str, ...]  # the default first
+    catalogues_dir: Path
+    email_language: tuple[str, ...]  # Liquid variables naming the reader's language
+    location: Location
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything the build reads from the brand folder besides templates and tokens."""
 
@@ -70,6 +81,7 @@ class Config:
     preview_assets: Mapping[str, Path] = field(default_factory=dict)
     # Where [styles] page and email were set ("page", "email"), when they were.
     style_locations: Mapping[str, Location] = field(default_factory=dict)
+    languages: LanguagesConfig | None = None  # None: a brand in one language, no catalogues
 
     @property
     def templates_dir(self) -> Path:
@@ -191,6 +203,7 @@ def load_config(brand_dir: Path) -> Config:
         email_style = brand_dir if refused else _style(brand, styles, "email", brand_dir, found)
         emails = _load_emails(brand, found)
         preview_assets = _load_preview_assets(brand, brand_dir, found)
+        languages = _load_languages(brand, brand_dir, found)
     tenants = _read(brand_dir / "tenants.toml", brand_dir, TenantsFile, found)
     if found:
         raise found[0] if len(found) == 1 else ConfigErrors(found)
@@ -211,6 +224,7 @@ def load_config(brand_dir: Path) -> Config:
         preview_assets=preview_assets,
         style_locations={key: brand.at("styles", key) for key in ("page", "email")
                          if key in styles},
+        languages=languages,
     )
 
 
@@ -245,6 +259,30 @@ def _load_preview_assets(file: _File, brand_dir: Path, found: list[BrandError]) 
         # Resolved once here, so the preview serves from the folder that was checked.
         mapping[prefix] = local.resolve()
     return mapping
+
+
+def _load_languages(file: _File, brand_dir: Path, found: list[BrandError]
+                    ) -> LanguagesConfig | None:
+    table = _table(file.data, "languages")
+    if not table or not isinstance(table.get("default"), str):
+        return None  # no [languages], or one the schema reports
+    # Where the catalogues are named, else the table: a missing folder is reported there.
+    where = file.at("languages", "catalogues") if "catalogues" in table else file.at("languages")
+    folder = table.get("catalogues", "translations")
+    try:
+        catalogues_dir = confine_name(str(folder), brand_dir, where, "languages.catalogues")
+    except SourceError as error:
+        found.append(error)
+        return None
+    default = table["default"]
+    supported = [code for code in table.get("supported", []) if isinstance(code, str)]
+    return LanguagesConfig(
+        default=default,
+        supported=tuple(dict.fromkeys((default, *supported))),
+        catalogues_dir=catalogues_dir,
+        email_language=tuple(table.get("email_language", DEFAULT_EMAIL_LANGUAGE)),
+        location=where,
+    )
 
 
 def _load_emails(file: _File, found: list[BrandError]) -> dict[str, EmailConfig]:

@@ -17,11 +17,17 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from ..auth0.contract import EMAIL_TEMPLATES
+from ..auth0.languages import LANGUAGES, language_hint
 from ..errors import ConfigError, Location, did_you_mean, printable
 
-MANAGED = ("login", "password_reset", "error_page", "emails", "branding", "theme", "classic_login")
-DEFAULT_MANAGED = ("login", "password_reset", "error_page", "emails", "branding", "theme")
+MANAGED = ("login", "password_reset", "error_page", "emails", "branding", "theme", "classic_login",
+           "custom_text", "languages")
+DEFAULT_MANAGED = ("login", "password_reset", "error_page", "emails", "branding", "theme",
+                   "custom_text", "languages")
 INLINERS = ("premailer", "css-inline")
+# Where an email finds its reader's language unless the brand says otherwise, most trusted
+# first: the user's own choice, then the language their browser asked for.
+DEFAULT_EMAIL_LANGUAGE = ("user.user_metadata.lang", "request_language")
 # A tenant's name becomes its folder in dist/ and appears in every report: a slug keeps it a
 # single, portable path segment (lowercase, as some file systems ignore case).
 TENANT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
@@ -31,6 +37,7 @@ TENANT_NAME_RULE = ("lowercase letters, digits, '-' and '_', starting with a let
 RESERVED_TENANT_NAMES = ("review",)
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+_VARIABLE_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 _TYPE_NAMES = {str: "string", int: "integer", bool: "boolean", list: "list", dict: "table",
                float: "number"}
@@ -76,6 +83,21 @@ def _email_name(name: str) -> str:
         return name
     raise _rule("unknown email template '{value}'",
                 did_you_mean(name, EMAIL_TEMPLATES) or "see Auth0's email template names", name)
+
+
+def _language(code: str) -> str:
+    if code in LANGUAGES:
+        return code
+    raise _rule("unknown language '{value}' in '{dotted}'",
+                language_hint(code) or "use one of Auth0's language codes, e.g. en, fr-CA",
+                printable(code))
+
+
+def _no_repeats(codes: list[str]) -> list[str]:
+    repeated = sorted({code for code in codes if codes.count(code) > 1})
+    if repeated:
+        raise _rule("'{dotted}' lists '{value}' twice", "list each language once", repeated[0])
+    return codes
 
 
 def _some(value: dict) -> dict:
@@ -124,6 +146,18 @@ class _Theme(_Table):
     widget: dict[str, Any]
 
 
+_Language = Annotated[str, AfterValidator(_language)]
+
+
+class _Languages(_Table):
+    default: _Language
+    supported: Annotated[list[_Language], AfterValidator(_no_repeats)] = []
+    catalogues: str = "translations"
+    email_language: list[Annotated[str, _matching(
+        _VARIABLE_PATH, "'{value}' in '{dotted}' is not a Liquid variable",
+        "write a dotted name such as user.user_metadata.lang")]] = list(DEFAULT_EMAIL_LANGUAGE)
+
+
 class _Preview(_Table):
     assets: dict[str, Any] = {}
 
@@ -135,7 +169,7 @@ class BrandFile(_Table):
     # keys), the order in which they were found before they were all collected.
     check_order: ClassVar[tuple[str, ...]] = (
         "styles!", "email_defaults", "emails", "theme", "name", "inliner", "styles",
-        "variables", "branding", "preview")
+        "variables", "branding", "preview", "languages")
 
     name: str
     inliner: Annotated[str, _one_of(INLINERS)] = "premailer"
@@ -147,6 +181,7 @@ class BrandFile(_Table):
     # An empty [theme] manages no theme; a theme has all five groups.
     theme: Annotated[_Theme | None, BeforeValidator(lambda v: None if v == {} else v)] = None
     preview: _Preview = _Preview()
+    languages: _Languages | None = None
 
 
 _Domain = Annotated[str, _matching(_DOMAIN, "invalid domain '{value}' for tenant '{owner}'",

@@ -22,6 +22,7 @@ SIZE_LIMITS = {
     "style": 2 * MIB,
     "template": 1 * MIB,
     "fixture": 4 * MIB,
+    "translations": 4 * MIB,
 }
 KIND_NAMES = {
     "config": "configuration",
@@ -29,6 +30,7 @@ KIND_NAMES = {
     "style": "Sass",
     "template": "template",
     "fixture": "fixture",
+    "translations": "translation",
 }
 
 

@@ -6,7 +6,8 @@ is not re-exported here, as it needs `checks`, which needs the records defined h
 
 from __future__ import annotations
 
-from .builder import Artifact, BuildResult, build, build_tenant
+from .artifacts import Artifact
+from .builder import BuildResult, build, build_tenant
 from .inline import inline_css
 from .styles import compile_css
 from .templates import Renderer

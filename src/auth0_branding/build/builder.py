@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
+from ..auth0.contract import PAGE_LANGUAGE_SOURCES
 from ..auth0.resources import BRANDING, PAGE_RESOURCES, THEME, email_resource
+from ..brand.catalogues import Translations, load_translations
 from ..brand.config import Config, EmailConfig, TenantConfig, load_config
 from ..brand.sources import SourceError, read_source
 from ..brand.tokens import (
@@ -35,37 +34,12 @@ from ..errors import (
     display_path,
     locate_source,
 )
+from .artifacts import Artifact, json_artifact
 from .inline import inline_css
+from .language_outputs import language_artifacts
+from .localise import Localiser
 from .styles import compile_css, style_sources
 from .templates import Renderer
-
-
-@dataclass(frozen=True)
-class Artifact:
-    """One file of the build, destined for one Auth0 resource of one tenant."""
-
-    tenant: str
-    kind: str  # page | email | email_settings | branding | theme
-    name: str
-    path: str  # relative to dist/
-    resource: str
-    content: str
-    sources: tuple[str, ...] = ()
-    # An email's HTML before inlining: the inliner's parser repairs broken nesting, so the
-    # HTML checks read this instead. Not part of the manifest or of equality.
-    rendered: str | None = field(default=None, compare=False, repr=False)
-
-    @cached_property
-    def data(self) -> bytes:
-        return self.content.encode("utf-8")
-
-    @cached_property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
-
-    @property
-    def size(self) -> int:
-        return len(self.data)
 
 
 @dataclass(frozen=True)
@@ -78,6 +52,7 @@ class BuildResult:
     problems: tuple[Problem, ...] = field(default=())
     # Each tenant's resolved tokens, for rebuilding some of its outputs later (the preview).
     tokens: Mapping[str, Tokens] = field(default_factory=dict, compare=False, repr=False)
+    translations: Translations | None = field(default=None, compare=False, repr=False)
 
     def for_tenant(self, tenant: str) -> list[Artifact]:
         return [a for a in self.artifacts if a.tenant == tenant]
@@ -92,8 +67,9 @@ def build(brand_dir: Path, tenant_names: Iterable[str] = ()) -> BuildResult:
         raise BrandError("no design token files found", Location(display_path(config.tokens_dir)),
                          "add a *.tokens.json file in the DTCG format")
     raw_tokens = load_raw_tokens(token_files, config.brand_dir)
+    translations = load_brand_translations(config)
     renderer = Renderer(config.templates_dir)
-    shared = _SharedSources.of(config)
+    shared = _SharedSources.of(config, translations)
     base: Tokens | None = None
     artifacts: list[Artifact] = []
     tokens_by_tenant: dict[str, Tokens] = {}
@@ -105,8 +81,18 @@ def build(brand_dir: Path, tenant_names: Iterable[str] = ()) -> BuildResult:
         else:
             tokens = base = base or resolve_tokens(raw_tokens)
         tokens_by_tenant[tenant.name] = tokens
-        artifacts.extend(build_tenant(config, tenant, tokens, renderer, shared))
-    return BuildResult(config, tenants, tuple(artifacts), tokens=tokens_by_tenant)
+        artifacts.extend(build_tenant(config, tenant, tokens, renderer, shared, translations))
+    return BuildResult(config, tenants, tuple(artifacts), tokens=tokens_by_tenant,
+                       translations=translations)
+
+
+def load_brand_translations(config: Config) -> Translations | None:
+    """Read the catalogues of the languages brand.toml declares (None: it declares none)."""
+    languages = config.languages
+    if languages is None:
+        return None
+    return load_translations(languages.catalogues_dir, config.brand_dir, languages.default,
+                             languages.supported, languages.location)
 
 
 def _token_files(config: Config) -> list[Path]:
@@ -133,9 +119,10 @@ class _SharedSources:
     email_styles: tuple[str, ...]
     common: tuple[str, ...]  # the token files and tenants.toml
     brand_toml: str
+    catalogues: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, config: Config) -> _SharedSources:
+    def of(cls, config: Config, translations: Translations | None = None) -> _SharedSources:
         tokens = tuple(display_path(p) for p in _token_files(config))
         return cls(
             page_styles=tuple(display_path(p) for p in
@@ -144,12 +131,14 @@ class _SharedSources:
                                style_sources(config.email_style, config.brand_dir)),
             common=(*tokens, display_path(config.tenants_file)),
             brand_toml=display_path(config.brand_dir / "brand.toml"),
+            catalogues=tuple(c.shown for c in translations.catalogues.values())
+            if translations else (),
         )
 
 
 def build_tenant(
     config: Config, tenant: TenantConfig, tokens: Tokens, renderer: Renderer,
-    shared: _SharedSources | None = None,
+    shared: _SharedSources | None = None, translations: Translations | None = None,
 ) -> Iterator[Artifact]:
     """Yield one tenant's artifacts: the outputs its `manage` list and the config ask for."""
     context = {
@@ -159,7 +148,7 @@ def build_tenant(
         "vars": {**config.variables, **tenant.variables},
         "tokens": tokens.tree(),
     }
-    shared = shared or _SharedSources.of(config)
+    shared = shared or _SharedSources.of(config, translations)
     pages = [page for page in PAGE_RESOURCES if page in tenant.manage]
     if pages:
         page_css = Markup(compile_css(config.page_style, to_scss(tokens, "page"),
@@ -172,12 +161,17 @@ def build_tenant(
                 f"create templates/{template} or remove '{page}' from "
                 f"tenants.{tenant.name}.manage",
             )
-        html = renderer.render(template, {
-            **context, "css": page_css, "output": {"kind": "page", "name": page},
-        })
+        localiser = _localiser(translations, PAGE_LANGUAGE_SOURCES.get(page, ()))
+        with renderer.localised(localiser):
+            html = renderer.render(template, {
+                **context, "css": page_css, "output": {"kind": "page", "name": page},
+            })
         yield Artifact(
             tenant.name, "page", page, f"{tenant.name}/pages/{page}.html", PAGE_RESOURCES[page],
-            html, _sources(renderer, template, shared.page_styles, shared.common),
+            _with_prelude(localiser, html),
+            _sources(renderer, template, shared.page_styles, shared.common,
+                     shared.catalogues if localiser and localiser.used else ()),
+            translation_keys=_used(localiser),
         )
     if "emails" in tenant.manage and config.emails:
         email_css = compile_css(config.email_style, to_scss(tokens, "email"),
@@ -186,25 +180,28 @@ def build_tenant(
             yield from _build_email(
                 config, tenant, email, renderer, context, email_css,
                 _sources(renderer, f"emails/{email.name}.html", shared.email_styles,
-                         shared.common),
-                shared.brand_toml,
+                         shared.common, shared.catalogues),
+                shared.brand_toml, translations,
             )
     brand_toml = config.brand_dir / "brand.toml"
     if "branding" in tenant.manage and config.branding:
         settings = _resolve_settings(config.branding, tokens, renderer, context,
                                      brand_toml, ("branding",))
-        yield _json_artifact(tenant, "branding", "branding", BRANDING, settings,
+        yield json_artifact(tenant.name, "branding", "branding", BRANDING, settings,
                              (shared.brand_toml, *shared.common))
     if "theme" in tenant.manage and config.theme:
         theme = _resolve_settings(config.theme, tokens, renderer, context,
                                   brand_toml, ("theme",))
-        yield _json_artifact(tenant, "theme", "theme", THEME, theme,
+        yield json_artifact(tenant.name, "theme", "theme", THEME, theme,
                              (shared.brand_toml, *shared.common))
+    if translations is not None and config.languages is not None:
+        yield from language_artifacts(tenant, translations, shared.brand_toml)
 
 
 def _build_email(
     config: Config, tenant: TenantConfig, email: EmailConfig, renderer: Renderer,
     context: Mapping[str, Any], css: str, sources: tuple[str, ...], brand_toml: str,
+    translations: Translations | None = None,
 ) -> Iterator[Artifact]:
     template = f"emails/{email.name}.html"
     if not renderer.exists(template):
@@ -216,10 +213,17 @@ def _build_email(
     def where(key: str) -> Location:
         return email.locations.get(key, email.location)
 
+    reader = config.languages.email_language if config.languages else ()
+    # The subject is a Liquid template of its own: it chooses its language itself.
+    subject_localiser = _localiser(translations, reader)
+    with renderer.localised(subject_localiser):
+        subject = _with_prelude(subject_localiser, renderer.render_string(
+            email.subject, context, where("subject")))
+    localiser = _localiser(translations, reader)
     settings: dict[str, Any] = {
         "template": email.name,
         "from": renderer.render_string(email.from_, context, where("from")),
-        "subject": renderer.render_string(email.subject, context, where("subject")),
+        "subject": subject,
         "syntax": email.syntax,
         "urlLifetimeInSeconds": email.url_lifetime_in_seconds,
         "includeEmailInRedirect": email.include_email_in_redirect,
@@ -228,9 +232,12 @@ def _build_email(
     if email.result_url is not None:
         settings["resultUrl"] = renderer.render_string(email.result_url, context,
                                                        where("result_url"))
-    html = renderer.render(template, {**context, "email": settings})
+    with renderer.localised(localiser):
+        html = renderer.render(template, {**context, "email": settings})
     try:
-        body = inline_css(html, css, config.inliner, sources[0])
+        # The choice of language goes in after inlining: Liquid before the doctype is
+        # outside any element, where an inliner's parser keeps nothing.
+        body = _with_prelude(localiser, inline_css(html, css, config.inliner, sources[0]))
     except InlineError as error:
         # The output's line means nothing to a designer: point at the template instead.
         found = locate_source(error.snippet or "", sources)
@@ -239,10 +246,24 @@ def _build_email(
         raise
     resource = email_resource(email.name)
     yield Artifact(tenant.name, "email", email.name, f"{tenant.name}/emails/{email.name}.html",
-                   resource, body, sources, rendered=html)
-    yield _json_artifact(tenant, "email_settings", email.name, resource, settings,
+                   resource, body, sources, rendered=_with_prelude(localiser, html),
+                   translation_keys=_used(localiser) | _used(subject_localiser))
+    yield json_artifact(tenant.name, "email_settings", email.name, resource, settings,
                          (brand_toml, *sources[1:]),
                          path=f"{tenant.name}/emails/{email.name}.json")
+
+
+def _localiser(translations: Translations | None, sources: tuple[str, ...]) -> Localiser | None:
+    return Localiser(translations, sources) if translations is not None else None
+
+
+def _with_prelude(localiser: Localiser | None, text: str) -> str:
+    """Put the language choice first, where a text depends on it."""
+    return localiser.prelude() + text if localiser is not None and localiser.chose else text
+
+
+def _used(localiser: Localiser | None) -> frozenset[str]:
+    return frozenset(localiser.used) if localiser is not None else frozenset()
 
 
 def _sources(renderer: Renderer, template: str, *groups: tuple[str, ...]) -> tuple[str, ...]:
@@ -286,9 +307,3 @@ def _setting_location(brand_toml: Path, keys: tuple[str, ...]) -> Location:
     """Return where the setting at `keys` is written in brand.toml."""
     text = read_source(brand_toml, brand_toml.parent, "config")
     return Location(display_path(brand_toml), nearest_line(text, keys))
-
-
-def _json_artifact(tenant, kind, name, resource, data, sources, path=None) -> Artifact:
-    content = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    return Artifact(tenant.name, kind, name, path or f"{tenant.name}/{name}.json", resource,
-                    content, tuple(dict.fromkeys(sources)))

@@ -11,8 +11,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..brand.config import load_config
+from ..checks.translations import check_translations
 from ..checks.validate import check_build, merge_problems
-from .builder import BuildResult, build
+from .builder import BuildResult, build, load_brand_translations
 
 # Below this many tenants a second process costs more than it saves.
 PARALLEL_FROM_TENANTS = 8
@@ -29,8 +30,7 @@ def build_and_check(
     workers = min(jobs or os.cpu_count() or 1, len(names))
     if workers <= 1 or len(names) < PARALLEL_FROM_TENANTS:
         result = build(brand_dir, names)
-        return BuildResult(result.config, result.tenants, result.artifacts,
-                           tuple(check_build(result)))
+        return replace(result, problems=tuple(check_build(result)))
     # Contiguous chunks keep the tenants' order in the merged result.
     size = -(-len(names) // workers)
     chunks = [names[i:i + size] for i in range(0, len(names), size)]
@@ -39,14 +39,18 @@ def build_and_check(
     with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
         parts = list(pool.map(_build_chunk, [brand_dir] * len(chunks), chunks))
     artifacts = tuple(a for part in parts for a in part.artifacts)
-    problems = merge_problems(p for part in parts for p in part.problems)
+    translations = load_brand_translations(config)
+    problems = merge_problems([
+        *(p for part in parts for p in part.problems),
+        *check_translations(translations, artifacts,
+                            every_output=len(names) == len(config.tenants))])
     return BuildResult(config, tuple(config.tenant(n) for n in names), artifacts,
-                       tuple(problems))
+                       tuple(problems), translations=translations)
 
 
 def _build_chunk(brand_dir: Path, names: list[str]) -> BuildResult:
     result = build(brand_dir, names)
-    problems = tuple(check_build(result))
+    problems = tuple(check_build(result, translations=False))
     # The pre-inlining HTML only serves the checks, which have run: don't ship it back.
     artifacts = tuple(replace(a, rendered=None) if a.rendered else a for a in result.artifacts)
     return BuildResult(result.config, result.tenants, artifacts, problems)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -15,6 +16,7 @@ from ..brand.sourcemap import source_version
 from ..brand.sources import read_source
 from ..brand.tokens import TokenGroup
 from ..errors import BrandError, Location, TemplateError, did_you_mean, display_path
+from .localise import Localiser, liquid
 
 # Liquid owns {{ }} and {% %}; CSS and HTML own single brackets. These stay out of their way.
 DELIMITERS = {
@@ -105,6 +107,35 @@ class Renderer:
         )
         self._string_templates: dict[str, jinja2.Template] = {}
         self._sources: dict[str, tuple[str, ...]] = {}
+        # Globals, not context: imported macros see them too, without `with context`.
+        self._localiser: Localiser | None = None
+        self.env.globals.update(t=self._t, liquid=liquid, language_tag=self._language_tag,
+                                text_direction=self._text_direction)
+
+    @contextmanager
+    def localised(self, localiser: Localiser | None) -> Iterator[Localiser | None]:
+        """Render with `localiser` answering t() and its kin (None: a one-language brand)."""
+        earlier, self._localiser = self._localiser, localiser
+        try:
+            yield localiser
+        finally:
+            self._localiser = earlier
+
+    def _current(self, name: str) -> Localiser:
+        if self._localiser is None:
+            raise TemplateError(f"{name}() needs the brand's languages", None,
+                                "add a [languages] table to brand.toml")
+        return self._localiser
+
+    @jinja2.pass_eval_context
+    def _t(self, context: jinja2.nodes.EvalContext, key: str, **values: object) -> str:
+        return self._current("t").t(bool(context.autoescape), key, **values)
+
+    def _language_tag(self) -> str:
+        return self._current("language_tag").language_tag()
+
+    def _text_direction(self) -> str:
+        return self._current("text_direction").text_direction()
 
     def exists(self, name: str) -> bool:
         # lexists: a broken link, a loop or a folder is the loader's to name, not "missing".
@@ -115,8 +146,13 @@ class Renderer:
         try:
             template = self.env.get_template(name)
             html = template.render(context)
-        except BrandError:
-            raise
+        except BrandError as error:
+            if error.location is not None or not isinstance(error, TemplateError):
+                raise
+            # t() knows what is wrong, the traceback where: the template's line.
+            where = _template_frame(error.__traceback__, self.templates_dir)
+            raise TemplateError(error.message, where or Location(
+                display_path(self.templates_dir / name)), error.hint) from error
         except Exception as error:  # noqa: BLE001 - every Jinja failure becomes a TemplateError
             raise self._wrap(error, name, context) from error
         _refuse_nul(html, Location(display_path(self.templates_dir / name)))
@@ -129,8 +165,10 @@ class Renderer:
             if template is None:
                 template = self._string_templates[source] = self.env.from_string(source)
             text = template.render(context)
-        except BrandError:
-            raise
+        except BrandError as error:
+            if error.location is not None or not isinstance(error, TemplateError):
+                raise
+            raise TemplateError(error.message, location, error.hint) from error
         except jinja2.TemplateNotFound as error:
             missing = str(error.name)
             raise TemplateError(f"template not found: '{missing}'", location,

@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Any
 
 from ..brand.sourcemap import SourceMap
-from ..build.builder import Artifact
+from ..build.artifacts import Artifact
 from ..errors import Problem
 from ..render.liquid_usage import LiquidUsage, liquid_usage
 

@@ -28,13 +28,15 @@ from ..auth0.contract import (
     UNTRUSTED_PASSWORD_RESET,
 )
 from ..brand.sourcemap import SourceMap, source_version
-from ..build.builder import Artifact, BuildResult
+from ..build.artifacts import Artifact
+from ..build.builder import BuildResult
 from ..errors import Location, Problem, TemplateError, did_you_mean
 from ..render.liquid import AUTH0_FILTERS, parse_liquid
 from ..render.liquid_usage import LiquidUsage
 from . import settings  # noqa: F401 - registers the checks of the JSON outputs
 from .html import check_html, scan_html
 from .registry import MARKUP, Subject, check, run_checks
+from .translations import check_translations
 
 _LEFTOVER = re.compile(r"\[\[.*?\]\]|\[%.*?%\]|\[#.*?#\]|@@(?!config@@)[A-Za-z_]\w*@@", re.DOTALL)
 _CONSTRUCT = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
@@ -42,11 +44,19 @@ _QUOTED_OPTIONS = re.compile(r"password_complexity_options\s*:\s*[\"']\s*\{\{")
 _CONTAINER_OPTION = re.compile(rf"\bcontainer\s*:\s*[\"']{CHANGE_PASSWORD_CONTAINER}[\"']")
 
 
-def check_build(result: BuildResult) -> list[Problem]:
-    """Run every check on every output; return all problems, errors first, then by place."""
+def check_build(result: BuildResult, translations: bool = True) -> list[Problem]:
+    """Run every check on every output; return all problems, errors first, then by place.
+
+    `translations`: also check the catalogues (a build split over processes does that once,
+    over all of them, as only the whole build knows which keys no template read).
+    """
     problems: list[Problem] = []
     for artifact in result.artifacts:
         problems.extend(check_artifact(artifact))
+    if translations:
+        problems.extend(check_translations(
+            result.translations, result.artifacts,
+            every_output=len(result.tenants) == len(result.config.tenants)))
     return merge_problems(problems)
 
 

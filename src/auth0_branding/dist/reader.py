@@ -11,7 +11,17 @@ from typing import Any
 
 from .manifest import MANIFEST, MANIFEST_FORMAT
 from ..errors import DistError, Location, display_path
-from ..auth0.resources import BRANDING, CHANGE_PASSWORD, CLASSIC_LOGIN, EMAIL_PREFIX, ERROR_PAGE, THEME, UL_TEMPLATE
+from ..auth0.resources import (
+    BRANDING,
+    CHANGE_PASSWORD,
+    CLASSIC_LOGIN,
+    EMAIL_PREFIX,
+    ENABLED_LOCALES,
+    ERROR_PAGE,
+    THEME,
+    UL_TEMPLATE,
+    parse_custom_text_resource,
+)
 
 
 _REBUILD = "dist/ changed after the build; rebuild it with `auth0-branding build`"
@@ -116,6 +126,10 @@ def _desired(dist_dir: Path, outputs: list[Mapping[str, Any]], contents: Mapping
             desired[resource] = _json(dist_dir, output, text)
         elif kind == "theme" and resource == THEME:
             desired[resource] = _json(dist_dir, output, text)
+        elif kind == "custom_text" and parse_custom_text_resource(resource):
+            desired[resource] = _json(dist_dir, output, text)
+        elif kind == "languages" and resource == ENABLED_LOCALES:
+            desired[resource] = _json(dist_dir, output, text)["enabled_locales"]
         else:
             raise DistError(f"unknown output kind '{kind}' for resource '{resource}'",
                             Location(display_path(dist_dir / MANIFEST)), _REBUILD)

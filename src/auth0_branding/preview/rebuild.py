@@ -8,7 +8,8 @@ from pathlib import Path
 
 from ..brand.scenarios import EMAILS_GROUP, FIXTURES_DIR, GROUPS, Scenario, load_scenarios
 from ..brand.tokens import Tokens
-from ..build.builder import Artifact, BuildResult, build, build_tenant
+from ..build.artifacts import Artifact
+from ..build.builder import BuildResult, build, build_tenant
 from ..build.templates import Renderer
 from ..render.sample import RENDERED_KINDS
 from .watch import DependencyGraph, normalise
@@ -159,7 +160,8 @@ def build_outputs(result: BuildResult, tokens: Mapping[str, Tokens],
             continue
         narrowed = replace(config, emails={k: v for k, v in config.emails.items() if k in emails})
         for artifact in build_tenant(narrowed, replace(tenant, manage=manage),
-                                      tokens[tenant.name], renderer):
+                                      tokens[tenant.name], renderer,
+                                      translations=result.translations):
             fresh.setdefault(output_key(artifact), []).append(artifact)
     targeted = {f"{t}/{g}/{n}" for t, parts in wanted.items() for g, n in parts}
     merged: list[Artifact] = []

@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..brand.scenarios import Scenario, scenarios_for
-from ..build.builder import Artifact
+from ..build.artifacts import Artifact
 from ..errors import BrandError, Location, Problem
 from ..render.sample import RENDERED_KINDS, Sample, localise_assets, render_sample, widget_theme
 from .events import ALL_OUTPUTS, Failure, Rebuilt

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..brand.scenarios import Scenario, scenarios_for
-from ..build.builder import Artifact
+from ..build.artifacts import Artifact
 from .liquid import render_liquid
 from .password_widget import stub_change_password_widget
 from .widget import head_html, render_widget

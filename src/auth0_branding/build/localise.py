@@ -1,0 +1,172 @@
+"""Put every language into one template: t() for the texts, a Liquid prelude for the choice.
+
+Auth0 stores one template per page and per email, so each language lives in that one
+template. The reader's language is worked out once, at the top, from the variables Auth0
+renders with (a Liquid "prelude" assigning LANGUAGE); each text is then a `{% case %}` over
+the languages whose text differs from the default's, so the markup is written once and only
+the text grows with the languages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from markupsafe import Markup, escape
+
+from ..auth0.languages import text_direction
+from ..brand.catalogues import PLACEHOLDER, Translations
+from ..errors import TemplateError, did_you_mean
+
+# The Liquid variable the prelude assigns; named so no Auth0 variable can clash with it.
+LANGUAGE = "brand_language"
+# Unicode's first-strong and pop isolates: a value of one direction inside text of the
+# other (an email address in Arabic) keeps its own order, and the punctuation around it
+# stays where the translator put it. Plain characters, so they work in subjects too.
+_ISOLATE, _POP = "\u2068", "\u2069"
+# Addresses and links that a translator wrote into right-to-left text, isolated likewise.
+_LEFT_TO_RIGHT_RUN = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+[\w/]")
+
+
+@dataclass(frozen=True)
+class LiquidValue:
+    """A placeholder's value that Auth0 fills in when it renders: `{{ expression }}`."""
+
+    expression: str
+
+    def __html__(self) -> str:
+        return f"{{{{ {self.expression} }}}}"
+
+    def __str__(self) -> str:
+        return self.__html__()
+
+
+def liquid(expression: str) -> LiquidValue:
+    """Return the placeholder value `{{ expression }}`, e.g. liquid("user.name | escape")."""
+    return LiquidValue(expression.strip())
+
+
+@dataclass
+class Localiser:
+    """Give one output's templates `t()`, and remember what it read and whether it chose.
+
+    `sources` are the Liquid variables that may name the reader's language, most trusted
+    first (`user.user_metadata.lang`, `request_language`, `locale`).
+    """
+
+    translations: Translations
+    sources: tuple[str, ...]
+    used: set[str] = field(default_factory=set)
+    chose: bool = False  # whether any text depends on the reader's language
+
+    def t(self, html: bool, key: str, **values: object) -> str:
+        """Return the text `key` in every language, its placeholders filled with `values`.
+
+        `html`: the text goes into HTML (escaped) rather than plain text (a subject).
+        """
+        if not isinstance(key, str) or not self.translations.has(key):
+            known = self.translations.keys()
+            raise TemplateError(
+                f"unknown translation key '{key}'", None,
+                did_you_mean(str(key), known) or
+                f"add it to the '{self.translations.default}' catalogue")
+        self.used.add(key)
+        texts = {language: self._fill(key, language, values, html)
+                 for language in self.translations.languages}
+        default = texts[self.translations.default]
+        differing = [(lang, text) for lang, text in texts.items() if text != default]
+        if not differing:
+            return Markup(default) if html else default
+        self.chose = True
+        branches = "".join(f'{{% when "{lang}" %}}{text}' for lang, text in differing)
+        choice = f"{{% case {LANGUAGE} %}}{branches}{{% else %}}{default}{{% endcase %}}"
+        return Markup(choice) if html else choice
+
+    def language_tag(self) -> str:
+        """Return Liquid printing the reader's language code, for `lang` attributes."""
+        if len(self.translations.languages) == 1:
+            return Markup(self.translations.default)
+        self.chose = True
+        return Markup(f"{{{{ {LANGUAGE} }}}}")
+
+    def text_direction(self) -> str:
+        """Return Liquid printing `rtl` or `ltr` for the reader's language, for `dir`."""
+        rtl = [lang for lang in self.translations.languages if text_direction(lang) == "rtl"]
+        if not rtl:
+            return Markup("ltr")
+        self.chose = True
+        whens = "".join(f'{{% when "{lang}" %}}rtl' for lang in rtl)
+        return Markup(f"{{% case {LANGUAGE} %}}{whens}{{% else %}}ltr{{% endcase %}}")
+
+    def prelude(self) -> str:
+        """Return the Liquid that assigns LANGUAGE, to put before everything else."""
+        return language_prelude(self.sources, self.translations.languages,
+                                self.translations.default)
+
+    def _fill(self, key: str, language: str, values: Mapping[str, object], html: bool) -> str:
+        message = self.translations.message(key, language)
+        assert message is not None  # the default catalogue has every key t() accepts
+        rtl = text_direction(language) == "rtl"
+        missing = sorted(set(message.placeholders) - set(values))
+        if missing:
+            # No location: the template's line, where the call is, is what to fix.
+            raise TemplateError(
+                f"t('{key}') needs a value for {{{missing[0]}}}", None,
+                f"call t('{key}', {missing[0]}=...) with text, liquid(\"...\") or markup")
+
+        def plain(text: str) -> str:
+            text = str(escape(text)) if html else text
+            if rtl:
+                text = _LEFT_TO_RIGHT_RUN.sub(lambda m: _ISOLATE + m.group() + _POP, text)
+            return text
+
+        def value(name: str) -> str:
+            filled = values[name]
+            if isinstance(filled, LiquidValue) or hasattr(filled, "__html__"):
+                shown = filled.__html__()  # type: ignore[union-attr]
+            else:
+                shown = str(escape(filled)) if html else str(filled)
+            return _ISOLATE + shown + _POP if rtl else shown
+
+        pieces, last = [], 0
+        for match in PLACEHOLDER.finditer(message.text):
+            pieces.append(plain(message.text[last:match.start()]))
+            pieces.append(value(match.group(1)))
+            last = match.end()
+        pieces.append(plain(message.text[last:]))
+        return "".join(pieces)
+
+
+def language_prelude(sources: Iterable[str], languages: Iterable[str], default: str) -> str:
+    """Return Liquid assigning LANGUAGE from `sources`, the first that names one we have.
+
+    Each source may be a bare tag (`fr`, `pt-BR`) or a header-like list
+    (`fr-CA,fr;q=0.9`): its first tag is taken, matched whole (`pt-br` to pt-BR), then by
+    its primary subtag (`fr-ca` to fr). Sources are tried from the least trusted up, each
+    overriding the last, so the most trusted that matches wins; none matching leaves the
+    default.
+    """
+    languages = list(dict.fromkeys(languages))
+    whole = {lang.lower(): lang for lang in languages if "-" in lang}
+    primary: dict[str, str] = {}
+    for lang in sorted(languages, key=lambda code: "-" in code):  # a bare code wins its subtag
+        primary.setdefault(lang.split("-")[0].lower(), lang)
+    parts = [f'{{%- assign {LANGUAGE} = "{default}" -%}}']
+    for source in reversed(tuple(sources)):
+        parts.append(
+            f'{{%- assign brand_tag = {source} | default: "" | downcase | replace: "_", "-" '
+            '| split: "," | first | default: "" | split: ";" | first | default: "" '
+            '| strip -%}')
+        parts.append('{%- assign brand_subtag = brand_tag | split: "-" | first '
+                     '| default: "" -%}')
+        if whole:
+            parts.append("{%- case brand_tag -%}" + "".join(
+                f'{{%- when "{tag}" -%}}{{%- assign {LANGUAGE} = "{lang}" -%}}'
+                for tag, lang in whole.items()) + "{%- else -%}")
+        parts.append("{%- case brand_subtag -%}" + "".join(
+            f'{{%- when "{tag}" -%}}{{%- assign {LANGUAGE} = "{lang}" -%}}'
+            for tag, lang in primary.items()) + "{%- endcase -%}")
+        if whole:
+            parts.append("{%- endcase -%}")
+    return "".join(parts)
