@@ -79,7 +79,7 @@ class Localiser:
         if not differing:
             return Markup(default) if html else default
         self.chose = True
-        branches = "".join(f'{{% when "{lang}" %}}{text}' for lang, text in differing)
+        branches = "".join(f'{{% when "{lang}"\n%}}{text}' for lang, text in differing)  # short lines
         choice = f"{{% case {LANGUAGE} %}}{branches}{{% else %}}{default}{{% endcase %}}"
         return Markup(choice) if html else choice
 
@@ -169,4 +169,4 @@ def language_prelude(sources: Iterable[str], languages: Iterable[str], default: 
             for tag, lang in primary.items()) + "{%- endcase -%}")
         if whole:
             parts.append("{%- endcase -%}")
-    return "".join(parts)
+    return "\n".join(parts)  # one tag a line: mail servers break lines over 998
