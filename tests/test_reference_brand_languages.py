@@ -11,11 +11,11 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+from jinja2.utils import htmlsafe_json_dumps
 
 from auth0_branding.auth0 import prompts
 from auth0_branding.brand.scenarios import Scenario, deep_merge, load_scenarios, scenarios_for
@@ -194,10 +194,13 @@ def test_the_change_password_page_reads_in_its_lang(built, language):
     sample = _render(built, "page", "password_reset", "default", {"lang": language})
     catalogue = CATALOGUES[language]
     assert catalogue["pages.password_reset.page_title"] in _visible(sample.html)
-    # The widget's texts are JavaScript strings: written as they are, not HTML-escaped.
-    assert f'title: "{catalogue["pages.password_reset.widget.title"]}"' in sample.html
+    # The widget's texts are JavaScript string literals, not HTML-escaped text: & and <
+    # become \\u0026 and \\u003c, which a script reads back as the characters.
+    title = catalogue["pages.password_reset.widget.title"]
+    assert f"title: {htmlsafe_json_dumps(title, ensure_ascii=False)}" in sample.html
     special = catalogue["pages.password_reset.widget.passwordStrength.specialCharacters"]
-    assert f'specialCharacters: "{special}"' in sample.html
+    assert f"specialCharacters: {htmlsafe_json_dumps(special, ensure_ascii=False)}" in sample.html
+    assert "\\u0026" in htmlsafe_json_dumps(special)
     assert _root(sample.html) == (language, "rtl" if language == "ar" else "ltr")
 
 
@@ -219,17 +222,9 @@ def test_custom_text_uses_only_auth0s_keys_and_the_screens_variables(language):
 
 
 @pytest.fixture(scope="module")
-def custom_text(tmp_path_factory):
-    """The brand built for a tenant that manages its custom text (the reference lists it not)."""
-    brand = tmp_path_factory.mktemp("custom-text") / "brand"
-    shutil.copytree(BRAND, brand)
-    tenants = brand / "tenants.toml"
-    text = tenants.read_text(encoding="utf-8")
-    listed = '"branding", "theme"]'
-    assert text.count(listed) == 3
-    tenants.write_text(text.replace(listed, '"branding", "theme", "custom_text"]'),
-                       encoding="utf-8")
-    return {a.name: a for a in build(brand, [TENANT]).artifacts if a.kind == "custom_text"}
+def custom_text():
+    """The reference brand's custom text, as built for one tenant."""
+    return {a.name: a for a in build(BRAND, [TENANT]).artifacts if a.kind == "custom_text"}
 
 
 @pytest.mark.parametrize("prompt", ["login", "login-id", "login-password", "signup",

@@ -249,7 +249,13 @@ def _build_email(
         settings["resultUrl"] = renderer.render_string(email.result_url, context,
                                                        where("result_url"))
     with renderer.localised(localiser):
-        html = renderer.render(template, {**context, "email": settings})
+        # The body shows the subject too (its <title>): rendered again for HTML, escaped,
+        # and choosing its language with the body's own prelude rather than a second one.
+        subject_html = renderer.render_string(
+            f"[% autoescape true %]{email.subject}[% endautoescape %]", context,
+            where("subject"))
+        html = renderer.render(template, {**context, "email": {
+            **settings, "subject": Markup(subject_html)}})
     try:
         # The choice of language goes in after inlining: Liquid before the doctype is
         # outside any element, where an inliner's parser keeps nothing.
