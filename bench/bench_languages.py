@@ -32,7 +32,7 @@ def with_languages(source: Path, folder: Path, languages: list[str]) -> Path:
     shutil.copytree(source, brand)
     toml = brand / "brand.toml"
     listed = ", ".join(f'"{code}"' for code in languages)
-    text, count = re.subn(r"(?m)^supported = \[.*\]$", f"supported = [{listed}]",
+    text, count = re.subn(r"(?m)^supported = \[[^]\n]*\]", f"supported = [{listed}]",
                           toml.read_text(encoding="utf-8"))
     if count != 1:
         raise SystemExit(f"{toml}: no one-line 'supported = [...]' to rewrite")
