@@ -178,6 +178,10 @@ CHECKS = [
     ("misspelt-prompt", _move("templates/prompts/login", "templates/prompts/logn"),
      [("error", "partial-prompt", "prompt 'logn' takes no partials (did you mean 'login'?)",
        f"{P}/logn/login/form-footer-end.html", None)]),
+    # A claimed prompt with no fragment (it builds {}, clearing the prompt) is judged too.
+    ("misspelt-claimed-prompt", _write("templates/prompts/singup/.keep", ""),
+     [("error", "partial-prompt", "prompt 'singup' takes no partials (did you mean 'signup'?)",
+       f"{P}/singup", None)]),
     ("confirmation-unverified", _moves(("templates/prompts/login", "templates/prompts/confirmation"),
                                        ("templates/prompts/confirmation/login",
                                         "templates/prompts/confirmation/confirmation")),

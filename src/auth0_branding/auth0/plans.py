@@ -55,8 +55,10 @@ PLAN_BUCKETS: Mapping[str, Mapping[str, Bucket]] = {
     "enterprise": {GLOBAL: Bucket(10, 2.0), EMAIL_READ: _EMAIL_READS,
                    EMAIL_WRITE: Bucket(10, 100 / 60), PARTIALS: _PARTIALS},
 }
-# What a tenant of unknown plan can count on: the email buckets every plan shares.
-ANY_PLAN_BUCKETS: Mapping[str, Bucket] = {EMAIL_READ: _EMAIL_READS, EMAIL_WRITE: _EMAIL_WRITES}
+# What a tenant of unknown plan can count on: the buckets every plan shares, the email
+# ones and the partials one (5 burst, 5 a minute everywhere: the tightest of all).
+ANY_PLAN_BUCKETS: Mapping[str, Bucket] = {EMAIL_READ: _EMAIL_READS, EMAIL_WRITE: _EMAIL_WRITES,
+                                          PARTIALS: _PARTIALS}
 
 # Plans that may store a Universal Login page template; Free answers 402.
 UL_TEMPLATE_PLANS = frozenset({"essentials", "professional", "enterprise"})

@@ -70,6 +70,8 @@ def write_scopes(writes: Iterable[tuple[str, str]]) -> list[tuple[str, ...]]:
         if scope is None:
             verb = "create" if action == "create" and resource.startswith(
                 (EMAIL_PREFIX, PHONE_PREFIX)) else "update"
+            if action == "delete" and resource.startswith(PHONE_PREFIX):
+                verb = "delete"  # a rollback removes a phone message publish created
             scope = (f"{verb}:{_family(resource)}",)
         needed.append(scope)
     return list(dict.fromkeys(needed))

@@ -6,6 +6,10 @@ text's `var-*` keys as `prompt.screen.texts.*`). One prompt's fragments become
 `dist/<tenant>/prompts/<prompt>/partials.json`, exactly the body of
 `PUT /api/v2/prompts/{prompt}/partials` (`{screen: {insertion point: html}}`), which replaces
 the prompt's whole set.
+
+A prompt's folder is the brand's claim on that prompt's partials: a folder holding no
+fragment (kept by any other file, such as `.keep`) builds `{}`, which clears the prompt on
+the tenant. A prompt without a folder is not the brand's, and is left alone.
 """
 
 from __future__ import annotations
@@ -54,6 +58,9 @@ def partial_templates(templates_dir: Path) -> dict[str, dict[str, dict[str, str]
             prompt, screen, file = relative
             found.setdefault(prompt, {}).setdefault(screen, {})[file[:-len(".html")]] = (
                 "/".join((PARTIALS_FOLDER, *relative)))
+    for claimed in sorted(root.iterdir()):
+        if claimed.is_dir() and not claimed.name.startswith("."):
+            found.setdefault(claimed.name, {})  # claimed, with no fragment: cleared
     return found
 
 
@@ -64,7 +71,9 @@ def partial_artifacts(
     """Yield one partials.json per prompt that has fragments."""
     for prompt, screens in sorted(partial_templates(renderer.templates_dir).items()):
         body: dict[str, dict[str, str]] = {}
-        sources: list[str] = []
+        # An empty prompt's one source is its folder (where its problems are reported).
+        sources: list[str] = [] if screens else [display_path(
+            renderer.templates_dir / PARTIALS_FOLDER / prompt)]
         used: set[str] = set()
         for screen, points in sorted(screens.items()):
             for point, template in sorted(points.items()):

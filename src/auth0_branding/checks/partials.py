@@ -66,7 +66,12 @@ def _partials(subject: Subject) -> Iterator[Problem]:
     artifact = subject.artifact
     prompt = artifact.name
     found = list(fragments(artifact, subject.data))
-    if not found:
+    if not found:  # a claimed prompt with no fragment: its partials are cleared
+        if prompt not in (*PARTIAL_PROMPTS, *UNVERIFIED_PARTIAL_PROMPTS):
+            hint = did_you_mean(prompt, PARTIAL_PROMPTS) or (
+                "prompts with partials: " + ", ".join(PARTIAL_PROMPTS))
+            yield Problem("error", "partial-prompt", f"prompt '{prompt}' takes no partials "
+                          f"({hint})", Location(artifact.sources[0]))
         return
     first = found[0].file
     if prompt in UNVERIFIED_PARTIAL_PROMPTS:

@@ -78,8 +78,9 @@ def _pub_selection(command: Callable[..., Any]) -> Callable[..., Any]:
         tenant_option,
         click.option("--only", callback=_pub_only, metavar="LIST",
                      help="Only these resources: emails, pages, branding, theme, "
-                     "custom_text, languages (or login, password_reset, error_page, "
-                     "classic_login), comma-separated."),
+                     "custom_text, languages, partials, phone, organizations (or login, "
+                     "password_reset, error_page, classic_login, guardian_mfa_page), "
+                     "comma-separated."),
         click.option("--shard", callback=_pub_shard, metavar="I/N",
                      help="Only the I-th of N shares of the tenants (for a CI matrix)."),
         click.option("--jobs", type=click.IntRange(1, 64), default=4, show_default=True,

@@ -1,4 +1,4 @@
-"""Answer the phone message endpoints: list, create, get and patch the tenant's templates.
+"""Answer the phone message endpoints: list, create, get, patch and delete the tenant's templates.
 
 A fresh tenant lists Auth0's own template for every type, without an id: it has none of its
 own until one is created. Error wordings are UNVERIFIED (modelled on the email templates').
@@ -81,6 +81,13 @@ def _patch(state: TenantState, request: ApiRequest, params: dict[str, str]) -> R
     return Reply(200, record)
 
 
+def _delete(state: TenantState, request: ApiRequest, params: dict[str, str]) -> Reply:
+    # The type's own template goes; Auth0's default for it is listed again.
+    _record(state, params["id"])
+    del state.phone_templates[params["id"]]
+    return Reply(204, None)
+
+
 def _apply(record: dict[str, Any], body: dict[str, Any]) -> None:
     if "disabled" in body:
         record["disabled"] = body["disabled"]
@@ -96,4 +103,5 @@ ROUTES = (
     _route("POST", _TEMPLATES, "create:phone_templates", _create_template),
     _route("GET", _TEMPLATES + "/{id}", "read:phone_templates", _get),
     _route("PATCH", _TEMPLATES + "/{id}", "update:phone_templates", _patch),
+    _route("DELETE", _TEMPLATES + "/{id}", "delete:phone_templates", _delete),
 )

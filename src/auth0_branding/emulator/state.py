@@ -33,6 +33,7 @@ ALL_SCOPES = (
     "read:phone_templates",
     "create:phone_templates",
     "update:phone_templates",
+    "delete:phone_templates",
     "read:organizations",
     "update:organizations",
 )

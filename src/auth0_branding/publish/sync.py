@@ -1,7 +1,9 @@
 """Bring one tenant to what it should hold: preflight, read, plan, back up, then apply.
 
 Everything is checked before the first write: the credentials (a token), the scopes the
-token carries, the custom domain when the Universal Login template is managed, and the plan
+token carries, the custom domain when the Universal Login template is managed, what prompt
+partials need (a verified custom domain and a page template), the organizations whose
+branding is published (they must exist: reading them finds them), and the plan
 (reading the template answers 402 on plans without the feature, so the check writes
 nothing; the template is also the first write, so a 402 there still finds the tenant
 untouched). Then each resource is read, planned, and only what differs is written, each
@@ -35,6 +37,7 @@ from .backup import BackupWriter
 from .credentials import DEFAULT_API_BASE, TokenSource, credentials_for, load_env, scrub, target_for
 from .pacing import Limits, Pacer, RateBudget, RetryPolicy
 from .plan import Change, cleared_texts, plan
+from .preflight import check_custom_domain, check_partials, sends_partials
 from .tenant_api import Auth0Target, check_stop
 
 log = logging.getLogger(__name__)
@@ -115,10 +118,17 @@ def sync_tenant(name: str, spec: Mapping[str, Any], desired: dict[str, Any], opt
         # Custom text is managed per language: the tenant's enabled_locales tell which
         # languages the brand dropped, whose texts are then cleared.
         texts = not restore and any(map(parse_custom_text_resource, desired))
+        # Partials' preflight reads the custom domains and the page template.
         check_scopes(name, tokens.scopes, read_scopes(
-            [*desired, *([ENABLED_LOCALES] if texts else [])]))
+            [*desired, *([ENABLED_LOCALES] if texts else []),
+             *([UL_TEMPLATE] if sends_partials(desired) else [])]))
+        domains: list[dict[str, Any]] | None = None
         if UL_TEMPLATE in desired and desired[UL_TEMPLATE] is not None:
-            _check_custom_domain(name, api.custom_domains(), target.custom_domain)
+            domains = api.custom_domains()
+            check_custom_domain(name, domains, target.custom_domain)
+        if sends_partials(desired):
+            check_partials(name, desired, api.custom_domains() if domains is None else domains,
+                           lambda: api.read(UL_TEMPLATE))
         remote: dict[str, Any] = {}
         for done, resource in enumerate(desired, 1):
             check_stop(name, stop, f"reading {resource}")
@@ -245,20 +255,6 @@ def _write_branding(api: Any, change: Change, exact: bool, run: _Run) -> None:
         run.written.append(PROMPT_SETTINGS)
         run.notes.append(f"{PROMPT_SETTINGS}: identifier_first restored to {wanted} after the "
                          "branding PATCH without colors reset it")
-
-
-def _check_custom_domain(tenant: str, domains: list[dict[str, Any]], wanted: str | None) -> None:
-    names = {d.get("domain"): d.get("status") for d in domains}
-    hint = "add and verify a custom domain (Branding > Custom Domains), or stop managing 'login'"
-    if not names:
-        raise PublishError(f"{tenant}: the Universal Login template is managed but the tenant "
-                           "has no custom domain (the template renders only there)", hint=hint)
-    if wanted and wanted not in names:
-        raise PublishError(f"{tenant}: custom domain '{wanted}' is not configured on the tenant "
-                           f"(found: {', '.join(sorted(map(str, names)))})", hint=hint)
-    if wanted and names[wanted] != "ready":
-        raise PublishError(f"{tenant}: custom domain '{wanted}' is not ready "
-                           f"(status: {names[wanted]})", hint=hint)
 
 
 def _merged(base: Any, over: Any) -> Any:
