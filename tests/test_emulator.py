@@ -857,6 +857,10 @@ def test_branding_patch_without_colors_resets_identifier_first(auth0_client) -> 
     assert client.prompts.get_settings().identifier_first is True
     client.branding.update(logo_url="https://cdn.example.test/logo.png")
     assert client.prompts.get_settings().identifier_first is False
+    # A null colors (what the SDK sends for colors=None) counts as none.
+    client.prompts.update_settings(identifier_first=True)
+    client.branding.update(colors=None, logo_url="https://cdn.example.test/logo.png")
+    assert client.prompts.get_settings().identifier_first is False
 
 
 @pytest.mark.parametrize(("locales", "message"), [

@@ -115,6 +115,19 @@ def test_pages_read_the_language_auth0_renders_them_with(brand: Path) -> None:
     assert "Something went wrong" in render_liquid(page, {"lang": "de"})
 
 
+def test_texts_inside_a_script_are_javascript_strings_that_cannot_end_it(brand: Path) -> None:
+    page = brand / "templates/pages/error_page.html"
+    page.write_text(page.read_text().replace(
+        "[% endblock %]",
+        '  <script>var title = [[ t_script("pages.error_page.title") ]];</script>\n'
+        "[% endblock %]"))
+    _edit(FR, _set("pages", "error_page", "title", value='Erreur "grave" </script>'))(brand)
+    rendered = render_liquid(_outputs(brand)["dev/pages/error_page.html"], {"lang": "fr"})
+    assert 'var title = "Erreur \\"grave\\" \\u003c/script\\u003e";' in rendered
+    arabic = render_liquid(_outputs(brand)["dev/pages/error_page.html"], {"lang": "ar"})
+    assert 'var title = "حدث خطأ ما";' in arabic  # readable, not \\u escapes
+
+
 def test_custom_text_is_one_put_body_per_prompt_and_language(brand: Path) -> None:
     outputs = _outputs(brand)
     folder = "dev/prompts/login/custom-text"

@@ -379,7 +379,7 @@ def test_template_edit_reloads_only_tabs_showing_an_affected_output(server, bran
         ("dev", "email", "verify_email"), ("dev", "page", "login"),
         ("prod", "email", "welcome_email")))
     index = events(ALL_OUTPUTS)
-    edit(brand / "templates/emails/verify_email.html", "Thanks for joining", "Hello there")
+    edit(brand / "templates/emails/verify_email.html", "</h1>", "</h1><p>Hello there</p>")
     verify.next("reload")
     index.next("reload")
     assert "reload" not in login.drain() + other.drain()
@@ -477,7 +477,7 @@ def test_a_save_burst_rebuilds_once(patient_server, brand):
     (brand / "templates/pages/4913").unlink()
     template.rename(brand / "templates/pages/login.html~")
     for n in range(5):
-        template.write_text(text.replace("Members get", f"Members ({n}) get"))
+        template.write_text(text.replace('class="ap-notice"', f'class="ap-notice save-{n}"', 1))
         (brand / "templates/pages/.login.html.swp").write_text(str(n))
         time.sleep(0.005)
     (brand / "templates/pages/login.html~").unlink()
@@ -486,7 +486,7 @@ def test_a_save_burst_rebuilds_once(patient_server, brand):
         login.next("reload")
         assert "reload" not in login.drain(0.5)
         assert len(server.rebuilds) == 1
-        assert "Members (4) get" in request(server.url, "/raw/staging/page/login")[2].decode()
+        assert "ap-notice save-4" in request(server.url, "/raw/staging/page/login")[2].decode()
     finally:
         login.close()
 
@@ -576,8 +576,8 @@ def test_dependency_graph_maps_each_source_to_its_outputs(brand):
 
 def test_incremental_rebuild_equals_a_full_build(brand):
     snapshot = full_snapshot(brand, ())
-    edit(brand / "templates/partials/email.html", "there", "friend")
-    edit(brand / "templates/pages/login.html", "Members get", "Our members get")
+    edit(brand / "templates/partials/email.html", "<br>", "<br><br>")
+    edit(brand / "templates/pages/login.html", 'class="ap-notice"', 'class="ap-notice ours"')
     changed = [brand / "templates/partials/email.html", brand / "templates/pages/login.html"]
     plan = plan_changes(snapshot, brand, changed)
     assert not plan.full
@@ -592,6 +592,17 @@ def test_incremental_rebuild_equals_a_full_build(brand):
             assert artifact is old[artifact.path]  # reused, not rebuilt
 
 
+@pytest.mark.xfail(strict=True, reason="the incremental rebuild renders with the "
+                   "translations of the last full build, so a catalogue edit is not shown")
+def test_a_catalogue_edit_reaches_the_rebuilt_outputs(brand):
+    snapshot = full_snapshot(brand, ())
+    edit(brand / "translations/en.json", "Thanks for joining", "Welcome aboard")
+    plan = plan_changes(snapshot, brand, [brand / "translations/en.json"])
+    after = apply_plan(snapshot, plan, brand, ())
+    verify = next(a for a in after.result.artifacts if a.path == "dev/emails/verify_email.html")
+    assert "Welcome aboard" in verify.content
+
+
 def test_dependency_graph_inverts_sources(tmp_path):
     graph = DependencyGraph.of({"a": [tmp_path / "x", tmp_path / "y"], "b": [tmp_path / "y"]})
     assert graph.affected([tmp_path / "y"]) == {"a", "b"}
@@ -603,7 +614,7 @@ def test_dependency_graph_inverts_sources(tmp_path):
 
 
 @pytest.mark.parametrize(("path", "old", "new", "line"), [
-    ("templates/pages/login.html", "[% block main %]", "[% block main %]\n[% if %]", 11),
+    ("templates/pages/login.html", "[% block main %]", "[% block main %]\n[% if %]", 13),
     ("fixtures/login.json", '"scenarios"', '"scenarios" oops', None),
     ("tokens/semantic.tokens.json", '"{palette.ink.600}"', '"{palette.ink.6000}"', None),
 ])
@@ -660,7 +671,7 @@ def test_serve_never_writes_dist(server, brand, tmp_path, monkeypatch, events):
     monkeypatch.setattr(dist_writer, "write_dist", forbidden)
     repo_dist = sorted(os.listdir(ROOT / "dist"))
     login = events("dev/page/login")
-    edit(brand / "templates/pages/login.html", "Members get", "Members now get")
+    edit(brand / "templates/pages/login.html", 'class="ap-notice"', 'class="ap-notice now"')
     login.next("reload")
     for target in ("/", "/view/dev/page/login/login", "/raw/dev/page/login"):
         request(server.url, target)

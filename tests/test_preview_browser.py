@@ -101,8 +101,7 @@ def test_token_edit_reloads_the_view_with_the_new_colour(live, brand, page):
 def test_a_top_level_view_reloads_itself(live, brand, page):
     page.goto(f"{live.url}/render/prod/email/verify_email/default")
     assert "Thanks for joining" in page.inner_text("body")
-    _edit(brand / "templates/emails/verify_email.html", "Thanks for joining",
-          "Welcome aboard")
+    _edit(brand / "templates/emails/verify_email.html", "</h1>", "</h1><p>Welcome aboard</p>")
     wait_for(lambda: page.inner_text("body"), lambda text: "Welcome aboard" in str(text))
 
 
@@ -112,28 +111,31 @@ def test_broken_template_shows_the_overlay_and_recovers(live, brand, page):
     frame.wait_for_selector(".ap-panel")
     template = brand / "templates/pages/login.html"
     good = template.read_text(encoding="utf-8")
-    _edit(template, "[% block main %]", "[% block main %]\n[% if %]")  # now line 11
+    _edit(template, "[% block main %]", "[% block main %]\n[% if %]")  # now line 13
     overlay = page.locator("#live-overlay")
     overlay.wait_for(state="visible")
     assert overlay.locator(".live-overlay__where").inner_text() == (
-        "brand/templates/pages/login.html:11")
+        "brand/templates/pages/login.html:13")
     assert "template syntax error" in overlay.locator(".live-overlay__message").inner_text()
     # The last good build stays on show under the overlay.
     assert "Create your account" in page.frame(name="preview").inner_text("body")
-    template.write_text(good.replace("Members get", "Members always get"), encoding="utf-8")
+    template.write_text(good.replace('[[ t("pages.login.signup_notice") ]]',
+                                     'Always: [[ t("pages.login.signup_notice") ]]'),
+                        encoding="utf-8")
     overlay.wait_for(state="hidden")
     wait_for(lambda: page.frame(name="preview").inner_text("body"),
-             lambda text: "Members always get free repairs" in str(text))
+             lambda text: "Always: Members get free repairs" in str(text))
 
 
 def test_email_view_reloads_its_frame_and_refreshes_the_subject(live, brand, page):
     page.goto(f"{live.url}/view/prod/email/verify_email/long-name?w=375")
     assert page.inner_text("#subject") == "Confirm your email for Alder & Pine"
-    _edit(brand / "brand.toml", 'subject = "Confirm your email for',
-          'subject = "Please confirm your email for')
-    _edit(brand / "templates/emails/verify_email.html", "Thanks for joining", "Welcome to")
+    _edit(brand / "brand.toml", """subject = "[[ t('emails.verify_email.subject',""",
+          """subject = "Please: [[ t('emails.verify_email.subject',""")
+    _edit(brand / "templates/emails/verify_email.html", '[[ t("emails.verify_email.intro"',
+          'Welcome to [[ vars.company_name ]]. [[ t("emails.verify_email.intro"')
     wait_for(lambda: page.inner_text("#subject"),
-             lambda text: text == "Please confirm your email for Alder & Pine")
+             lambda text: text == "Please: Confirm your email for Alder & Pine")
     wait_for(lambda: page.frame(name="preview").inner_text("body"),
              lambda text: "Welcome to Alder & Pine" in str(text))
     assert page.frame(name="preview").evaluate("window.innerWidth") == 375

@@ -25,9 +25,11 @@ from auth0_branding.auth0.plans import PLAN_BUCKETS, Bucket
 from auth0_branding.auth0.resources import (
     BRANDING,
     CHANGE_PASSWORD,
+    ENABLED_LOCALES,
     ERROR_PAGE,
     THEME,
     UL_TEMPLATE,
+    custom_text_resource,
 )
 from auth0_branding.build.builder import build
 from auth0_branding.cli import cli
@@ -63,6 +65,11 @@ from auth0_branding.publish.plan import diff_lines, plan
 ROOT = Path(__file__).resolve().parents[1]
 BRAND = ROOT / "brand"
 TENANTS = ("dev", "prod", "staging")
+# What the reference brand manages per tenant: the page template, two classic pages, twelve
+# emails, branding and the theme (17), its custom text (7 prompts x 4 languages) and
+# enabled_locales.
+CUSTOM_TEXTS = 7 * 4
+RESOURCES = 17 + CUSTOM_TEXTS + 1
 CUSTOM_DOMAINS = {
     "dev": "login.dev.alderandpine.example",
     "staging": "login.staging.alderandpine.example",
@@ -126,6 +133,10 @@ def remote(emu: Emulator, name: str) -> dict[str, Any]:
         THEME: {g: theme[g] for g in GROUPS} if theme else None,
     }
     values.update({f"email-templates/{n}": r for n, r in state["email_templates"].items()})
+    values[ENABLED_LOCALES] = state["tenant_settings"].get("enabled_locales")
+    for prompt, by_language in state["custom_text"].items():
+        values.update({custom_text_resource(prompt, language): texts
+                       for language, texts in by_language.items()})
     return values
 
 
@@ -139,7 +150,7 @@ def holds(desired: Any, value: Any) -> bool:
 def assert_matches_dist(emu: Emulator, dist_dir: Path, name: str) -> None:
     desired = load_dist(dist_dir).tenants[name].desired
     stored = remote(emu, name)
-    assert len(desired) == 17
+    assert len(desired) == RESOURCES
     for resource, value in desired.items():
         assert holds(value, stored.get(resource)), resource
 
@@ -200,8 +211,8 @@ def test_first_publish_creates_everything_and_the_second_writes_nothing(
         actions = {c.resource: c.action for c in by_tenant(first)[name].changes}
         assert actions[UL_TEMPLATE] == actions[THEME] == "create"
         assert actions["email-templates/verify_email"] == "create"
-        # 17 resources, 16 writes: both tenant-settings pages go in one PATCH.
-        assert len(writes(emu, name)) == 16
+        # Both tenant-settings pages and enabled_locales go in one PATCH.
+        assert len(writes(emu, name)) == RESOURCES - 2
         assert sorted(writes(emu, name)).count("PATCH /api/v2/tenants/settings") == 1
     emu.clear_requests()
     second = publish(load_dist(dist_dir), options(emu, tmp_path))
@@ -256,7 +267,8 @@ def test_the_classic_login_page_goes_to_the_global_client_when_managed(
         "{params: config.internalOptions}}).show();</script></body></html>\n", encoding="utf-8")
     tenants = brand / "tenants.toml"
     text = tenants.read_text(encoding="utf-8")
-    tenants.write_text(text.replace('"theme"]', '"theme", "classic_login"]', 1), encoding="utf-8")
+    tenants.write_text(text.replace('"languages"]', '"languages", "classic_login"]', 1),
+                       encoding="utf-8")
     write_dist(build(brand, ["dev"]), tmp_path / "dist")
     first = publish(load_dist(tmp_path / "dist"), options(emu, tmp_path))
     assert not first.failed
@@ -501,7 +513,7 @@ def test_a_missing_scope_skips_the_tenant_before_any_write_and_a_rerun_converges
         emu.load_state(saved)
         rerun = by_tenant(publish(load_dist(dist_dir), options(emu, tmp_path)))
         assert all(t.ok for t in rerun.values())
-        assert len(writes(emu, "dev")) == 16 and writes(emu, "prod") == []
+        assert len(writes(emu, "dev")) == RESOURCES - 2 and writes(emu, "prod") == []
         assert_matches_dist(emu, dist_dir, "dev")
 
 
@@ -538,7 +550,7 @@ def test_missing_credentials_name_the_variable(
     env = tmp_path / "ci.env"
     env.write_text(f"AUTH0_PROD_CLIENT_SECRET={SECRETS['prod']}\n", encoding="utf-8")
     again = publish(load_dist(dist_dir), options(emu, tmp_path, env_files=(env,)))
-    assert not again.failed and len(writes(emu, "prod")) == 16
+    assert not again.failed and len(writes(emu, "prod")) == RESOURCES - 2
 
 
 def test_email_writes_are_paced_within_their_bucket(
@@ -607,10 +619,10 @@ def test_rollback_restores_the_tenant_byte_for_byte(
     assert not published.failed and published.tenants[0].backup
     assert_matches_dist(emu, dist_dir, "dev")
     backup = Path(str(published.tenants[0].backup))
-    assert len(list(backup.glob("*.json"))) == 1 + 17  # meta + one file per overwritten value
+    assert len(list(backup.glob("*.json"))) == 1 + RESOURCES  # meta + one per earlier value
     emu.clear_requests()
     restored = rollback("dev", options(emu, tmp_path))
-    assert not restored.failed and len(restored.tenants[0].written) == 17
+    assert not restored.failed and len(restored.tenants[0].written) == RESOURCES
     assert json.dumps(emu.dump_state()["tenants"]["dev"], sort_keys=True) == original
     emu.clear_requests()
     again = rollback("dev", options(emu, tmp_path))  # the latest *publish* backup again
@@ -1027,7 +1039,9 @@ def test_the_publisher_paces_only_the_plan_figures_auth0_agrees_on() -> None:
         assert paced == {name: b for name, b in buckets.items() if b.verified}
     assert "global" not in PLAN_LIMITS["essentials"].buckets
     assert PLAN_LIMITS["free"].buckets["global"] == Bucket(2, 2.0)
-    assert set(Limits().buckets) == {"email_read", "email_write"}
+    # Without a plan, the buckets every plan shares: the email ones, and the partials one
+    # (5 burst, 5 a minute on all plans), so a run that publishes partials meets no 429.
+    assert set(Limits().buckets) == {"email_read", "email_write", "partials"}
     assert UNPACED.buckets == {}
 
 

@@ -15,6 +15,17 @@ CHANGE_PASSWORD_CONTAINER = "change-password-widget-container"
 CHANGE_PASSWORD_REQUIRED = ("email", "csrf_token", "ticket", "password_policy",
                             "password_complexity_options")
 
+# The classic (Guardian) MFA page: Auth0's documented template loads the MFA widget from its
+# CDN (version 1.2.1 in the docs: which versions still work is UNVERIFIED) and initialises
+# it with `new Auth0MFAWidget({container, mfaServerUrl, requestToken | ticket, postActionURL,
+# userData, globalTrackingId})`.
+MFA_WIDGET_SCRIPT = "cdn.auth0.com/js/mfa-widget/mfa-widget-"
+MFA_WIDGET_CALL = "new Auth0MFAWidget("
+# Both of the documented templates pass it.
+MFA_PAGE_REQUIRED = ("mfaServerUrl",)
+# Passed by the template for login (the enrollment-only one lacks them): UNVERIFIED.
+MFA_PAGE_EXPECTED = ("requestToken", "postActionURL")
+
 EMAIL_COMMON = frozenset({
     "application", "request_language", "connection", "tenant", "friendly_name",
     "support_email", "support_url", "user", "organization", "custom_domain",
@@ -47,6 +58,9 @@ PAGE_VARIABLES = {
     # `log_url` is UNVERIFIED: accepted without complaint.
     "error_page": frozenset({"error", "error_description", "tracking", "client_id", "connection",
                              "lang", "log_url"}),
+    # The variables of Auth0's documented MFA page templates.
+    "guardian_mfa_page": frozenset({"userData", "mfaServerUrl", "ticket", "requestToken",
+                                    "postActionURL", "globalTrackingId", "errors"}),
 }
 # The variable each page is rendered with that names the reader's language: Universal Login's
 # `locale` is one of the tenant's enabled_locales; the classic pages get the request's `lang`.
@@ -65,6 +79,8 @@ UNTRUSTED = ("user.name", "user.nickname", "user.given_name", "user.family_name"
 # Everything on the error page comes from the failed request's query string.
 UNTRUSTED_ERROR_PAGE = ("error", "error_description", "tracking", "client_id", "connection",
                         "lang")
+# The MFA page prints the user's address and name.
+UNTRUSTED_MFA_PAGE = (*UNTRUSTED, "userData.email", "userData.friendlyUserId")
 # The change password page prints the user's address and the request's language.
 UNTRUSTED_PASSWORD_RESET = (*UNTRUSTED, "email", "lang")
 RESULT_URL_VARIABLES = frozenset({"application.name", "application.clientID",

@@ -9,9 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 # The buckets a Management API call may draw from. Every call draws from GLOBAL;
-# email template reads and writes also draw from their own.
+# email template reads and writes also draw from their own, prompt partials from theirs.
 GLOBAL, EMAIL_READ, EMAIL_WRITE = "global", "email_read", "email_write"
-BUCKET_NAMES = (GLOBAL, EMAIL_READ, EMAIL_WRITE)
+PARTIALS = "partials"
+BUCKET_NAMES = (GLOBAL, EMAIL_READ, EMAIL_WRITE, PARTIALS)
 
 
 @dataclass(frozen=True)
@@ -40,19 +41,24 @@ _EMAIL_WRITES = Bucket(5, 25 / 60)
 # Essentials/Professional global: Auth0's pages disagree across versions; the newest
 # says 16 requests/s sustained for self-service production.
 _SELF_SERVICE_GLOBAL = Bucket(50, 16.0, verified=False)
+# Prompt partials, reads and writes alike, on every plan (contract §6).
+_PARTIALS = Bucket(5, 5 / 60)
 
 PLAN_BUCKETS: Mapping[str, Mapping[str, Bucket]] = {
-    "free": {GLOBAL: Bucket(2, 2.0), EMAIL_READ: _EMAIL_READS, EMAIL_WRITE: _EMAIL_WRITES},
+    "free": {GLOBAL: Bucket(2, 2.0), EMAIL_READ: _EMAIL_READS, EMAIL_WRITE: _EMAIL_WRITES,
+             PARTIALS: _PARTIALS},
     "essentials": {GLOBAL: _SELF_SERVICE_GLOBAL, EMAIL_READ: _EMAIL_READS,
-                   EMAIL_WRITE: _EMAIL_WRITES},
+                   EMAIL_WRITE: _EMAIL_WRITES, PARTIALS: _PARTIALS},
     "professional": {GLOBAL: _SELF_SERVICE_GLOBAL, EMAIL_READ: _EMAIL_READS,
-                     EMAIL_WRITE: _EMAIL_WRITES},
+                     EMAIL_WRITE: _EMAIL_WRITES, PARTIALS: _PARTIALS},
     # The contract's non-production Enterprise figure.
     "enterprise": {GLOBAL: Bucket(10, 2.0), EMAIL_READ: _EMAIL_READS,
-                   EMAIL_WRITE: Bucket(10, 100 / 60)},
+                   EMAIL_WRITE: Bucket(10, 100 / 60), PARTIALS: _PARTIALS},
 }
-# What a tenant of unknown plan can count on: the email buckets every plan shares.
-ANY_PLAN_BUCKETS: Mapping[str, Bucket] = {EMAIL_READ: _EMAIL_READS, EMAIL_WRITE: _EMAIL_WRITES}
+# What a tenant of unknown plan can count on: the buckets every plan shares, the email
+# ones and the partials one (5 burst, 5 a minute everywhere: the tightest of all).
+ANY_PLAN_BUCKETS: Mapping[str, Bucket] = {EMAIL_READ: _EMAIL_READS, EMAIL_WRITE: _EMAIL_WRITES,
+                                          PARTIALS: _PARTIALS}
 
 # Plans that may store a Universal Login page template; Free answers 402.
 UL_TEMPLATE_PLANS = frozenset({"essentials", "professional", "enterprise"})

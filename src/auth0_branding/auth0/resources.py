@@ -17,6 +17,8 @@ EMAIL_PREFIX = "email-templates/"
 SETTINGS_PREFIX = "tenants/settings#"
 # The languages Universal Login offers, the first its default.
 ENABLED_LOCALES = "tenants/settings#enabled_locales"
+# The classic (Guardian) MFA page, for tenants on Classic Login.
+GUARDIAN_MFA_PAGE = "tenants/settings#guardian_mfa_page"
 
 # The resource each page of the brand becomes.
 PAGE_RESOURCES = {
@@ -24,6 +26,7 @@ PAGE_RESOURCES = {
     "password_reset": CHANGE_PASSWORD,
     "error_page": ERROR_PAGE,
     "classic_login": CLASSIC_LOGIN,
+    "guardian_mfa_page": GUARDIAN_MFA_PAGE,
 }
 
 
@@ -51,3 +54,54 @@ def parse_custom_text_resource(resource: str) -> tuple[str, str] | None:
     if not separator or not prompt or not language or "/" in prompt or "/" in language:
         return None
     return prompt, language
+
+
+_PARTIALS_SUFFIX = "/partials"
+
+
+def partials_resource(prompt: str) -> str:
+    """The resource id of `prompt`'s partials (prompts/login/partials)."""
+    return f"{CUSTOM_TEXT_PREFIX}{prompt}{_PARTIALS_SUFFIX}"
+
+
+def parse_partials_resource(resource: str) -> str | None:
+    """Return the prompt of a partials resource id, or None for any other id."""
+    if not resource.startswith(CUSTOM_TEXT_PREFIX) or not resource.endswith(_PARTIALS_SUFFIX):
+        return None
+    prompt = resource[len(CUSTOM_TEXT_PREFIX):-len(_PARTIALS_SUFFIX)]
+    return prompt if prompt and "/" not in prompt else None
+
+
+# Phone messages: one template per type, found by its type (Auth0 gives it an id on create).
+PHONE_PREFIX = "branding/phone/templates/"
+
+
+def phone_resource(message_type: str) -> str:
+    """The resource id of the phone message of `message_type` (branding/phone/templates/otp_verify)."""
+    return f"{PHONE_PREFIX}{message_type}"
+
+
+def parse_phone_resource(resource: str) -> str | None:
+    """Return the message type of a phone resource id, or None for any other id."""
+    if not resource.startswith(PHONE_PREFIX):
+        return None
+    kind = resource[len(PHONE_PREFIX):]
+    return kind if kind and "/" not in kind else None
+
+
+# Organization branding: the organization is found by its name, then patched by its id.
+ORGANIZATION_PREFIX = "organizations/"
+_BRANDING_FIELD = "#branding"
+
+
+def organization_resource(name: str) -> str:
+    """The resource id of organization `name`'s branding (organizations/acme#branding)."""
+    return f"{ORGANIZATION_PREFIX}{name}{_BRANDING_FIELD}"
+
+
+def parse_organization_resource(resource: str) -> str | None:
+    """Return the organization name of an organization resource id, or None."""
+    if not resource.startswith(ORGANIZATION_PREFIX) or not resource.endswith(_BRANDING_FIELD):
+        return None
+    name = resource[len(ORGANIZATION_PREFIX):-len(_BRANDING_FIELD)]
+    return name if name and "/" not in name else None

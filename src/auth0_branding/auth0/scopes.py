@@ -11,6 +11,8 @@ from .resources import (
     CLASSIC_LOGIN,
     CUSTOM_TEXT_PREFIX,
     EMAIL_PREFIX,
+    ORGANIZATION_PREFIX,
+    PHONE_PREFIX,
     PROMPT_SETTINGS,
     SETTINGS_PREFIX,
     THEME,
@@ -41,6 +43,10 @@ def _family(resource: str) -> str:
         return "prompts"
     if resource.startswith(EMAIL_PREFIX):
         return "email_templates"
+    if resource.startswith(PHONE_PREFIX):
+        return "phone_templates"
+    if resource.startswith(ORGANIZATION_PREFIX):
+        return "organizations"
     if resource.startswith(SETTINGS_PREFIX):
         return "tenant_settings"
     return "branding"
@@ -63,7 +69,9 @@ def write_scopes(writes: Iterable[tuple[str, str]]) -> list[tuple[str, ...]]:
         scope = _WRITE.get((resource, action)) or _WRITE.get((resource, None))
         if scope is None:
             verb = "create" if action == "create" and resource.startswith(
-                EMAIL_PREFIX) else "update"
+                (EMAIL_PREFIX, PHONE_PREFIX)) else "update"
+            if action == "delete" and resource.startswith(PHONE_PREFIX):
+                verb = "delete"  # a rollback removes a phone message publish created
             scope = (f"{verb}:{_family(resource)}",)
         needed.append(scope)
     return list(dict.fromkeys(needed))

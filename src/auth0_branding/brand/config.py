@@ -49,6 +49,8 @@ class TenantConfig:
     variables: Mapping[str, Any]
     token_overrides: Mapping[str, Any]
     location: Location
+    # Organization name -> its branding table, as written (token aliases unresolved).
+    organizations: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,8 @@ class Config:
     # Where [styles] page and email were set ("page", "email"), when they were.
     style_locations: Mapping[str, Location] = field(default_factory=dict)
     languages: LanguagesConfig | None = None  # None: a brand in one language, no catalogues
+    # [phone]: `from`, and a table (disabled, from) per message type.
+    phone: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def templates_dir(self) -> Path:
@@ -225,6 +229,7 @@ def load_config(brand_dir: Path) -> Config:
         style_locations={key: brand.at("styles", key) for key in ("page", "email")
                          if key in styles},
         languages=languages,
+        phone=data.get("phone", {}),
     )
 
 
@@ -328,4 +333,6 @@ def _load_tenant(file: _File, name: str, table: Mapping[str, Any]) -> TenantConf
         variables=table.get("variables", {}),
         token_overrides=table.get("tokens", {}),
         location=file.at("tenants", name),
+        organizations={org: spec["branding"]
+                       for org, spec in table.get("organizations", {}).items()},
     )

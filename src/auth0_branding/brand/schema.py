@@ -18,12 +18,16 @@ from pydantic_core import PydanticCustomError
 
 from ..auth0.contract import EMAIL_TEMPLATES
 from ..auth0.languages import LANGUAGES, language_hint
+from ..auth0.organizations import ORGANIZATION_NAME, ORGANIZATION_NAME_RULE
+from ..auth0.theme import is_color
 from ..errors import ConfigError, Location, did_you_mean, printable
+from .tokens import alias_path
 
 MANAGED = ("login", "password_reset", "error_page", "emails", "branding", "theme", "classic_login",
-           "custom_text", "languages")
+           "custom_text", "languages", "partials", "phone", "organizations", "guardian_mfa_page")
+# The classic pages (classic_login, guardian_mfa_page) only for tenants that ask for them.
 DEFAULT_MANAGED = ("login", "password_reset", "error_page", "emails", "branding", "theme",
-                   "custom_text", "languages")
+                   "custom_text", "languages", "partials", "phone", "organizations")
 INLINERS = ("premailer", "css-inline")
 # Where an email finds its reader's language unless the brand says otherwise, most trusted
 # first: the user's own choice, then the language their browser asked for.
@@ -162,6 +166,24 @@ class _Preview(_Table):
     assets: dict[str, Any] = {}
 
 
+class _PhoneMessage(_Table):
+    not_a_table = ("'{dotted}' must be a table", "write [{dotted}]")
+
+    disabled: bool = False
+    from_: str | None = Field(None, alias="from")
+
+
+class _Phone(_Table):
+    """[phone]: the sender of every message, and a table per message type."""
+
+    from_: str | None = Field(None, alias="from")
+    otp_verify: _PhoneMessage | None = None
+    otp_enroll: _PhoneMessage | None = None
+    change_password: _PhoneMessage | None = None
+    blocked_account: _PhoneMessage | None = None
+    password_breach: _PhoneMessage | None = None
+
+
 class BrandFile(_Table):
     """brand.toml."""
 
@@ -169,7 +191,7 @@ class BrandFile(_Table):
     # keys), the order in which they were found before they were all collected.
     check_order: ClassVar[tuple[str, ...]] = (
         "styles!", "email_defaults", "emails", "theme", "name", "inliner", "styles",
-        "variables", "branding", "preview", "languages")
+        "variables", "branding", "preview", "languages", "phone")
 
     name: str
     inliner: Annotated[str, _one_of(INLINERS)] = "premailer"
@@ -182,6 +204,53 @@ class BrandFile(_Table):
     theme: Annotated[_Theme | None, BeforeValidator(lambda v: None if v == {} else v)] = None
     preview: _Preview = _Preview()
     languages: _Languages | None = None
+    phone: _Phone = _Phone.model_construct()
+
+
+def _organization_name(name: str) -> str:
+    if ORGANIZATION_NAME.match(name):
+        return name
+    raise _rule("'{value}' is not a valid Auth0 organization name",
+                f"use the organization's name as Auth0 has it: {ORGANIZATION_NAME_RULE}",
+                printable(name))
+
+
+def _org_color(value: str) -> str:
+    # A token alias is resolved, and its value checked, by the build.
+    if alias_path(value) is not None or is_color(value):
+        return value
+    raise _rule("'{dotted}' is '{value}', not a hex colour",
+                'write e.g. "#0055aa" or a token alias such as "{color.brand.primary}"',
+                printable(value))
+
+
+def _https(value: str) -> str:
+    if value.startswith("https://"):
+        return value
+    raise _rule("'{dotted}' must be an https:// URL, not '{value}'",
+                "Auth0 accepts only https:// logo URLs", printable(value))
+
+
+_OrgColor = Annotated[str, AfterValidator(_org_color)]
+
+
+class _OrganizationColors(_Table):
+    missing: ClassVar[tuple[str, str]] = (
+        "missing key '{dotted}'", "Auth0 needs both primary and page_background once colors is set")
+
+    primary: _OrgColor
+    page_background: _OrgColor
+
+
+class _OrganizationBranding(_Table):
+    logo_url: Annotated[str, AfterValidator(_https)] | None = None
+    colors: _OrganizationColors | None = None
+
+
+class _Organization(_Table):
+    not_a_table = ("'{dotted}' must be a table", "write [{dotted}.branding]")
+
+    branding: _OrganizationBranding
 
 
 _Domain = Annotated[str, _matching(_DOMAIN, "invalid domain '{value}' for tenant '{owner}'",
@@ -203,6 +272,7 @@ class _Tenant(_Table):
     manage: list[Annotated[Any, _one_of(MANAGED)]] = list(DEFAULT_MANAGED)
     variables: dict[str, Any] = {}
     tokens: dict[str, Any] = {}
+    organizations: dict[Annotated[str, AfterValidator(_organization_name)], _Organization] = {}
 
 
 class TenantsFile(_Table):

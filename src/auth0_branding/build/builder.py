@@ -11,7 +11,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..auth0.contract import PAGE_LANGUAGE_SOURCES
-from ..auth0.resources import BRANDING, PAGE_RESOURCES, THEME, email_resource
+from ..auth0.resources import BRANDING, PAGE_RESOURCES, THEME, email_resource, organization_resource
 from ..brand.catalogues import Translations, load_translations
 from ..brand.config import Config, EmailConfig, TenantConfig, load_config
 from ..brand.sources import SourceError, read_source
@@ -38,6 +38,8 @@ from .artifacts import Artifact, json_artifact
 from .inline import inline_css
 from .language_outputs import language_artifacts
 from .localise import Localiser
+from .partials import partial_artifacts
+from .phone import phone_artifacts
 from .styles import compile_css, style_sources
 from .templates import Renderer
 
@@ -196,6 +198,20 @@ def build_tenant(
                              (shared.brand_toml, *shared.common))
     if translations is not None and config.languages is not None:
         yield from language_artifacts(tenant, translations, shared.brand_toml)
+    if "partials" in tenant.manage:
+        yield from partial_artifacts(tenant, renderer, context, translations,
+                                     (shared.brand_toml, *shared.catalogues))
+    if "phone" in tenant.manage:
+        yield from phone_artifacts(config, tenant, renderer, context, translations,
+                                   (shared.brand_toml, *shared.catalogues))
+    if "organizations" in tenant.manage:
+        for name, branding in sorted(tenant.organizations.items()):
+            resolved = _resolve_settings(branding, tokens, renderer, context, config.tenants_file,
+                                         ("tenants", tenant.name, "organizations", name, "branding"))
+            yield json_artifact(tenant.name, "organization", name, organization_resource(name),
+                                {"branding": resolved},
+                                (display_path(config.tenants_file), *shared.common),
+                                path=f"{tenant.name}/organizations/{name}.json")
 
 
 def _build_email(
@@ -233,7 +249,13 @@ def _build_email(
         settings["resultUrl"] = renderer.render_string(email.result_url, context,
                                                        where("result_url"))
     with renderer.localised(localiser):
-        html = renderer.render(template, {**context, "email": settings})
+        # The body shows the subject too (its <title>): rendered again for HTML, escaped,
+        # and choosing its language with the body's own prelude rather than a second one.
+        subject_html = renderer.render_string(
+            f"[% autoescape true %]{email.subject}[% endautoescape %]", context,
+            where("subject"))
+        html = renderer.render(template, {**context, "email": {
+            **settings, "subject": Markup(subject_html)}})
     try:
         # The choice of language goes in after inlining: Liquid before the doctype is
         # outside any element, where an inliner's parser keeps nothing.

@@ -10,9 +10,10 @@ the text grows with the languages.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from ..auth0.languages import text_direction
@@ -42,6 +43,18 @@ class LiquidValue:
         return self.__html__()
 
 
+def _script_string(text: str) -> str:
+    # JSON's escapes, and <, >, & and ' as \u escapes, so no text ends the <script>.
+    return str(htmlsafe_json_dumps(text, ensure_ascii=False))[1:-1]
+
+
+_ESCAPERS: Mapping[str, Callable[[str], str]] = {
+    "html": lambda text: str(escape(text)),
+    "text": lambda text: text,
+    "script": _script_string,
+}
+
+
 def liquid(expression: str) -> LiquidValue:
     """Return the placeholder value `{{ expression }}`, e.g. liquid("user.name | escape")."""
     return LiquidValue(expression.strip())
@@ -60,10 +73,11 @@ class Localiser:
     used: set[str] = field(default_factory=set)
     chose: bool = False  # whether any text depends on the reader's language
 
-    def t(self, html: bool, key: str, **values: object) -> str:
+    def t(self, into: str, key: str, **values: object) -> str:
         """Return the text `key` in every language, its placeholders filled with `values`.
 
-        `html`: the text goes into HTML (escaped) rather than plain text (a subject).
+        `into` is where it goes: "html" (escaped), "text" (a subject: as is) or "script" (a
+        JavaScript string literal, quotes included, safe inside <script>).
         """
         if not isinstance(key, str) or not self.translations.has(key):
             known = self.translations.keys()
@@ -72,14 +86,17 @@ class Localiser:
                 did_you_mean(str(key), known) or
                 f"add it to the '{self.translations.default}' catalogue")
         self.used.add(key)
-        texts = {language: self._fill(key, language, values, html)
+        html = into != "text"
+        texts = {language: self._fill(key, language, values, _ESCAPERS[into])
                  for language in self.translations.languages}
+        if into == "script":
+            texts = {language: f'"{text}"' for language, text in texts.items()}
         default = texts[self.translations.default]
         differing = [(lang, text) for lang, text in texts.items() if text != default]
         if not differing:
             return Markup(default) if html else default
         self.chose = True
-        branches = "".join(f'{{% when "{lang}" %}}{text}' for lang, text in differing)
+        branches = "".join(f'{{% when "{lang}"\n%}}{text}' for lang, text in differing)  # short lines
         choice = f"{{% case {LANGUAGE} %}}{branches}{{% else %}}{default}{{% endcase %}}"
         return Markup(choice) if html else choice
 
@@ -104,7 +121,8 @@ class Localiser:
         return language_prelude(self.sources, self.translations.languages,
                                 self.translations.default)
 
-    def _fill(self, key: str, language: str, values: Mapping[str, object], html: bool) -> str:
+    def _fill(self, key: str, language: str, values: Mapping[str, object],
+              escaped: Callable[[str], str]) -> str:
         message = self.translations.message(key, language)
         assert message is not None  # the default catalogue has every key t() accepts
         rtl = text_direction(language) == "rtl"
@@ -116,7 +134,7 @@ class Localiser:
                 f"call t('{key}', {missing[0]}=...) with text, liquid(\"...\") or markup")
 
         def plain(text: str) -> str:
-            text = str(escape(text)) if html else text
+            text = escaped(text)
             if rtl:
                 text = _LEFT_TO_RIGHT_RUN.sub(lambda m: _ISOLATE + m.group() + _POP, text)
             return text
@@ -126,7 +144,7 @@ class Localiser:
             if isinstance(filled, LiquidValue) or hasattr(filled, "__html__"):
                 shown = filled.__html__()  # type: ignore[union-attr]
             else:
-                shown = str(escape(filled)) if html else str(filled)
+                shown = escaped(str(filled))
             return _ISOLATE + shown + _POP if rtl else shown
 
         pieces, last = [], 0
@@ -169,4 +187,4 @@ def language_prelude(sources: Iterable[str], languages: Iterable[str], default: 
             for tag, lang in primary.items()) + "{%- endcase -%}")
         if whole:
             parts.append("{%- endcase -%}")
-    return "".join(parts)
+    return "\n".join(parts)  # one tag a line: mail servers break lines over 998

@@ -109,7 +109,8 @@ class Renderer:
         self._sources: dict[str, tuple[str, ...]] = {}
         # Globals, not context: imported macros see them too, without `with context`.
         self._localiser: Localiser | None = None
-        self.env.globals.update(t=self._t, liquid=liquid, language_tag=self._language_tag,
+        self.env.globals.update(t=self._t, t_script=self._t_script, liquid=liquid,
+                                language_tag=self._language_tag,
                                 text_direction=self._text_direction)
 
     @contextmanager
@@ -129,7 +130,10 @@ class Renderer:
 
     @jinja2.pass_eval_context
     def _t(self, context: jinja2.nodes.EvalContext, key: str, **values: object) -> str:
-        return self._current("t").t(bool(context.autoescape), key, **values)
+        return self._current("t").t("html" if context.autoescape else "text", key, **values)
+
+    def _t_script(self, key: str, **values: object) -> str:
+        return self._current("t_script").t("script", key, **values)
 
     def _language_tag(self) -> str:
         return self._current("language_tag").language_tag()

@@ -126,6 +126,24 @@ def check_branding(data: Mapping[str, Any], artifact: Any) -> list[Problem]:
     return problems
 
 
+def check_organization(data: Mapping[str, Any], artifact: Any) -> list[Problem]:
+    """Check an organization's branding once its token aliases are resolved: hex colours.
+
+    The schema checked what was written (both colours, an https logo); an alias may still
+    lead to a value Auth0 refuses.
+    """
+    tenants_toml = artifact.sources[0] if artifact.sources else artifact.path
+    table = f"tenants.{artifact.tenant}.organizations.{artifact.name}.branding"
+    problems = []
+    for key, value in ((data.get("branding") or {}).get("colors") or {}).items():
+        if not is_color(value):
+            problems.append(Problem("error", "organization-invalid",
+                                    f"{table}.colors.{key} is {value!r}, not a hex colour; "
+                                    "write e.g. \"#0055aa\" or alias a hex colour token",
+                                    toml_location(tenants_toml, f"{table}.colors.{key}")))
+    return problems
+
+
 def check_theme(data: Mapping[str, Any], artifact: Any) -> list[Problem]:
     """Check the Universal Login theme against the fields and ranges Auth0 accepts."""
     brand_toml = artifact.sources[0] if artifact.sources else artifact.path
@@ -226,6 +244,11 @@ def _email_settings(subject: Subject) -> Iterable[Problem]:
 @check("branding", kinds=("branding",))
 def _branding(subject: Subject) -> Iterable[Problem]:
     return check_branding(subject.data, subject.artifact)
+
+
+@check("organization", kinds=("organization",))
+def _organization(subject: Subject) -> Iterable[Problem]:
+    return check_organization(subject.data, subject.artifact)
 
 
 @check("theme", kinds=("theme",))

@@ -25,6 +25,7 @@ from ..auth0.contract import (
     UL_WIDGET_TAG,
     UNTRUSTED,
     UNTRUSTED_ERROR_PAGE,
+    UNTRUSTED_MFA_PAGE,
     UNTRUSTED_PASSWORD_RESET,
 )
 from ..brand.sourcemap import SourceMap, source_version
@@ -33,8 +34,11 @@ from ..build.builder import BuildResult
 from ..errors import Location, Problem, TemplateError, did_you_mean
 from ..render.liquid import AUTH0_FILTERS, parse_liquid
 from ..render.liquid_usage import LiquidUsage
-from . import settings  # noqa: F401 - registers the checks of the JSON outputs
+from . import mfa_page, settings  # noqa: F401 - register the MFA page's and the JSON outputs' checks
 from .html import check_html, scan_html
+from .messages import liquid_message
+from .partials import check_partial_tenants, check_partial_texts
+from .phone import check_phone_messages
 from .registry import MARKUP, Subject, check, run_checks
 from .translations import check_translations
 
@@ -53,6 +57,10 @@ def check_build(result: BuildResult, translations: bool = True) -> list[Problem]
     problems: list[Problem] = []
     for artifact in result.artifacts:
         problems.extend(check_artifact(artifact))
+    # What one output cannot tell alone: the tenant it is for, the brand's languages.
+    problems.extend(check_partial_tenants(result.tenants, result.artifacts))
+    problems.extend(check_partial_texts(result.translations, result.artifacts))
+    problems.extend(check_phone_messages(result.translations, result.artifacts))
     if translations:
         problems.extend(check_translations(
             result.translations, result.artifacts,
@@ -93,7 +101,7 @@ def _liquid_syntax(subject: Subject) -> Iterator[Problem]:
     except TemplateError as error:
         where = subject.where
         line, col = (error.location.line, error.location.col) if error.location else (None, None)
-        yield Problem("error", "liquid-syntax", _liquid_message(error),
+        yield Problem("error", "liquid-syntax", liquid_message(error),
                       where.at_output(line, _construct_at(where, line, col)))
 
 
@@ -140,7 +148,7 @@ def _page_variables(subject: Subject) -> Iterator[Problem]:
 
 @check("page-escaping", kinds=("page",))
 def _page_escaping(subject: Subject) -> Iterator[Problem]:
-    roots = {"error_page": UNTRUSTED_ERROR_PAGE,
+    roots = {"error_page": UNTRUSTED_ERROR_PAGE, "guardian_mfa_page": UNTRUSTED_MFA_PAGE,
              "password_reset": UNTRUSTED_PASSWORD_RESET}.get(subject.artifact.name, UNTRUSTED)
     return _unescaped(subject.usage, roots, subject.where)
 
@@ -160,14 +168,6 @@ def _html(subject: Subject) -> Iterator[Problem]:
     # is the same, in less text and on lines that match the templates.
     before_inlining = replace(artifact, content=artifact.rendered)
     return check_html(before_inlining, SourceMap(before_inlining))
-
-
-def _liquid_message(error: TemplateError) -> str:
-    hint = error.hint
-    unclosed = re.search(r"expected tag (end\w+)", error.message)
-    if not hint and unclosed:
-        hint = f"a block is not closed: add {{% {unclosed.group(1)} %}}"
-    return f"{error.message} ({hint or 'fix the Liquid: Auth0 runs LiquidJS'})"
 
 
 def _construct_at(where: SourceMap, line: int | None, col: int | None) -> str | None:

@@ -77,8 +77,10 @@ def _pub_selection(command: Callable[..., Any]) -> Callable[..., Any]:
                      show_default=True, help="The built dist/ folder."),
         tenant_option,
         click.option("--only", callback=_pub_only, metavar="LIST",
-                     help="Only these resources: emails, pages, branding, theme (or login, "
-                     "password_reset, error_page, classic_login), comma-separated."),
+                     help="Only these resources: emails, pages, branding, theme, "
+                     "custom_text, languages, partials, phone, organizations (or login, "
+                     "password_reset, error_page, classic_login, guardian_mfa_page), "
+                     "comma-separated."),
         click.option("--shard", callback=_pub_shard, metavar="I/N",
                      help="Only the I-th of N shares of the tenants (for a CI matrix)."),
         click.option("--jobs", type=click.IntRange(1, 64), default=4, show_default=True,

@@ -18,9 +18,13 @@ from ..auth0.resources import (
     EMAIL_PREFIX,
     ENABLED_LOCALES,
     ERROR_PAGE,
+    GUARDIAN_MFA_PAGE,
     THEME,
     UL_TEMPLATE,
     parse_custom_text_resource,
+    parse_organization_resource,
+    parse_partials_resource,
+    parse_phone_resource,
 )
 
 
@@ -111,7 +115,7 @@ def _desired(dist_dir: Path, outputs: list[Mapping[str, Any]], contents: Mapping
         kind = output["kind"]
         if kind == "page" and resource == UL_TEMPLATE:
             desired[resource] = text
-        elif kind == "page" and resource == CHANGE_PASSWORD:
+        elif kind == "page" and resource in (CHANGE_PASSWORD, GUARDIAN_MFA_PAGE):
             desired[resource] = {"enabled": True, "html": text}
         elif kind == "page" and resource == ERROR_PAGE:
             # url "" makes Auth0 render the HTML instead of redirecting.
@@ -130,6 +134,11 @@ def _desired(dist_dir: Path, outputs: list[Mapping[str, Any]], contents: Mapping
             desired[resource] = _json(dist_dir, output, text)
         elif kind == "languages" and resource == ENABLED_LOCALES:
             desired[resource] = _json(dist_dir, output, text)["enabled_locales"]
+        elif (kind == "partials" and parse_partials_resource(resource)
+              or kind == "phone" and parse_phone_resource(resource)
+              or kind == "organization" and parse_organization_resource(resource)):
+            # Each is the body of its one write, exactly as built.
+            desired[resource] = _json(dist_dir, output, text)
         else:
             raise DistError(f"unknown output kind '{kind}' for resource '{resource}'",
                             Location(display_path(dist_dir / MANIFEST)), _REBUILD)

@@ -1,10 +1,17 @@
-"""Answer the Universal Login prompt endpoints: prompt settings and custom text."""
+"""Answer the Universal Login prompt endpoints: prompt settings, custom text and partials."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ..auth0.languages import LANGUAGES
+from ..auth0.partials import (
+    MAX_PARTIAL_CHARS,
+    PARTIAL_PROMPTS,
+    insertion_points,
+    partial_screens,
+)
+from ..auth0.plans import PARTIALS
 from ..auth0.prompts import (
     MAX_CUSTOM_VARIABLE_KEYS,
     PROMPTS,
@@ -89,10 +96,54 @@ def _settings_patch(state: TenantState, request: ApiRequest, params: dict[str, s
     return Reply(200, state.prompt_settings)
 
 
+def _partials_prompt(params: dict[str, str]) -> str:
+    # The API's enum: `confirmation` is not in it (UNVERIFIED whether Auth0 takes it).
+    return _path_enum(params["prompt"], PARTIAL_PROMPTS, "prompt")
+
+
+def _check_partials(prompt: str, body: dict[str, Any]) -> dict[str, dict[str, str]]:
+    stored: dict[str, dict[str, str]] = {}
+    screens, points = partial_screens(prompt), insertion_points(prompt)
+    for screen, slots in body.items():
+        # UNVERIFIED wording, modelled on custom text's "Invalid screen".
+        if screen not in screens:
+            raise HttpError(400, f'Invalid screen "{screen}" for prompt "{prompt}".')
+        if not isinstance(slots, dict):
+            schema.obj({})(slots, screen)
+        for point, html in slots.items():
+            if point not in points:
+                raise HttpError(400, f'Invalid insertion point "{point}" in screen "{screen}".')
+            schema.string(html, f"{screen}.{point}")
+            if len(html) > MAX_PARTIAL_CHARS:
+                raise schema.invalid(
+                    f"String is too long ({len(html)} chars), maximum {MAX_PARTIAL_CHARS}",
+                    f"{screen}.{point}")
+        stored[screen] = dict(slots)
+    return stored
+
+
+def _partials_get(state: TenantState, request: ApiRequest, params: dict[str, str]) -> Reply:
+    return Reply(200, state.partials.get(_partials_prompt(params), {}))
+
+
+def _partials_put(state: TenantState, request: ApiRequest, params: dict[str, str]) -> Reply:
+    prompt = _partials_prompt(params)
+    stored = _check_partials(prompt, _json_object(request, at_least_one=False))
+    # The prompt's whole set is replaced: a screen left out is gone, {} removes them all.
+    if stored:
+        state.partials[prompt] = stored
+    else:
+        state.partials.pop(prompt, None)
+    return Reply(200, stored)
+
+
 _CUSTOM_TEXT = "prompts/{prompt}/custom-text/{language}"
+_PARTIALS = "prompts/{prompt}/partials"
 ROUTES = (
     _route("GET", "prompts", "read:prompts", _settings_get),
     _route("PATCH", "prompts", "update:prompts", _settings_patch),
     _route("GET", _CUSTOM_TEXT, "read:prompts", _custom_text_get),
     _route("PUT", _CUSTOM_TEXT, "update:prompts", _custom_text_put),
+    _route("GET", _PARTIALS, "read:prompts", _partials_get, PARTIALS),
+    _route("PUT", _PARTIALS, "update:prompts", _partials_put, PARTIALS),
 )

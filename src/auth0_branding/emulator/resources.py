@@ -180,9 +180,9 @@ def _branding_patch(state: TenantState, request: ApiRequest, params: dict[str, s
     schema.branding(body, "")
     # The documented quirk: whatever a PATCH omits is wiped, so callers send everything.
     state.branding = _without_nulls(body)
-    if "colors" not in body:
+    if body.get("colors") is None:
         # deploy-cli #1402, Terraform #1509: without colors it also resets identifier_first
-        # (UNVERIFIED: to false).
+        # (UNVERIFIED: to false, and that a null colors counts as none).
         state.prompt_settings["identifier_first"] = False
     return Reply(200, state.branding)
 

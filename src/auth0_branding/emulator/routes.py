@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-from . import prompts, resources
+from . import organizations, phone, prompts, resources
 from .resources import Route
 
-ROUTES: tuple[Route, ...] = (*resources.ROUTES, *prompts.ROUTES)
+ROUTES: tuple[Route, ...] = (*resources.ROUTES, *prompts.ROUTES, *phone.ROUTES,
+                             *organizations.ROUTES)
 
 
 def match(method: str, path: str) -> tuple[Route, dict[str, str]] | None:

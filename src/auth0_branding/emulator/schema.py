@@ -228,7 +228,7 @@ email_template = obj(
 # Keys PATCH /tenants/settings accepts (auth0-python 6.8.0's update()); only the
 # branding-related ones are type-checked, the rest are stored as given.
 _SETTINGS_KEYS = (
-    "device_flow guardian_mfa_page default_audience default_directory default_token_quota flags "
+    "device_flow default_audience default_directory default_token_quota flags "
     "allowed_logout_urls session_lifetime session_lifetime_in_minutes idle_session_lifetime "
     "idle_session_lifetime_in_minutes ephemeral_session_lifetime idle_ephemeral_session_lifetime "
     "ephemeral_session_lifetime_in_minutes idle_ephemeral_session_lifetime_in_minutes "
@@ -262,6 +262,7 @@ tenant_settings = obj(
         **{key: anything for key in _SETTINGS_KEYS},
         "enabled_locales": _locales,
         "change_password": nullable(obj({"enabled": boolean, "html": nullable(string)})),
+        "guardian_mfa_page": nullable(obj({"enabled": boolean, "html": nullable(string)})),
         "error_page": nullable(
             obj({"html": nullable(string), "show_log_link": boolean, "url": nullable(string)})
         ),

@@ -30,6 +30,12 @@ ALL_SCOPES = (
     "read:custom_domains",
     "read:prompts",
     "update:prompts",
+    "read:phone_templates",
+    "create:phone_templates",
+    "update:phone_templates",
+    "delete:phone_templates",
+    "read:organizations",
+    "update:organizations",
 )
 
 
@@ -65,6 +71,7 @@ class EmulatedTenant:
     limits: Mapping[str, Bucket] = field(default_factory=dict)  # overrides the plan's
     faults: Faults = Faults()
     token_ttl: float = 86400.0
+    organizations: tuple[str, ...] = ()  # the names of the organizations it has
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name) or self.name in _RESERVED_NAMES:
@@ -82,6 +89,7 @@ class EmulatedTenant:
         if not self.client_secret:
             object.__setattr__(self, "client_secret", f"{self.name}-client-secret")
         object.__setattr__(self, "scopes", tuple(self.scopes))
+        object.__setattr__(self, "organizations", tuple(self.organizations))
 
     @property
     def allows_ul_templates(self) -> bool:
@@ -179,6 +187,8 @@ def config_from_dict(data: Any, source: str = "<config>") -> EmulatorConfig:
                 }
             if "scopes" in kwargs:
                 kwargs["scopes"] = tuple(kwargs["scopes"])
+            if "organizations" in kwargs:
+                kwargs["organizations"] = tuple(str(n) for n in kwargs["organizations"])
             tenants.append(EmulatedTenant(**kwargs))
         except EmulatorConfigError:
             raise
@@ -242,12 +252,21 @@ class TenantState:
             "enabled_locales": ["en"],
             "sandbox_version": "18",
             "change_password": {"enabled": False, "html": ""},
+            "guardian_mfa_page": {"enabled": False, "html": ""},
             "error_page": {"html": "", "show_log_link": False, "url": ""},
         }
         self.branding: dict[str, Any] = {}
         self.prompt_settings: dict[str, Any] = dict(DEFAULT_PROMPT_SETTINGS)
         # prompt -> language -> screen -> key -> text, as PUT /prompts/{p}/custom-text/{l} left it
         self.custom_text: dict[str, dict[str, dict[str, dict[str, str]]]] = {}
+        # prompt -> screen -> insertion point -> html, as PUT /prompts/{p}/partials left it
+        self.partials: dict[str, dict[str, dict[str, str]]] = {}
+        # id -> template, for the templates created (Auth0's own have no id)
+        self.phone_templates: dict[str, dict[str, Any]] = {}
+        self.organizations: dict[str, dict[str, Any]] = {
+            org_id: {"id": org_id, "name": name, "display_name": name}
+            for name in config.organizations
+            for org_id in ("org_" + _stable_id("organization", config.name, name, length=16),)}
         self.theme: dict[str, Any] | None = None
         self.clients: dict[str, dict[str, Any]] = {}
         initial: list[dict[str, Any]] = [
@@ -304,6 +323,9 @@ class TenantState:
                 "theme": self.theme,
                 "prompts": self.prompt_settings,
                 "custom_text": self.custom_text,
+                "partials": self.partials,
+                "phone_templates": list(self.phone_templates.values()),
+                "organizations": list(self.organizations.values()),
                 "clients": list(self.clients.values()),
                 "custom_domains": self.custom_domains(),
             }
@@ -325,6 +347,15 @@ class TenantState:
                 isinstance(v, dict) for v in custom_text.values()):
             raise ValueError("custom_text must map prompts to languages to screens")
         self.custom_text = custom_text
+        partials = copy.deepcopy(data.get("partials") or {})
+        if not isinstance(partials, dict) or not all(isinstance(v, dict) for v in partials.values()):
+            raise ValueError("partials must map prompts to screens to insertion points")
+        self.partials = partials
+        self.phone_templates = {str(t["id"]): dict(t)
+                                for t in copy.deepcopy(data.get("phone_templates") or [])}
+        organizations = copy.deepcopy(data.get("organizations") or [])
+        if organizations:
+            self.organizations = {str(o["id"]): dict(o) for o in organizations}
         clients: list[dict[str, Any]] = copy.deepcopy(data.get("clients") or [])
         if clients:
             self.clients = {str(c["client_id"]): dict(c) for c in clients}

@@ -1,7 +1,9 @@
 """Bring one tenant to what it should hold: preflight, read, plan, back up, then apply.
 
 Everything is checked before the first write: the credentials (a token), the scopes the
-token carries, the custom domain when the Universal Login template is managed, and the plan
+token carries, the custom domain when the Universal Login template is managed, what prompt
+partials need (a verified custom domain and a page template), the organizations whose
+branding is published (they must exist: reading them finds them), and the plan
 (reading the template answers 402 on plans without the feature, so the check writes
 nothing; the template is also the first write, so a 402 there still finds the tenant
 untouched). Then each resource is read, planned, and only what differs is written, each
@@ -21,13 +23,21 @@ from typing import Any
 
 import httpx
 
-from ..auth0.resources import BRANDING, SETTINGS_PREFIX, UL_TEMPLATE
+from ..auth0.resources import (
+    BRANDING,
+    ENABLED_LOCALES,
+    PROMPT_SETTINGS,
+    SETTINGS_PREFIX,
+    UL_TEMPLATE,
+    parse_custom_text_resource,
+)
 from ..auth0.scopes import check_scopes, read_scopes, write_scopes
 from ..errors import PublishError, printable
 from .backup import BackupWriter
 from .credentials import DEFAULT_API_BASE, TokenSource, credentials_for, load_env, scrub, target_for
 from .pacing import Limits, Pacer, RateBudget, RetryPolicy
-from .plan import Change, plan
+from .plan import Change, cleared_texts, plan
+from .preflight import check_custom_domain, check_partials, sends_partials
 from .tenant_api import Auth0Target, check_stop
 
 log = logging.getLogger(__name__)
@@ -105,20 +115,36 @@ def sync_tenant(name: str, spec: Mapping[str, Any], desired: dict[str, Any], opt
         api = Auth0Target(target, tokens, pacer, options.retry, http, budget, stop)
         _report(progress, name, "token", 0, 1)
         tokens()  # the credentials work, or we stop here
-        check_scopes(name, tokens.scopes, read_scopes(desired))
+        # Custom text is managed per language: the tenant's enabled_locales tell which
+        # languages the brand dropped, whose texts are then cleared.
+        texts = not restore and any(map(parse_custom_text_resource, desired))
+        # Partials' preflight reads the custom domains and the page template.
+        check_scopes(name, tokens.scopes, read_scopes(
+            [*desired, *([ENABLED_LOCALES] if texts else []),
+             *([UL_TEMPLATE] if sends_partials(desired) else [])]))
+        domains: list[dict[str, Any]] | None = None
         if UL_TEMPLATE in desired and desired[UL_TEMPLATE] is not None:
-            _check_custom_domain(name, api.custom_domains(), target.custom_domain)
+            domains = api.custom_domains()
+            check_custom_domain(name, domains, target.custom_domain)
+        if sends_partials(desired):
+            check_partials(name, desired, api.custom_domains() if domains is None else domains,
+                           lambda: api.read(UL_TEMPLATE))
         remote: dict[str, Any] = {}
         for done, resource in enumerate(desired, 1):
             check_stop(name, stop, f"reading {resource}")
             remote[resource] = api.read(resource)
             _report(progress, name, "read", done, len(desired))
+        if texts:
+            for resource in cleared_texts(desired, api.enabled_locales()):
+                check_stop(name, stop, f"reading {resource}")
+                remote[resource] = api.read(resource)
+                if remote[resource] is not None:  # only where the tenant holds text
+                    desired = {**desired, resource: None}
         if restore:
             desired = {r: _restoring(r, v, remote.get(r)) for r, v in desired.items()}
         run.changes = plan(name, desired, remote, exact=restore)
         if write:
-            check_scopes(name, tokens.scopes, write_scopes(
-                (c.resource, c.action) for c in run.changes if c.writes))
+            check_scopes(name, tokens.scopes, _write_needs(run.changes, restore))
             backups = BackupWriter(options.backups_dir, name, reason, {
                 k: spec.get(k) for k in ("domain", "custom_domain", "client_id_env",
                                          "client_secret_env")})
@@ -175,13 +201,12 @@ def apply(api: Any, changes: list[Change], backups: BackupWriter, run: _Run | No
             api.write_settings({c.resource.removeprefix(SETTINGS_PREFIX): c.desired
                                 for c in settings})
             run.written.extend(c.resource for c in settings)
+        elif change.resource == BRANDING:
+            backups.save(change.resource, change.remote)
+            _write_branding(api, change, exact, run)
         else:
             backups.save(change.resource, change.remote)
-            value = change.desired
-            if change.resource == BRANDING and not exact:
-                # Auth0 wipes what a PATCH /branding omits: send the tenant's fields too.
-                value = _merged(change.remote, change.desired)
-            note = api.write(change.resource, change.action, value, exact)
+            note = api.write(change.resource, change.action, change.desired, exact)
             run.written.append(change.resource)
             if note:
                 run.notes.append(f"{change.resource}: {note}")
@@ -190,18 +215,46 @@ def apply(api: Any, changes: list[Change], backups: BackupWriter, run: _Run | No
     return run.written
 
 
-def _check_custom_domain(tenant: str, domains: list[dict[str, Any]], wanted: str | None) -> None:
-    names = {d.get("domain"): d.get("status") for d in domains}
-    hint = "add and verify a custom domain (Branding > Custom Domains), or stop managing 'login'"
-    if not names:
-        raise PublishError(f"{tenant}: the Universal Login template is managed but the tenant "
-                           "has no custom domain (the template renders only there)", hint=hint)
-    if wanted and wanted not in names:
-        raise PublishError(f"{tenant}: custom domain '{wanted}' is not configured on the tenant "
-                           f"(found: {', '.join(sorted(map(str, names)))})", hint=hint)
-    if wanted and names[wanted] != "ready":
-        raise PublishError(f"{tenant}: custom domain '{wanted}' is not ready "
-                           f"(status: {names[wanted]})", hint=hint)
+def _write_needs(changes: list[Change], exact: bool) -> list[tuple[str, ...]]:
+    """Return the scopes the writes need, with the prompts' for a branding PATCH without colors."""
+    pending = [c for c in changes if c.writes]
+    needed = write_scopes((c.resource, c.action) for c in pending)
+    if any(c.resource == BRANDING and _branding_payload(c, exact).get("colors") is None
+           for c in pending):
+        needed += read_scopes([PROMPT_SETTINGS]) + write_scopes([(PROMPT_SETTINGS, "update")])
+    return list(dict.fromkeys(needed))
+
+
+def _branding_payload(change: Change, exact: bool) -> dict[str, Any]:
+    """Return the body of the branding PATCH for `change`."""
+    if exact:
+        return dict(change.desired or {})
+    # Auth0 wipes what a PATCH /branding omits: send the tenant's fields too.
+    return dict(_merged(change.remote or {}, change.desired))
+
+
+def _write_branding(api: Any, change: Change, exact: bool, run: _Run) -> None:
+    """PATCH branding; when the body has no colors, put identifier_first back as it was.
+
+    Auth0 resets the prompts' identifier_first on a PATCH /branding without colors
+    (contract §6: deploy-cli #1402, Terraform #1509). A null colors is taken to count as
+    none (UNVERIFIED), so it is guarded too: read before, read after, restore if changed.
+    """
+    value = _branding_payload(change, exact)
+    guarded = value.get("colors") is None
+    before = api.read(PROMPT_SETTINGS) if guarded else None
+    api.write(BRANDING, change.action, value, exact)
+    run.written.append(BRANDING)
+    if not guarded or not isinstance(before, Mapping):
+        return
+    after = api.read(PROMPT_SETTINGS)
+    wanted = before.get("identifier_first")
+    if isinstance(after, Mapping) and wanted is not None and \
+            after.get("identifier_first") != wanted:
+        api.write(PROMPT_SETTINGS, "update", {"identifier_first": wanted})
+        run.written.append(PROMPT_SETTINGS)
+        run.notes.append(f"{PROMPT_SETTINGS}: identifier_first restored to {wanted} after the "
+                         "branding PATCH without colors reset it")
 
 
 def _merged(base: Any, over: Any) -> Any:

@@ -24,12 +24,16 @@ from ..auth0.resources import (
     BRANDING,
     CLASSIC_LOGIN,
     EMAIL_PREFIX,
+    ENABLED_LOCALES,
+    PROMPT_SETTINGS,
     SETTINGS_PREFIX,
     THEME,
     UL_TEMPLATE,
+    parse_custom_text_resource,
 )
 from ..auth0.theme import THEME_GROUPS
 from ..errors import PublishError
+from . import surface_api
 from .credentials import Target, TokenSource, scrub
 from .pacing import Attempts, Pacer, RateBudget, RetryPolicy
 
@@ -42,6 +46,8 @@ _EMAIL_ARGS = {
     "includeEmailInRedirect": "include_email_in_redirect", "enabled": "enabled",
 }
 _BRANDING_ARGS = ("colors", "favicon_url", "logo_url", "font")
+# Every settings part we manage, read in one GET (the same call answers them all).
+_SETTINGS_FIELDS = "change_password,error_page,guardian_mfa_page,enabled_locales"
 _HINTS = {
     400: "Auth0 rejected the payload; fix the brand and build again",
     401: "the credentials or token were refused; check the client id and secret",
@@ -91,34 +97,37 @@ class Auth0Target:
         self._settings: dict[str, Any] | None = None
         self._global_client_id: str | None = None
         self._theme_id: str | None = None
+        # For surface_api: the phone messages by type (None: list again), organizations by name.
+        self.phone_templates: dict[str, dict[str, Any]] | None = None
+        self.organizations: dict[str, dict[str, Any]] = {}
 
     # -- reads --
 
     def custom_domains(self) -> list[dict[str, Any]]:
         """Return the tenant's custom domains as plain dicts."""
-        found = self._call("read", "custom-domains", self.client.custom_domains.list)
+        found = self.call("read", "custom-domains", self.client.custom_domains.list)
         return [_plain(d) for d in found or []]
 
     def read(self, resource: str) -> Any:
         """Return the remote value of `resource` in dist's shape, or None when it does not exist."""
         if resource == UL_TEMPLATE:
-            found = self._call("read", resource, self.client.branding.templates.get_universal_login,
+            found = self.call("read", resource, self.client.branding.templates.get_universal_login,
                                missing_ok=True)
             if found is None or isinstance(found, str):
                 return found
             return getattr(found, "body", None)
         if resource.startswith(SETTINGS_PREFIX):
             if self._settings is None:
-                settings = self._call("read", resource, lambda: self.client.tenants.settings.get(
-                    fields="change_password,error_page", include_fields=True))
+                settings = self.call("read", resource, lambda: self.client.tenants.settings.get(
+                    fields=_SETTINGS_FIELDS, include_fields=True))
                 self._settings = _plain(settings)
             return self._settings.get(resource.removeprefix(SETTINGS_PREFIX))
         if resource == CLASSIC_LOGIN:
             return self._read_global_client(resource)
         if resource == BRANDING:
-            return _plain(self._call("read", resource, self.client.branding.get))
+            return _plain(self.call("read", resource, self.client.branding.get))
         if resource == THEME:
-            found = self._call("read", resource, self.client.branding.themes.get_default,
+            found = self.call("read", resource, self.client.branding.themes.get_default,
                                missing_ok=True)
             if found is None:
                 self._theme_id = None
@@ -128,13 +137,22 @@ class Auth0Target:
             return {k: v for k, v in theme.items() if k in THEME_GROUPS}
         if resource.startswith(EMAIL_PREFIX):
             name = resource.removeprefix(EMAIL_PREFIX)
-            found = self._call("read", resource, lambda: self.client.email_templates.get(name),
+            found = self.call("read", resource, lambda: self.client.email_templates.get(name),
                                buckets=(GLOBAL, EMAIL_READ), missing_ok=True)
             return None if found is None else _plain(found)
+        if (texts := parse_custom_text_resource(resource)) is not None:
+            prompt, language = texts
+            found = self.call("read", resource, lambda: self.client.prompts.custom_text.get(
+                prompt, language))
+            return _plain(found) or None  # {}: the tenant holds no text there
+        if resource == PROMPT_SETTINGS:
+            return _plain(self.call("read", resource, self.client.prompts.get_settings))
+        if surface_api.handles(resource):
+            return surface_api.read(self, resource)
         raise PublishError(f"{self.target.tenant}: unknown resource '{resource}'")
 
     def _read_global_client(self, resource: str) -> Any:
-        page = self._call("read", resource, lambda: self.client.clients.list(
+        page = self.call("read", resource, lambda: self.client.clients.list(
             is_global=True, fields="client_id,custom_login_page,custom_login_page_on",
             include_fields=True))
         clients = [_plain(c) for c in (page.items or [])] if page is not None else []
@@ -155,10 +173,10 @@ class Auth0Target:
         """
         if resource == UL_TEMPLATE:
             if action == "delete":
-                self._call("delete", resource, self.client.branding.templates.delete_universal_login,
+                self.call("delete", resource, self.client.branding.templates.delete_universal_login,
                            write=True)
             else:
-                self._call("write", resource, lambda: self.client.branding.templates
+                self.call("write", resource, lambda: self.client.branding.templates
                            .update_universal_login(request={"template": value}), write=True)
         elif resource.startswith(SETTINGS_PREFIX):
             self.write_settings({resource.removeprefix(SETTINGS_PREFIX): value})
@@ -166,27 +184,43 @@ class Auth0Target:
             if self._global_client_id is None:
                 self._read_global_client(resource)
             client_id = self._global_client_id
-            self._call("write", resource, lambda: self.client.clients.update(
+            self.call("write", resource, lambda: self.client.clients.update(
                 client_id, **(value or {"custom_login_page_on": False})), write=True)
         elif resource == BRANDING:
             known = {k: value.get(k) for k in _BRANDING_ARGS}
             extra = {k: v for k, v in value.items() if k not in _BRANDING_ARGS}
             # Omitted fields get wiped, so the whole object goes every time.
-            self._call("write", resource, lambda: self.client.branding.update(
+            self.call("write", resource, lambda: self.client.branding.update(
                 **known, request_options={"additional_body_parameters": extra} if extra else None),
                 write=True)
         elif resource == THEME:
             return self._write_theme(action, value)
         elif resource.startswith(EMAIL_PREFIX):
             return self._write_email(resource, action, value, exact)
+        elif (texts := parse_custom_text_resource(resource)) is not None:
+            prompt, language = texts
+            # One PUT replaces every screen of the prompt and language; {} clears them.
+            body = {} if action == "delete" else value
+            self.call("write", resource, lambda: self.client.prompts.custom_text.set(
+                prompt, language, request=body), write=True)
+        elif resource == PROMPT_SETTINGS:
+            self.call("write", resource, lambda: self.client.prompts.update_settings(**value),
+                       write=True)
+        elif surface_api.handles(resource):
+            surface_api.write(self, resource, action, value)
         else:
             raise PublishError(f"{self.target.tenant}: unknown resource '{resource}'")
         return None
 
+    def enabled_locales(self) -> Any:
+        """Return the tenant's enabled_locales (from the one settings read)."""
+        return self.read(ENABLED_LOCALES)
+
     def write_settings(self, parts: Mapping[str, Any]) -> None:
-        """PATCH tenant settings once with every changed part (change_password, error_page)."""
+        """PATCH tenant settings once with every changed part (change_password, error_page,
+        guardian_mfa_page, enabled_locales)."""
         resource = " + ".join(SETTINGS_PREFIX + p for p in parts)
-        self._call("write", resource, lambda: self.client.tenants.settings.update(**parts),
+        self.call("write", resource, lambda: self.client.tenants.settings.update(**parts),
                    write=True)
         self._settings = None
 
@@ -195,12 +229,12 @@ class Auth0Target:
         if action == "delete":
             if self._theme_id:
                 theme_id = self._theme_id
-                self._call("delete", THEME, lambda: themes.delete(theme_id), write=True)
+                self.call("delete", THEME, lambda: themes.delete(theme_id), write=True)
             return None
         groups = {k: value[k] for k in THEME_GROUPS}
         if action == "create" or not self._theme_id:
             try:
-                created = self._call("create", THEME, lambda: themes.create(**groups), write=True)
+                created = self.call("create", THEME, lambda: themes.create(**groups), write=True)
                 self._theme_id = _plain(created).get("themeId")
                 return None
             except RemoteError as error:
@@ -212,7 +246,7 @@ class Auth0Target:
         if current is None:
             raise RemoteError(f"{self.target.tenant}: the theme vanished while being written",
                               "re-run (publish converges)", 404)
-        self._call("update", THEME, lambda: themes.update(current, **groups), write=True)
+        self.call("update", THEME, lambda: themes.update(current, **groups), write=True)
         return None
 
     def _write_email(self, resource: str, action: str, value: Any, exact: bool) -> str | None:
@@ -221,31 +255,36 @@ class Auth0Target:
         buckets = (GLOBAL, EMAIL_WRITE)
         if action == "delete":
             # Auth0 has no DELETE for email templates: disabling restores Auth0's default email.
-            self._call("update", resource, lambda: templates.update(name, enabled=False),
+            self.call("update", resource, lambda: templates.update(name, enabled=False),
                        buckets=buckets, write=True)
             return "Auth0 cannot delete email templates: disabled it instead"
         fields = {_EMAIL_ARGS[k]: v for k, v in value.items() if k in _EMAIL_ARGS}
         if exact and action == "update":
             whole = {k: v for k, v in fields.items() if v is not None}
-            self._call("replace", resource, lambda: templates.set(name, template=name, **whole),
+            self.call("replace", resource, lambda: templates.set(name, template=name, **whole),
                        buckets=buckets, write=True)
             return None
         if action == "create":
             try:
-                self._call("create", resource, lambda: templates.create(template=name, **fields),
+                self.call("create", resource, lambda: templates.create(template=name, **fields),
                            buckets=buckets, write=True)
                 return None
             except RemoteError as error:
                 if error.status != 409:
                     raise
                 # Created by a try whose answer was lost, or by someone else: update it.
-        self._call("update", resource, lambda: templates.update(name, **fields), buckets=buckets,
+        self.call("update", resource, lambda: templates.update(name, **fields), buckets=buckets,
                    write=True)
         return None
 
+    @staticmethod
+    def plain(model: Any) -> Any:
+        """Return an SDK model as JSON-like data (for surface_api)."""
+        return _plain(model)
+
     # -- the retry loop --
 
-    def _call(
+    def call(
         self, verb: str, resource: str, fn: Callable[[], T], *,
         buckets: Sequence[str] = (GLOBAL,), write: bool = False, missing_ok: bool = False,
     ) -> T | None:
@@ -327,7 +366,9 @@ def warm_up() -> None:
     """Import the SDK's lazily loaded sub-clients once, before worker threads race for them."""
     client = Auth0(base_url="http://127.0.0.1/api/v2", token="unused")
     for sub in (client.branding.templates, client.branding.themes, client.email_templates,
-                client.tenants.settings, client.clients, client.custom_domains):
+                client.tenants.settings, client.clients, client.custom_domains, client.prompts,
+                client.prompts.custom_text, client.prompts.partials, client.branding.phone.templates,
+                client.organizations):
         assert sub is not None
 
 
