@@ -130,13 +130,13 @@ def test_the_login_page_gets_locale_and_dir_and_the_widget_the_languages_custom_
     assert document_tag(english) == '<html lang="en" dir="ltr">'
     # The brand's own custom text wins over the fixture's texts.
     assert widget(english)["title"] == "Welcome back"
-    assert widget(english)["description"] == "Log in to My Company"
+    assert widget(english)["description"] == "Log in to Minimal"
 
     french = get(server, "/render/dev/page/login/login?lang=fr")
     assert document_tag(french) == '<html lang="fr" dir="ltr">'
     assert widget(french) == {
         "root": widget(french)["root"], "title": "Bon retour parmi nous",
-        "description": "Connectez-vous à My Company"}
+        "description": "Connectez-vous à Minimal"}
     assert 'lang="fr" dir="ltr"' in widget(french)["root"]
 
     arabic = get(server, "/render/dev/page/login/login?lang=ar")

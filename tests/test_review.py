@@ -156,7 +156,7 @@ def test_gallery_without_base_groups_views_by_tenant_and_output(tmp_path: Path):
 @needs_chromium
 def test_the_same_html_screenshots_to_the_same_pixels(tmp_path: Path):
     plan = plan_views(BRAND, ("dev",), ("login",), strict=True)
-    html = plan.views[View("dev", "page", "login", "signup", 375)]
+    html = plan.views[View("dev", "page", "login", "signup", 375, "en")]
     capture([Shot(html, 375, tmp_path / f"{name}.png", plan.assets) for name in "ab"], jobs=2)
     assert diff_images(tmp_path / "a.png", tmp_path / "b.png", tmp_path / "d.png") == (0, 0)
     assert not (tmp_path / "d.png").exists()

@@ -75,7 +75,7 @@ def test_check_fails_after_a_template_edit_and_passes_after_update(brand: Path, 
     before = _files(out)
     checked = _run("--brand", str(brand), "--out", str(out), "--check")
     assert checked.exit_code == 1
-    assert "--- a/rendered/dev/emails/welcome_email/default.html" in checked.output
+    assert "--- a/rendered/dev/emails/welcome_email/default.en.html" in checked.output
     assert "+++ b/raw/prod/emails/welcome_email.html" in checked.output
     assert any(line.startswith("+") and "Snapshot canary paragraph" in line
                for line in checked.output.splitlines())
@@ -91,12 +91,12 @@ def test_check_fails_after_a_template_edit_and_passes_after_update(brand: Path, 
 def test_check_reports_added_and_removed_snapshots(brand: Path, tmp_path: Path):
     out = tmp_path / "snaps"
     assert _run("--brand", str(brand), "--out", str(out)).exit_code == 0
-    (out / "rendered/dev/emails/welcome_email/default.html").unlink()
+    (out / "rendered/dev/emails/welcome_email/default.en.html").unlink()
     (out / "rendered/dev/emails/retired_email").mkdir()
     (out / "rendered/dev/emails/retired_email/default.html").write_text("<p>old</p>\n")
     checked = _run("--brand", str(brand), "--out", str(out), "--check")
     assert checked.exit_code == 1
-    assert "--- /dev/null\n+++ b/rendered/dev/emails/welcome_email/default.html" in checked.output
+    assert "--- /dev/null\n+++ b/rendered/dev/emails/welcome_email/default.en.html" in checked.output
     assert "--- a/rendered/dev/emails/retired_email/default.html\n+++ /dev/null" in (
         checked.output)
     assert "1 added, 1 removed" in checked.stderr
@@ -119,7 +119,7 @@ def test_one_tenant_leaves_the_other_tenants_snapshots_alone(brand: Path, tmp_pa
 def test_email_snapshots_carry_the_rendered_subject(tmp_path: Path):
     out = tmp_path / "snaps"
     assert _run("--brand", str(BRAND), "--out", str(out), "--tenant", "dev").exit_code == 0
-    first = (out / "rendered/dev/emails/verify_email_by_code/default.html").read_text()
+    first = (out / "rendered/dev/emails/verify_email_by_code/default.en.html").read_text()
     assert first.startswith("<!-- subject: 482913 is your Alder & Pine (Dev) verification code")
 
 

@@ -71,6 +71,10 @@ PAGE_LANGUAGE_SOURCES = {
 }
 # Universal Login also renders its page with the language's writing direction, `ltr` or `rtl`.
 PAGE_DIRECTION_VARIABLES = {"login": "dir"}
+# Where Auth0 takes the `${...}` variables of Universal Login texts from, as Liquid paths
+# (UNVERIFIED: read from the text-elements page's descriptions, not from a specification).
+TEXT_VARIABLES = {"companyName": "tenant.friendly_name", "clientName": "application.name",
+                  "userName": "user.name", "email": "user.email"}
 # The variable Auth0 renders every email with that names the language the request asked for
 # (UNVERIFIED: its exact form, a bare tag or header-like `fr-FR,fr;q=0.9`).
 EMAIL_LANGUAGE_VARIABLE = "request_language"

@@ -16,8 +16,10 @@ from ..auth0.contract import (
     EMAIL_LANGUAGE_VARIABLE,
     PAGE_DIRECTION_VARIABLES,
     PAGE_LANGUAGE_SOURCES,
+    TEXT_VARIABLES,
 )
 from ..auth0.languages import text_direction
+from ..brand.catalogues import AUTH0_VARIABLE
 from ..brand.scenarios import deep_merge
 from ..build.artifacts import Artifact
 from ..build.localise import LANGUAGE, language_prelude
@@ -98,10 +100,21 @@ def in_language(artifact: Artifact, data: Mapping[str, Any], language: str,
 
 
 def screen_texts(languages: Languages, prompt: str, screen: str, language: str,
-                 fixture_texts: Mapping[str, Any]) -> dict[str, Any]:
-    """Return a screen's texts in `language`: its custom text over the fixture's texts."""
+                 data: Mapping[str, Any]) -> dict[str, Any]:
+    """Return a screen's texts in `language`: its custom text over the fixture's texts.
+
+    The custom text's `${companyName}`-style variables are filled from `data` as Auth0
+    fills them; one `data` lacks stays as written.
+    """
+    fixture = data.get("prompt", {}).get("screen", {}).get("texts", {})
     custom = languages.custom_text.get(prompt, {}).get(language, {}).get(screen, {})
-    return {**fixture_texts, **custom}
+    values = {name: str(found) for name, path in TEXT_VARIABLES.items()
+              if isinstance(found := _lookup(data, path), str | int) and found != ""}
+
+    def fill(text: str) -> str:
+        return AUTH0_VARIABLE.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+    return {**fixture, **{key: fill(text) for key, text in custom.items()}}
 
 
 def _lookup(data: Mapping[str, Any], dotted: str) -> object:

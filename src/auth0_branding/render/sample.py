@@ -106,7 +106,7 @@ def render_sample(
         if languages is not None and language is not None:
             # Auth0 hands the page the same texts the widget shows: the language's own.
             texts = screen_texts(languages, prompt_name, screen.get("name") or prompt_name,
-                                 language, texts)
+                                 language, data)
             if "prompt" in data:
                 data = deep_merge(data, {"prompt": {"screen": {"texts": texts}}})
         head = head_html()
