@@ -108,7 +108,8 @@ def test_each_sms_reads_in_the_readers_language_and_fits_two_segments(
 def test_each_voice_script_says_the_code_twice_in_the_readers_language(
         dist: Path, kind: str, language: str) -> None:
     body = _json(dist / "prod" / "phone" / f"{kind}.json")["content"]["body"]
-    # Auth0 passes the code to a call spelt out with dots, so each digit is read alone.
+    # Auth0 passes a call the code with dots between its digits, so each is read alone
+    # (documented for the MFA voice messages; assumed for phone templates).
     spoken = "7.4.0.2.1.9"
     voice = render_liquid(body["voice"], {"locale": language, "code": spoken})
     assert voice == _fill(CATALOGUES[language]["phone"][kind]["voice"], language,
