@@ -30,6 +30,9 @@ from auth0_branding.auth0.resources import (
     THEME,
     UL_TEMPLATE,
     custom_text_resource,
+    organization_resource,
+    partials_resource,
+    phone_resource,
 )
 from auth0_branding.build.builder import build
 from auth0_branding.cli import cli
@@ -66,10 +69,15 @@ ROOT = Path(__file__).resolve().parents[1]
 BRAND = ROOT / "brand"
 TENANTS = ("dev", "prod", "staging")
 # What the reference brand manages per tenant: the page template, two classic pages, twelve
-# emails, branding and the theme (17), its custom text (7 prompts x 4 languages) and
-# enabled_locales.
+# emails, branding and the theme (17), its custom text (7 prompts x 4 languages),
+# enabled_locales, the partials of two prompts (signup's terms checkbox, login's help link)
+# and five phone messages (otp_verify, otp_enroll, change_password, blocked_account,
+# password_breach).
 CUSTOM_TEXTS = 7 * 4
-RESOURCES = 17 + CUSTOM_TEXTS + 1
+PARTIALS, PHONE_MESSAGES = 2, 5
+RESOURCES = 17 + CUSTOM_TEXTS + 1 + PARTIALS + PHONE_MESSAGES
+# prod also brands one organization, Ridgeline Guiding Co.; the emulated prod must have it.
+ORGANIZATIONS = {"dev": (), "staging": (), "prod": ("ridgeline-guides",)}
 CUSTOM_DOMAINS = {
     "dev": "login.dev.alderandpine.example",
     "staging": "login.staging.alderandpine.example",
@@ -83,11 +91,17 @@ GROUPS = ("borders", "colors", "fonts", "page_background", "widget")
 # -- fixtures and helpers -------------------------------------------------------------
 
 
+def resources(name: str) -> int:
+    """Return how many resources the reference brand gives tenant `name`."""
+    return RESOURCES + len(ORGANIZATIONS[name])
+
+
 def tenant(name: str, **changes: Any) -> EmulatedTenant:
     """Declare an emulated tenant matching brand/tenants.toml, limits off for speed."""
     settings: dict[str, Any] = {
         "plan": "professional", "client_id": f"{name}-id", "client_secret": SECRETS[name],
-        "custom_domain": CUSTOM_DOMAINS[name], "rate_limits": False, **changes,
+        "custom_domain": CUSTOM_DOMAINS[name], "organizations": ORGANIZATIONS[name],
+        "rate_limits": False, **changes,
     }
     return EmulatedTenant(name, **settings)
 
@@ -137,6 +151,9 @@ def remote(emu: Emulator, name: str) -> dict[str, Any]:
     for prompt, by_language in state["custom_text"].items():
         values.update({custom_text_resource(prompt, language): texts
                        for language, texts in by_language.items()})
+    values.update({partials_resource(p): screens for p, screens in state["partials"].items()})
+    values.update({phone_resource(t["type"]): t for t in state["phone_templates"]})
+    values.update({organization_resource(o["name"]): o for o in state["organizations"]})
     return values
 
 
@@ -150,7 +167,7 @@ def holds(desired: Any, value: Any) -> bool:
 def assert_matches_dist(emu: Emulator, dist_dir: Path, name: str) -> None:
     desired = load_dist(dist_dir).tenants[name].desired
     stored = remote(emu, name)
-    assert len(desired) == RESOURCES
+    assert len(desired) == resources(name)
     for resource, value in desired.items():
         assert holds(value, stored.get(resource)), resource
 
@@ -212,7 +229,7 @@ def test_first_publish_creates_everything_and_the_second_writes_nothing(
         assert actions[UL_TEMPLATE] == actions[THEME] == "create"
         assert actions["email-templates/verify_email"] == "create"
         # Both tenant-settings pages and enabled_locales go in one PATCH.
-        assert len(writes(emu, name)) == RESOURCES - 2
+        assert len(writes(emu, name)) == resources(name) - 2
         assert sorted(writes(emu, name)).count("PATCH /api/v2/tenants/settings") == 1
     emu.clear_requests()
     second = publish(load_dist(dist_dir), options(emu, tmp_path))
@@ -267,7 +284,8 @@ def test_the_classic_login_page_goes_to_the_global_client_when_managed(
         "{params: config.internalOptions}}).show();</script></body></html>\n", encoding="utf-8")
     tenants = brand / "tenants.toml"
     text = tenants.read_text(encoding="utf-8")
-    tenants.write_text(text.replace('"languages"]', '"languages", "classic_login"]', 1),
+    assert 'manage = ["login",' in text
+    tenants.write_text(text.replace('manage = ["login",', 'manage = ["classic_login", "login",', 1),
                        encoding="utf-8")
     write_dist(build(brand, ["dev"]), tmp_path / "dist")
     first = publish(load_dist(tmp_path / "dist"), options(emu, tmp_path))
@@ -513,7 +531,7 @@ def test_a_missing_scope_skips_the_tenant_before_any_write_and_a_rerun_converges
         emu.load_state(saved)
         rerun = by_tenant(publish(load_dist(dist_dir), options(emu, tmp_path)))
         assert all(t.ok for t in rerun.values())
-        assert len(writes(emu, "dev")) == RESOURCES - 2 and writes(emu, "prod") == []
+        assert len(writes(emu, "dev")) == resources("dev") - 2 and writes(emu, "prod") == []
         assert_matches_dist(emu, dist_dir, "dev")
 
 
@@ -550,7 +568,7 @@ def test_missing_credentials_name_the_variable(
     env = tmp_path / "ci.env"
     env.write_text(f"AUTH0_PROD_CLIENT_SECRET={SECRETS['prod']}\n", encoding="utf-8")
     again = publish(load_dist(dist_dir), options(emu, tmp_path, env_files=(env,)))
-    assert not again.failed and len(writes(emu, "prod")) == RESOURCES - 2
+    assert not again.failed and len(writes(emu, "prod")) == resources("prod") - 2
 
 
 def test_email_writes_are_paced_within_their_bucket(
@@ -619,10 +637,10 @@ def test_rollback_restores_the_tenant_byte_for_byte(
     assert not published.failed and published.tenants[0].backup
     assert_matches_dist(emu, dist_dir, "dev")
     backup = Path(str(published.tenants[0].backup))
-    assert len(list(backup.glob("*.json"))) == 1 + RESOURCES  # meta + one per earlier value
+    assert len(list(backup.glob("*.json"))) == 1 + resources("dev")  # meta + one per earlier value
     emu.clear_requests()
     restored = rollback("dev", options(emu, tmp_path))
-    assert not restored.failed and len(restored.tenants[0].written) == RESOURCES
+    assert not restored.failed and len(restored.tenants[0].written) == resources("dev")
     assert json.dumps(emu.dump_state()["tenants"]["dev"], sort_keys=True) == original
     emu.clear_requests()
     again = rollback("dev", options(emu, tmp_path))  # the latest *publish* backup again
