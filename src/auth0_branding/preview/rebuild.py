@@ -17,8 +17,9 @@ from ..render.sample import RENDERED_KINDS
 from .watch import DependencyGraph, normalise
 
 COMMON_FIXTURES = "common"
-# Outputs that style every rendered view of their tenant (the widget mock reads them).
-THEME_KINDS = ("theme", "branding")
+# Outputs that style every rendered view of their tenant (the widget mock reads them; the
+# partials go into it, and an organization's branding into its scenarios' data).
+THEME_KINDS = ("theme", "branding", "partials", "organization")
 WIDGET_PAGE = "login"  # the page whose views hold the widget mock
 
 
@@ -196,7 +197,7 @@ def changed_outputs(old: Snapshot | None, new: Snapshot) -> frozenset[str]:
     before = _contents(old.result) if old else {}
     after = _contents(new.result)
     changed = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
-    # A tenant's theme and branding style its login widget mock, hence all of its views.
+    # A tenant's theme, branding and partials make its login widget mock, hence all its views.
     restyled = {key.split("/", 1)[0] for key in changed if key.split("/")[1] in THEME_KINDS}
     changed |= {key for key in after if key.split("/", 1)[0] in restyled}
     # The login widget mock shows the custom text, which no page's content holds.
