@@ -83,3 +83,53 @@ def test_a_tenant_without_partials_shows_the_bare_widget(server):
     page = get(server, "/render/prod/page/login/signup?lang=fr")
     assert "ulp-terms" not in page and 'class="help"' not in page
     assert html.unescape(form(page)).count("<label") == 2
+
+
+# -- phone messages ---------------------------------------------------------------------------
+
+
+def bubble(page: str) -> tuple[str, str | None]:
+    sms = re.search(r'<div class="phone-mock-bubble" data-channel="sms">([^<]*)</div>', page)
+    assert sms, "the page shows no SMS bubble"
+    voice = re.search(r'<p data-channel="voice">([^<]*)</p>', page)
+    return html.unescape(sms.group(1)), html.unescape(voice.group(1)) if voice else None
+
+
+def test_each_phone_message_is_a_bubble_in_each_language_with_the_voice_text_below(server):
+    french = get(server, "/render/dev/phone/otp_verify/default?lang=fr")
+    assert bubble(french) == ("Votre code Minimal Dev est 123456", "Votre code est 123456.")
+    assert french.index('data-channel="sms"') < french.index('data-channel="voice"')
+    assert '<html lang="fr" dir="ltr">' in french and "+15550100" in french
+    arabic = get(server, "/render/dev/phone/otp_verify/default?lang=ar")
+    assert '<html lang="ar" dir="rtl">' in arabic and "123456" in bubble(arabic)[0]
+    assert bubble(arabic)[0] != bubble(french)[0]
+    # Without ?lang, the default language.
+    english = bubble(get(server, "/render/dev/phone/otp_verify/default"))
+    assert english == bubble(get(server, "/render/dev/phone/otp_verify/default?lang=en"))
+    blocked = get(server, "/render/dev/phone/blocked_account/default?lang=fr")
+    text = ("Minimal Dev : votre compte est bloqué. Changez votre mot de passe pour le "
+            "débloquer.")
+    # Without a voice template of its own, the build has the call read the text.
+    assert bubble(blocked) == (text, text)
+    assert "+15550199" in blocked
+
+
+def test_the_index_lists_each_phone_message_in_each_language(server):
+    index = html.unescape(get(server, "/"))
+    for kind in ("otp_verify", "blocked_account"):
+        for lang in ("en", "fr", "ar"):
+            assert f"/view/dev/phone/{kind}/default?lang={lang}" in index, (kind, lang)
+    view = get(server, "/view/dev/phone/otp_verify/default?lang=fr")
+    assert 'src="/render/dev/phone/otp_verify/default?embed=1&amp;lang=fr"' in view
+    assert request(server.url, "/render/dev/phone/otp_verify/default?lang=de")[0] == 404
+
+
+def test_the_snapshots_hold_each_phone_message_in_each_language(brand: Path) -> None:
+    from auth0_branding.review.snapshot import collect_snapshots
+
+    snapshots = collect_snapshots(brand)
+    phone = sorted(k for k in snapshots if k.startswith("rendered/") and "/phones/" in k)
+    assert phone == [f"rendered/dev/phones/{kind}/default.{lang}.html"
+                     for kind in ("blocked_account", "otp_verify") for lang in ("ar", "en", "fr")]
+    assert "Votre code Minimal Dev est 123456" in snapshots[
+        "rendered/dev/phones/otp_verify/default.fr.html"]

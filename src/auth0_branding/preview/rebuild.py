@@ -7,7 +7,14 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from ..brand.scenarios import EMAILS_GROUP, FIXTURES_DIR, GROUPS, Scenario, load_scenarios
+from ..brand.scenarios import (
+    EMAILS_GROUP,
+    FIXTURES_DIR,
+    GROUPS,
+    PHONE_GROUP,
+    Scenario,
+    load_scenarios,
+)
 from ..brand.tokens import Tokens
 from ..build.artifacts import Artifact
 from ..build.builder import BuildResult, build, build_tenant
@@ -31,6 +38,8 @@ def output_key(artifact: Artifact) -> str:
 
 def fixture_group(artifact: Artifact) -> str:
     """Return the fixtures file (stem) whose scenarios an output is rendered in."""
+    if artifact.kind == "phone":
+        return PHONE_GROUP
     return EMAILS_GROUP if artifact.kind == "email" else GROUPS.get(artifact.name, artifact.name)
 
 

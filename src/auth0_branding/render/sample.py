@@ -14,10 +14,11 @@ from ..build.artifacts import Artifact
 from .languages import Languages, chosen_language, in_language, screen_texts
 from .liquid import render_liquid
 from .password_widget import stub_change_password_widget
+from .phone import render_phone
 from .surface import Surface, render_partials, surfaces
 from .widget import head_html, render_widget
 
-RENDERED_KINDS = ("page", "email")
+RENDERED_KINDS = ("page", "email", "phone")
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def render_sample(
     settings: Mapping[str, Any] | None = None, *, languages: Languages | None = None,
     language: str | None = None, surface: Surface | None = None,
 ) -> Sample:
-    """Render one page or email through Liquid with the scenario's data.
+    """Render one page, email or phone message through Liquid with the scenario's data.
 
     With the brand's `languages`, `language` renders it for a reader of that language (the
     variables Auth0 sets, the custom text); None keeps the language the scenario names.
@@ -99,6 +100,8 @@ def render_sample(
         language = chosen_language(artifact, data, languages)
     else:
         data = in_language(artifact, data, language, languages)
+    if artifact.kind == "phone":
+        return Sample(artifact, scenario, render_phone(artifact, data, language), None, language)
     head = widget = ""
     if artifact.kind == "page" and artifact.name == "login":
         prompt = data.get("prompt", {})
