@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -133,3 +134,67 @@ def test_the_snapshots_hold_each_phone_message_in_each_language(brand: Path) -> 
                      for kind in ("blocked_account", "otp_verify") for lang in ("ar", "en", "fr")]
     assert "Votre code Minimal Dev est 123456" in snapshots[
         "rendered/dev/phones/otp_verify/default.fr.html"]
+
+
+# -- organization branding --------------------------------------------------------------------
+
+ORG_MARK = ('{% if organization %}<img class="org-logo" src="{{ organization.branding.logo_url }}"'
+            ' data-primary="{{ organization.branding.colors.primary }}"'
+            ' data-background="{{ organization.branding.colors.page_background }}">{% endif %}')
+FIXTURE_BRANDING = {"logo_url": "https://fixture.example/stale.png",
+                    "colors": {"primary": "#111111", "page_background": "#222222"}}
+
+
+def _add_scenario(path: Path, name: str, data: dict) -> None:
+    fixture = json.loads(path.read_text(encoding="utf-8"))
+    fixture["scenarios"][name] = {"description": "A member of Acme.", "data": data}
+    path.write_text(json.dumps(fixture), encoding="utf-8")
+
+
+@pytest.fixture
+def organization_brand(brand: Path) -> Path:
+    login = brand / "templates/pages/login.html"
+    login.write_text(login.read_text().replace("{%- auth0:widget -%}",
+                                               "{%- auth0:widget -%}" + ORG_MARK))
+    email = brand / "templates/emails/verify_email.html"
+    email.write_text(email.read_text().replace("[% endblock %]",
+                                               f"<tr><td>{ORG_MARK}</td></tr>\n[% endblock %]"))
+    acme = {"organization": {"name": "acme", "display_name": "Acme",
+                             "branding": FIXTURE_BRANDING}}
+    _add_scenario(brand / "fixtures/login.json", "acme", acme)
+    _add_scenario(brand / "fixtures/emails.json", "acme", acme)
+    return brand
+
+
+def org_mark(page: str) -> tuple[str, str, str]:
+    found = re.search(r'<img class="org-logo" src="([^"]*)" data-primary="([^"]*)"'
+                      r' data-background="([^"]*)">', page)
+    assert found, "the view shows no organization logo"
+    return found.groups()
+
+
+def test_an_organizations_scenario_shows_the_branding_its_tenant_builds(organization_brand):
+    live, first = start_preview(organization_brand, port=0, quiet=QUIET)
+    assert first.failure is None
+    try:
+        built = ("https://assets.minimal.example/acme.png", "#0055aa", "#f4f4f4")
+        for target in ("/render/dev/page/login/acme", "/render/dev/page/login/acme?lang=fr",
+                       "/render/dev/email/verify_email/acme"):
+            assert org_mark(get(live, target)) == built, target
+        # prod brands no organization: the scenario's own data stays.
+        stale = ("https://fixture.example/stale.png", "#111111", "#222222")
+        assert org_mark(get(live, "/render/prod/page/login/acme")) == stale
+        assert org_mark(get(live, "/render/prod/email/verify_email/acme")) == stale
+        # A scenario without an organization gets none.
+        assert "org-logo" not in get(live, "/render/dev/page/login/login")
+    finally:
+        live.stop()
+
+
+def test_the_snapshots_show_the_organizations_branding(organization_brand: Path) -> None:
+    from auth0_branding.review.snapshot import collect_snapshots
+
+    snapshots = collect_snapshots(organization_brand)
+    page = snapshots["rendered/dev/pages/login/acme.en.html"]
+    assert "https://assets.minimal.example/acme.png" in page and "stale" not in page
+    assert "https://fixture.example/stale.png" in snapshots["rendered/prod/pages/login/acme.en.html"]

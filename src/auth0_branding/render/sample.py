@@ -15,7 +15,7 @@ from .languages import Languages, chosen_language, in_language, screen_texts
 from .liquid import render_liquid
 from .password_widget import stub_change_password_widget
 from .phone import render_phone
-from .surface import Surface, render_partials, surfaces
+from .surface import Surface, render_partials, surfaces, with_organization
 from .widget import head_html, render_widget
 
 RENDERED_KINDS = ("page", "email", "phone")
@@ -91,7 +91,8 @@ def render_sample(
 
     With the brand's `languages`, `language` renders it for a reader of that language (the
     variables Auth0 sets, the custom text); None keeps the language the scenario names.
-    The tenant's `surface` puts its prompt partials into the widget mock.
+    The tenant's `surface` puts its prompt partials into the widget mock and its
+    organizations' branding into the data of a scenario naming one of them.
     """
     data: Mapping[str, Any] = scenario.data
     if languages is None:
@@ -100,6 +101,7 @@ def render_sample(
         language = chosen_language(artifact, data, languages)
     else:
         data = in_language(artifact, data, language, languages)
+    data = with_organization(surface, data)
     if artifact.kind == "phone":
         return Sample(artifact, scenario, render_phone(artifact, data, language), None, language)
     head = widget = ""

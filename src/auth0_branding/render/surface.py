@@ -1,7 +1,9 @@
-"""What the rest of a tenant's branding surface adds to a sample: its prompt partials.
+"""What the rest of a tenant's branding surface adds to a sample: partials, organizations.
 
 Auth0 renders a prompt's partials (Liquid, with the page's own data) at the insertion points
 of its widget; the widget mock does the same with the built partials of the sample's tenant.
+A page or email rendered for one of the tenant's organizations reads that organization's
+branding (`organization.branding.*`): the sample takes it from the built organization output.
 """
 
 from __future__ import annotations
@@ -29,16 +31,34 @@ class PromptPartials:
 
 @dataclass(frozen=True)
 class Surface:
-    """A tenant's outputs that change how its pages render: partials by prompt."""
+    """A tenant's outputs that change how its views render: partials, organization branding."""
 
     partials: Mapping[str, PromptPartials] = field(default_factory=dict)
+    # organization name -> its built `branding` ({logo_url, colors: {...}})
+    organizations: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, artifacts: Iterable[Artifact], tenant: str) -> Surface:
         """Gather the surface of `tenant` from a build's artifacts."""
+        mine = [a for a in artifacts if a.tenant == tenant]
         partials = {a.name: PromptPartials(a.path, json.loads(a.content))
-                    for a in artifacts if a.tenant == tenant and a.kind == "partials"}
-        return cls(partials)
+                    for a in mine if a.kind == "partials"}
+        organizations = {a.name: json.loads(a.content).get("branding", {})
+                         for a in mine if a.kind == "organization"}
+        return cls(partials, organizations)
+
+
+def with_organization(surface: Surface | None, data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Give `data`'s organization the branding the tenant's build gives it, if any."""
+    organization = data.get("organization")
+    if surface is None or not isinstance(organization, Mapping):
+        return data
+    name = organization.get("name")
+    branding = surface.organizations.get(name) if isinstance(name, str) else None
+    if not branding:
+        return data
+    # The build's branding replaces the fixture's whole: what ships is what is shown.
+    return {**data, "organization": {**organization, "branding": branding}}
 
 
 def surfaces(artifacts: Iterable[Artifact]) -> dict[str, Surface]:
