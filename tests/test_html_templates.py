@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import subprocess
@@ -13,6 +14,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from auth0_branding.build.artifacts import Artifact
 from auth0_branding.errors import Location, Problem
 from auth0_branding.preview.pages import (
     Row,
@@ -23,6 +25,7 @@ from auth0_branding.preview.pages import (
     view_page,
 )
 from auth0_branding.render.html_templates import TEMPLATES, html_template
+from auth0_branding.render.phone import render_phone
 from auth0_branding.render.widget import render_widget
 from auth0_branding.review.gallery import render_gallery
 from auth0_branding.review.views import Comparison, Review, View
@@ -49,7 +52,7 @@ def test_each_package_finds_its_templates_through_importlib_resources() -> None:
     found = {package: _template_files(package) for package in PACKAGES}
 
     assert found == {
-        "auth0_branding.render": {"widget.html", "change_password_stub.html"},
+        "auth0_branding.render": {"widget.html", "change_password_stub.html", "phone.html"},
         "auth0_branding.preview": {"page.html", "index.html", "view.html", "raw.html",
                                    "message.html", "reload_client.html"},
         "auth0_branding.review": {"gallery.html"},
@@ -139,3 +142,13 @@ def test_widget_escapes_hostile_texts_in_content_and_attributes() -> None:
 
     # data-prompt, data-screen, the logo's aria-label, the title
     _assert_escaped(html, 4)
+
+
+def test_phone_mock_escapes_a_hostile_sender_text_and_voice() -> None:
+    message = {"type": "otp_verify", "disabled": False, "content": {
+        "syntax": "liquid", "from": HOSTILE, "body": {"text": HOSTILE, "voice": HOSTILE}}}
+    artifact = Artifact("dev", "phone", "otp_verify", "dev/phone/otp_verify.json",
+                        "branding/phone/templates/otp_verify", json.dumps(message))
+
+    # the sender, the SMS bubble, the voice text
+    _assert_escaped(render_phone(artifact, {}, None), 3)

@@ -19,6 +19,8 @@ FIXTURES_DIR = "fixtures"
 GROUPS = {"login": "login", "classic_login": "login", "password_reset": "password_reset",
           "error_page": "error_page"}
 EMAILS_GROUP = "emails"
+# Phone messages share one fixtures file, `phone.json`; without it, Auth0's sample values.
+PHONE_GROUP = "phone"
 # Deeper than any real fixture, shallow enough for merging and copying never to recurse out.
 MAX_DEPTH = 64
 
@@ -67,7 +69,10 @@ def load_scenarios(brand_dir: Path) -> dict[str, tuple[Scenario, ...]]:
 def scenarios_for(
     scenarios: Mapping[str, tuple[Scenario, ...]], kind: str, name: str
 ) -> tuple[Scenario, ...]:
-    """Return the scenarios for one built output (a page or an email), data merged."""
+    """Return the scenarios for one built output (a page, an email, a phone message)."""
+    if kind == "phone":
+        return scenarios.get(PHONE_GROUP) or (
+            Scenario(PHONE_GROUP, "default", "Auth0's sample values", {}),)
     if kind == "email":
         extra = {s.name: s.data for s in scenarios.get(f"{EMAILS_GROUP}:templates", ())}
         return tuple(

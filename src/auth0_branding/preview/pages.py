@@ -17,9 +17,9 @@ OVERLAY_ID = "live-overlay"
 FRAME_ATTR = "data-live-frame"  # the frame a reload reloads
 LIVE_TEXT_ATTR = "data-live-text"  # toolbar text (with an id) refreshed on a reload
 # Width toggles: the label, the iframe width, and which kinds of output offer it.
-WIDTHS = (("Mobile", "375", ("email", "page")), ("Desktop", "600", ("email",)),
-          ("Desktop", "1280", ("page",)), ("Fit", "full", ("email", "page")))
-DEFAULT_WIDTH = {"email": "600", "page": "1280"}
+WIDTHS = (("Mobile", "375", ("email", "page", "phone")), ("Desktop", "600", ("email",)),
+          ("Desktop", "1280", ("page",)), ("Fit", "full", ("email", "page", "phone")))
+DEFAULT_WIDTH = {"email": "600", "page": "1280", "phone": "375"}
 _BODY_END = re.compile(r"</body\s*>", re.IGNORECASE)
 
 @dataclass(frozen=True)

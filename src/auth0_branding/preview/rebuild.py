@@ -7,7 +7,14 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from ..brand.scenarios import EMAILS_GROUP, FIXTURES_DIR, GROUPS, Scenario, load_scenarios
+from ..brand.scenarios import (
+    EMAILS_GROUP,
+    FIXTURES_DIR,
+    GROUPS,
+    PHONE_GROUP,
+    Scenario,
+    load_scenarios,
+)
 from ..brand.tokens import Tokens
 from ..build.artifacts import Artifact
 from ..build.builder import BuildResult, build, build_tenant
@@ -17,8 +24,9 @@ from ..render.sample import RENDERED_KINDS
 from .watch import DependencyGraph, normalise
 
 COMMON_FIXTURES = "common"
-# Outputs that style every rendered view of their tenant (the widget mock reads them).
-THEME_KINDS = ("theme", "branding")
+# Outputs that style every rendered view of their tenant (the widget mock reads them; the
+# partials go into it, and an organization's branding into its scenarios' data).
+THEME_KINDS = ("theme", "branding", "partials", "organization")
 WIDGET_PAGE = "login"  # the page whose views hold the widget mock
 
 
@@ -30,6 +38,8 @@ def output_key(artifact: Artifact) -> str:
 
 def fixture_group(artifact: Artifact) -> str:
     """Return the fixtures file (stem) whose scenarios an output is rendered in."""
+    if artifact.kind == "phone":
+        return PHONE_GROUP
     return EMAILS_GROUP if artifact.kind == "email" else GROUPS.get(artifact.name, artifact.name)
 
 
@@ -196,7 +206,7 @@ def changed_outputs(old: Snapshot | None, new: Snapshot) -> frozenset[str]:
     before = _contents(old.result) if old else {}
     after = _contents(new.result)
     changed = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
-    # A tenant's theme and branding style its login widget mock, hence all of its views.
+    # A tenant's theme, branding and partials make its login widget mock, hence all its views.
     restyled = {key.split("/", 1)[0] for key in changed if key.split("/")[1] in THEME_KINDS}
     changed |= {key for key in after if key.split("/", 1)[0] in restyled}
     # The login widget mock shows the custom text, which no page's content holds.

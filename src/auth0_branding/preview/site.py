@@ -15,6 +15,7 @@ from ..brand.scenarios import Scenario, scenarios_for
 from ..build.artifacts import Artifact
 from ..errors import BrandError, Location, Problem
 from ..render.sample import RENDERED_KINDS, Sample, localise_assets, render_sample, widget_theme
+from ..render.surface import Surface
 from .events import ALL_OUTPUTS, Failure, Rebuilt
 from .pages import (
     DEFAULT_WIDTH,
@@ -216,6 +217,7 @@ class BrandPreview:
                              json.loads(branding.content) if branding else None),
                 json.loads(settings.content) if settings else None,
                 languages=snapshot.languages, language=language,
+                surface=Surface.of(snapshot.result.artifacts, artifact.tenant),
             )
         except BrandError as error:
             sample = error  # shown in place of the view; the build itself is fine

@@ -23,6 +23,7 @@ from ..brand.catalogues import AUTH0_VARIABLE
 from ..brand.scenarios import deep_merge
 from ..build.artifacts import Artifact
 from ..build.localise import LANGUAGE, language_prelude
+from ..build.phone import PHONE_LANGUAGE_SOURCES
 from .liquid import render_liquid
 
 if TYPE_CHECKING:
@@ -61,6 +62,8 @@ def language_sources(artifact: Artifact, languages: Languages) -> tuple[str, ...
     """Return the variables an output reads the reader's language from, most trusted first."""
     if artifact.kind == "email":
         return languages.email_sources
+    if artifact.kind == "phone":
+        return PHONE_LANGUAGE_SOURCES
     return PAGE_LANGUAGE_SOURCES.get(artifact.name, ())
 
 
@@ -83,6 +86,8 @@ def in_language(artifact: Artifact, data: Mapping[str, Any], language: str,
         # choice) would win over the request's: it follows the choice too.
         values.update({source: language for source in languages.email_sources
                        if _lookup(data, source) not in (None, "")})
+    elif artifact.kind == "phone":
+        values.update(dict.fromkeys(PHONE_LANGUAGE_SOURCES, language))
     elif artifact.kind == "page":
         values.update(dict.fromkeys(PAGE_LANGUAGE_SOURCES.get(artifact.name, ()), language))
         if artifact.name in PAGE_DIRECTION_VARIABLES:

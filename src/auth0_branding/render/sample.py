@@ -14,9 +14,11 @@ from ..build.artifacts import Artifact
 from .languages import Languages, chosen_language, in_language, screen_texts
 from .liquid import render_liquid
 from .password_widget import stub_change_password_widget
+from .phone import render_phone
+from .surface import Surface, render_partials, surfaces, with_organization
 from .widget import head_html, render_widget
 
-RENDERED_KINDS = ("page", "email")
+RENDERED_KINDS = ("page", "email", "phone")
 
 
 @dataclass(frozen=True)
@@ -83,12 +85,14 @@ def widget_theme(theme: Mapping[str, Any] | None, branding: Mapping[str, Any] | 
 def render_sample(
     artifact: Artifact, scenario: Scenario, theme: Mapping[str, Any] | None = None,
     settings: Mapping[str, Any] | None = None, *, languages: Languages | None = None,
-    language: str | None = None,
+    language: str | None = None, surface: Surface | None = None,
 ) -> Sample:
-    """Render one page or email through Liquid with the scenario's data.
+    """Render one page, email or phone message through Liquid with the scenario's data.
 
     With the brand's `languages`, `language` renders it for a reader of that language (the
     variables Auth0 sets, the custom text); None keeps the language the scenario names.
+    The tenant's `surface` puts its prompt partials into the widget mock and its
+    organizations' branding into the data of a scenario naming one of them.
     """
     data: Mapping[str, Any] = scenario.data
     if languages is None:
@@ -97,21 +101,27 @@ def render_sample(
         language = chosen_language(artifact, data, languages)
     else:
         data = in_language(artifact, data, language, languages)
+    data = with_organization(surface, data)
+    if artifact.kind == "phone":
+        return Sample(artifact, scenario, render_phone(artifact, data, language), None, language)
     head = widget = ""
     if artifact.kind == "page" and artifact.name == "login":
         prompt = data.get("prompt", {})
         screen = prompt.get("screen", {})
         prompt_name = prompt.get("name", "login")
+        screen_name = screen.get("name") or prompt_name
         texts = screen.get("texts", {})
         if languages is not None and language is not None:
             # Auth0 hands the page the same texts the widget shows: the language's own.
-            texts = screen_texts(languages, prompt_name, screen.get("name") or prompt_name,
-                                 language, data)
+            texts = screen_texts(languages, prompt_name, screen_name, language, data)
             if "prompt" in data:
                 data = deep_merge(data, {"prompt": {"screen": {"texts": texts}}})
+        partials = render_partials(surface, prompt_name, screen_name, deep_merge(
+            data, {"prompt": {"name": prompt_name, "screen": {"name": screen_name,
+                                                              "texts": texts}}}))
         head = head_html()
         widget = render_widget(prompt_name, screen.get("name", ""), texts, theme or {},
-                               language=language)
+                               language=language, partials=partials)
     html = render_liquid(artifact.content, data, head_html=head, widget_html=widget,
                          name=artifact.path)
     if artifact.kind == "page" and artifact.name == "password_reset":
@@ -140,6 +150,7 @@ def render_samples(
         return json.loads(found.content) if found else None
 
     themes: dict[str, dict] = {}  # per tenant: only the login widget uses it
+    surface = surfaces(artifacts)
     for artifact in artifacts:
         if artifact.kind not in RENDERED_KINDS:
             continue
@@ -151,4 +162,5 @@ def render_samples(
         for index, scenario in enumerate(scenarios_for(scenarios, artifact.kind, artifact.name)):
             for language in (languages.codes if languages and index == 0 else (None,)):
                 yield render_sample(artifact, scenario, themes.get(tenant), settings,
-                                    languages=languages, language=language)
+                                    languages=languages, language=language,
+                                    surface=surface.get(tenant))

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from importlib import resources
 from urllib.parse import urlsplit
 
+from markupsafe import Markup
+
 from ..auth0.languages import text_direction
 from ..auth0.theme import THEME_FIELDS, is_color
 from .html_templates import html_template
@@ -293,13 +295,15 @@ def render_widget(
     texts: Mapping[str, object] | None = None,
     theme: Mapping[str, object] | None = None,
     language: str | None = None,
+    partials: Mapping[str, str] | None = None,
 ) -> str:
     """Render a static look-alike of the Universal Login widget for one prompt.
 
     `texts` overrides Auth0's text keys (`title`, `description`, `buttonText`,
     `emailPlaceholder`, `footerLinkText`, ... and `companyName`/`clientName` for
     `${...}` placeholders). `theme` is Auth0's theme, grouped or flat. `language` sets the
-    widget's `lang` and, as Auth0's widget does, its writing direction.
+    widget's `lang` and, as Auth0's widget does, its writing direction. `partials` holds
+    rendered HTML by insertion point (`form-content-end`, ...), placed where Auth0 puts it.
     """
     spec = _screen_for(prompt_name, screen)
     values = _flat_theme(theme)
@@ -313,4 +317,6 @@ def render_widget(
         logo=(_logo_url(values.get("logo_url")) or "") if shows_logo else None,
         social_top=values.get("social_buttons_layout") == "top",
         language=language, direction=text_direction(language) if language else None,
+        # The brand's own fragments, already rendered: inserted as they are, as Auth0 does.
+        partial={point: Markup(html) for point, html in (partials or {}).items()},  # noqa: S704
     )

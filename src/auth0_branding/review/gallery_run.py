@@ -38,7 +38,7 @@ from .views import Comparison, RenderedViews, Review, View
 log = logging.getLogger(__name__)
 
 REVIEW_DIR = Path("dist/review")
-WIDTHS = {"page": (375, 1280), "email": (375, 600)}
+WIDTHS = {"page": (375, 1280), "email": (375, 600), "phone": (375,)}
 CURRENT, BASE, DIFF = "current", "base", "diff"
 # Present in every folder this command wrote: only such a folder is ever replaced whole.
 MARKER = REVIEW_MARKER
