@@ -549,6 +549,10 @@ def test_dependency_graph_maps_each_source_to_its_outputs(brand):
     emails = [n.stem for n in sorted((brand / "templates/emails").glob("*.html"))]
     all_emails = {f"{t}/email/{e}" for t in TENANTS for e in emails}
     all_pages = {f"{t}/page/{p}" for t in TENANTS for p in PAGES}
+    # The phone messages' views read the common fixtures and the assets like every view.
+    messages = {n.name.split(".")[0] for n in (brand / "templates/phone").glob("*.txt")}
+    all_phones = {f"{t}/phone/{m}" for t in TENANTS for m in messages}
+    assert len(all_phones) == 3 * 5
     assert plan("templates/emails/verify_email.html") == RebuildPlan(
         outputs=frozenset(f"{t}/email/verify_email" for t in TENANTS))
     assert plan("templates/pages/error_page.html").outputs == {
@@ -565,8 +569,9 @@ def test_dependency_graph_maps_each_source_to_its_outputs(brand):
     assert plan("fixtures/login.json") == RebuildPlan(
         fixtures=True, rerender=frozenset(f"{t}/page/login" for t in TENANTS))
     assert plan("fixtures/emails.json") == RebuildPlan(fixtures=True, rerender=frozenset(all_emails))
-    assert plan("fixtures/common.json").rerender == all_pages | all_emails
-    assert plan("assets/logo.svg") == RebuildPlan(rerender=frozenset(all_pages | all_emails))
+    assert plan("fixtures/common.json").rerender == all_pages | all_emails | all_phones
+    assert plan("assets/logo.svg") == RebuildPlan(
+        rerender=frozenset(all_pages | all_emails | all_phones))
     assert plan("templates/partials/unused.html").empty
     assert plan_changes(snapshot, brand, [Path("/etc/passwd")]).empty
     assert plan("templates/partials/unused.html", failing=True) == RebuildPlan(full=True)
