@@ -250,3 +250,25 @@ def test_the_gallery_lists_the_languages_and_shows_each_one(tmp_path: Path, monk
     assert re.findall(r'<figcaption>access_denied · <span class="language">(\w+)</span> · 375 px',
                       index) == ["en", "fr", "ar"]
     _assert_gallery_is_self_contained(out)
+
+
+@needs_chromium
+def test_the_gallery_covers_partials_phone_messages_and_organization_branding(tmp_path: Path):
+    plan = plan_views(BRAND, ("prod",), (), strict=True)
+    phones = {(v.name, v.language) for v in plan.views if v.kind == "phone"}
+    assert phones == {(m, lang) for m in ("otp_verify", "otp_enroll", "change_password",
+                                          "blocked_account", "password_breach")
+                      for lang in ("en", "fr", "de", "ar")}
+    assert {v.width for v in plan.views if v.kind == "phone"} == {375}
+    # The signup view carries the terms partial inside the widget, in each language.
+    signup = plan.views[View("prod", "page", "login", "signup", 375, "en")]
+    assert 'name="ulp-terms"' in signup
+    # The organization scenario shows Ridgeline Guiding Co.'s own branding.
+    mfa = plan.views[View("prod", "page", "login", "mfa", 1280, "en")]
+    assert "organizations/ridgeline-guides.png" in mfa
+    arabic = plan.views[View("prod", "phone", "otp_verify", "default", 375, "ar")]
+    capture([Shot(arabic, 375, tmp_path / "sms.png", plan.assets)], jobs=1)
+    from PIL import Image
+
+    with Image.open(tmp_path / "sms.png") as shot:
+        assert shot.size[0] == 375 and shot.getbbox() is not None
