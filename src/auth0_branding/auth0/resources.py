@@ -66,10 +66,7 @@ def partials_resource(prompt: str) -> str:
 
 def parse_partials_resource(resource: str) -> str | None:
     """Return the prompt of a partials resource id, or None for any other id."""
-    if not resource.startswith(CUSTOM_TEXT_PREFIX) or not resource.endswith(_PARTIALS_SUFFIX):
-        return None
-    prompt = resource[len(CUSTOM_TEXT_PREFIX):-len(_PARTIALS_SUFFIX)]
-    return prompt if prompt and "/" not in prompt else None
+    return _segment(resource, CUSTOM_TEXT_PREFIX, _PARTIALS_SUFFIX)
 
 
 # Phone messages: one template per type, found by its type (Auth0 gives it an id on create).
@@ -83,10 +80,7 @@ def phone_resource(message_type: str) -> str:
 
 def parse_phone_resource(resource: str) -> str | None:
     """Return the message type of a phone resource id, or None for any other id."""
-    if not resource.startswith(PHONE_PREFIX):
-        return None
-    kind = resource[len(PHONE_PREFIX):]
-    return kind if kind and "/" not in kind else None
+    return _segment(resource, PHONE_PREFIX)
 
 
 # Organization branding: the organization is found by its name, then patched by its id.
@@ -101,7 +95,12 @@ def organization_resource(name: str) -> str:
 
 def parse_organization_resource(resource: str) -> str | None:
     """Return the organization name of an organization resource id, or None."""
-    if not resource.startswith(ORGANIZATION_PREFIX) or not resource.endswith(_BRANDING_FIELD):
+    return _segment(resource, ORGANIZATION_PREFIX, _BRANDING_FIELD)
+
+
+def _segment(resource: str, prefix: str, suffix: str = "") -> str | None:
+    """Return the one path segment between `prefix` and `suffix`, or None if there is none."""
+    if not resource.startswith(prefix) or not resource.endswith(suffix):
         return None
-    name = resource[len(ORGANIZATION_PREFIX):-len(_BRANDING_FIELD)]
-    return name if name and "/" not in name else None
+    middle = resource[len(prefix):len(resource) - len(suffix)]
+    return middle if middle and "/" not in middle else None
