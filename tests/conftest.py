@@ -8,6 +8,7 @@ import pytest
 pytest.register_assert_rewrite("hostile")
 
 from emulator_fixtures import auth0_client, emulator, emulator_config  # noqa: E402, F401
+from liquidjs_fixtures import in_zone, liquidjs  # noqa: E402, F401
 
 
 def pytest_addoption(parser):

@@ -295,8 +295,8 @@ def test_render_error_carries_the_line() -> None:
         render_liquid("a\n{% include 'footer' %}", {}, name="emails/welcome_email.html")
 
     assert str(caught.value) == (
-        "emails/welcome_email.html:2: include: no template named 'footer' (Auth0 stores no "
-        "partial templates to include: inline the markup at build time)"
+        "emails/welcome_email.html:2: no template named 'footer' to include or render (Auth0 "
+        "stores no partial templates: inline the markup at build time)"
     )
 
 

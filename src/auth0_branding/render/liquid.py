@@ -17,6 +17,7 @@ from liquid.tag import Tag
 from liquid.token import TOKEN_DOC, TOKEN_EXPRESSION, TOKEN_ILLEGAL, TOKEN_TAG, Token
 
 from ..errors import Location, TemplateError, did_you_mean
+from .liquidjs import liquidjs_engine
 
 if TYPE_CHECKING:
     from liquid.stream import TokenStream
@@ -249,8 +250,8 @@ def _template_error(error: LiquidError, name: str) -> TemplateError:
     message = str(error.message) if error.message else error.__class__.__name__
     hint = getattr(error, "hint", None)
     if isinstance(error, TemplateNotFoundError):
-        message = f"include: no template named '{message}'"
-        hint = "Auth0 stores no partial templates to include: inline the markup at build time"
+        message = f"no template named '{message}' to include or render"
+        hint = "Auth0 stores no partial templates: inline the markup at build time"
     return TemplateError(message, location=Location(name, line, col), hint=hint)
 
 
@@ -280,7 +281,14 @@ def render_liquid(
     widget_html: str = "",
     name: str = "<template>",
 ) -> str:
-    """Render `text` with `data`, filling `{%- auth0:head -%}` and `{%- auth0:widget -%}`."""
+    """Render `text` with `data`, filling `{%- auth0:head -%}` and `{%- auth0:widget -%}`.
+
+    LiquidJS renders it where it can run (`liquidjs`); python-liquid where it cannot.
+    """
+    engine = liquidjs_engine()
+    if engine is not None:
+        return engine.render(text, data, head_html=head_html, widget_html=widget_html,
+                             name=name)
     template = parse_liquid(text, name)
     try:
         with auth0_slots(head_html=head_html, widget_html=widget_html):
