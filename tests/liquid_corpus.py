@@ -196,7 +196,7 @@ TAGS = [
     "{% if user.name == 'Ada Lovelace' %}{% if user.email %}both{% endif %}{% endif %}",
     "{{ application.metadata.offset }}{{ application.metadata.limit }}{{ application.metadata.first }}",
     "{{ user['name'] }}{{ user[\"email\"] }}", "{% assign key = 'name' %}{{ user[key] }}",
-    "{{ missing.deep.path }}|{{ nil.x }}", "{% assign arr = 'a b c' | split: ' ' %}{{ arr[1] }}",
+    "{{ missing.deep.path }}|{{ user.missing.x }}", "{% assign arr = 'a b c' | split: ' ' %}{{ arr[1] }}",
     "{% for i in (1..3) %}{% cycle 'x', 'y' %}{% endfor %}", "{{ 'x' }}{{- ' ' -}}{{ 'y' }}",
     "{% assign n = 3 %}{% for i in (1..n) %}{{ i }}{% endfor %}",
     "{%- auth0:head -%}<main>{%- auth0:widget -%}</main>", "{% debug %}x",

@@ -7,6 +7,9 @@ run in the same time zone. Skipped, with the reason, where node or LiquidJS is m
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,7 +22,13 @@ from auth0_branding.build.builder import build
 from auth0_branding.errors import TemplateError
 from auth0_branding.render import languages, liquid, phone, sample, surface
 from auth0_branding.render.languages import Languages
-from auth0_branding.render.liquidjs import LiquidJSProcess
+from auth0_branding.render.liquid import (
+    ALLOWED_TAGS,
+    AUTH0_CUSTOM_TAGS,
+    AUTH0_FILTERS,
+    LIQUIDJS_FILTERS,
+)
+from auth0_branding.render.liquidjs import CHECKOUT_MODULES, LiquidJSProcess
 from auth0_branding.render.sample import render_samples
 
 BRAND = Path(__file__).resolve().parents[1] / "brand"
@@ -81,3 +90,20 @@ def test_every_reference_output_scenario_and_language_renders_as_liquidjs(
     ]
     assert len(calls) >= len(samples)
     assert differing == []
+
+
+def _liquidjs_names(table: str) -> set[str]:
+    script = f"console.log(JSON.stringify(Object.keys(new (require('liquidjs').Liquid)().{table})))"
+    found = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True,
+                           env={**os.environ, "NODE_PATH": str(CHECKOUT_MODULES / "node_modules")})
+    return set(json.loads(found.stdout))
+
+
+def test_check_knows_exactly_liquidjs_filters(liquidjs: LiquidJSProcess) -> None:
+    assert _liquidjs_names("filters") == AUTH0_FILTERS | LIQUIDJS_FILTERS
+
+
+def test_check_knows_exactly_liquidjs_tags_and_auth0s(liquidjs: LiquidJSProcess) -> None:
+    # `when`, `elsif` and `else` are parts of other tags in LiquidJS, not tags of their own.
+    ours = ALLOWED_TAGS - AUTH0_CUSTOM_TAGS - {"when", "elsif", "else"}
+    assert _liquidjs_names("tags") == ours

@@ -175,18 +175,22 @@ CHECK_CASES: list[tuple[str, str, str, str, str, int | None]] = [
     ('liquid-syntax-error', 'error', 'liquid-syntax',
      'expected tag endif, found end of expression (a block is not closed: add {% endif %})',
      'brand/templates/emails/verify_email.html', 3),
-    ('liquid-tag-layout', 'error', 'liquid-syntax',
-     "tag 'layout' is not supported by Auth0's Liquid (Auth0 cannot store layout files (and "
-     'python-liquid lacks `layout`): inline the shared markup at build time)',
+    ('liquid-tag-include', 'error', 'liquid-file',
+     "tag 'include' loads a template file, and Auth0 stores none: it fails when Auth0 renders "
+     'this (inline the shared markup at build time)',
+     'brand/templates/emails/verify_email.html', 3),
+    ('liquid-tag-layout', 'error', 'liquid-file',
+     "tag 'layout' loads a template file, and Auth0 stores none: it fails when Auth0 renders "
+     'this (inline the shared markup at build time)',
      'brand/templates/pages/error_page.html', 3),
     ('liquid-tag-macro', 'error', 'liquid-syntax',
-     "unknown tag 'macro' (Auth0's Liquid knows: assign, auth0:head, auth0:widget, break, "
-     'capture, case, comment, continue, cycle, debug, decrement, echo, else, elsif, for, if, '
-     'include, increment, liquid, raw, tablerow, unless, when)',
+     "unknown tag 'macro' (Auth0's Liquid knows: #, assign, auth0:head, auth0:widget, block, "
+     'break, capture, case, comment, continue, cycle, debug, decrement, echo, else, elsif, for, '
+     'if, include, increment, layout, liquid, raw, render, tablerow, unless, when)',
      'brand/templates/emails/verify_email.html', 3),
-    ('liquid-tag-render', 'error', 'liquid-syntax',
-     "tag 'render' is not supported by Auth0's Liquid (Auth0 does not list `render` and has no "
-     'partials to load: inline the shared markup at build time)',
+    ('liquid-tag-render', 'error', 'liquid-file',
+     "tag 'render' loads a template file, and Auth0 stores none: it fails when Auth0 renders "
+     'this (inline the shared markup at build time)',
      'brand/templates/emails/verify_email.html', 3),
     ('liquid-unknown-filter', 'error', 'liquid-filter',
      "filter 'titlecase' is not available in Auth0's Liquid (remove it: Auth0 would print the "

@@ -32,7 +32,7 @@ from ..brand.sourcemap import SourceMap, source_version
 from ..build.artifacts import Artifact
 from ..build.builder import BuildResult
 from ..errors import Location, Problem, TemplateError, did_you_mean
-from ..render.liquid import AUTH0_FILTERS, parse_liquid
+from ..render.liquid import AUTH0_FILTERS, FILE_TAGS, parse_liquid
 from ..render.liquid_usage import LiquidUsage
 from . import mfa_page, settings  # noqa: F401 - register the MFA page's and the JSON outputs' checks
 from .html import check_html, scan_html
@@ -101,8 +101,11 @@ def _liquid_syntax(subject: Subject) -> Iterator[Problem]:
     except TemplateError as error:
         where = subject.where
         line, col = (error.location.line, error.location.col) if error.location else (None, None)
+        construct = _construct_at(where, line, col)
+        if construct and "\n" in construct:
+            construct = None  # a line inside `{% liquid %}`: its own line, not the tag's first
         yield Problem("error", "liquid-syntax", liquid_message(error),
-                      where.at_output(line, _construct_at(where, line, col)))
+                      where.at_output(line, construct))
 
 
 @check("liquid-names", kinds=MARKUP)
@@ -198,6 +201,12 @@ def _check_liquid_names(usage: LiquidUsage, where: SourceMap) -> Iterator[Proble
                       f"filter '{use.name}' is standard LiquidJS but not documented by Auth0 "
                       "(test it on a tenant, or use a documented filter)",
                       _at_use(where, use.line, use.col))
+    for tag in usage.tags:
+        if tag.name in FILE_TAGS:
+            yield Problem("error", "liquid-file",
+                          f"tag '{tag.name}' loads a template file, and Auth0 stores none: it "
+                          "fails when Auth0 renders this (inline the shared markup at build "
+                          "time)", where.at_output(tag.line, tag.markup))
     for tag in usage.unverified_tags:
         yield Problem("warning", "liquid-unverified",
                       f"tag '{tag.name}' is standard LiquidJS but not documented by Auth0 "

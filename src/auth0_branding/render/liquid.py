@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -17,6 +18,7 @@ from liquid.tag import Tag
 from liquid.token import TOKEN_DOC, TOKEN_EXPRESSION, TOKEN_ILLEGAL, TOKEN_TAG, Token
 
 from ..errors import Location, TemplateError, did_you_mean
+from .liquid_tags import BlockTag, LayoutTag, accept_keyword_properties
 from .liquidjs import liquidjs_engine
 
 if TYPE_CHECKING:
@@ -28,13 +30,16 @@ if TYPE_CHECKING:
 # python-liquid's lexer turns it into text.
 AUTH0_TAGS = frozenset(
     {"for", "break", "continue", "cycle", "tablerow", "if", "elsif", "else", "unless",
-     "case", "when", "assign", "increment", "decrement", "include", "raw", "comment"}
+     "case", "when", "assign", "increment", "decrement", "include", "layout", "raw", "comment"}
 )
+# Tags that load another template file. Auth0 stores none, so they parse but fail to render
+# (LiquidJS runs with no files here, as there): `check` reports them as errors.
+FILE_TAGS = frozenset({"include", "render", "layout"})
 # Auth0's own tags. `debug` is documented for emails only; here it renders nothing.
 AUTH0_CUSTOM_TAGS = frozenset({"auth0:head", "auth0:widget", "debug"})
 # UNVERIFIED: standard LiquidJS tags that Auth0's list omits. They parse, and
 # `LiquidUsage.unverified_tags` reports them so a check can warn rather than fail.
-UNVERIFIED_TAGS = frozenset({"capture", "echo", "liquid"})
+UNVERIFIED_TAGS = frozenset({"capture", "echo", "liquid", "#", "render", "block"})
 ALLOWED_TAGS = AUTH0_TAGS | AUTH0_CUSTOM_TAGS | UNVERIFIED_TAGS
 
 # Filters Auth0 documents for its Liquid templates.
@@ -46,14 +51,16 @@ AUTH0_FILTERS = frozenset(
      "url_decode", "strip_html", "newline_to_br", "slice", "map", "sort", "sort_natural",
      "first", "last", "join", "reverse", "size", "date", "default"}
 )
-# UNVERIFIED: standard LiquidJS filters Auth0 does not list. Reported, never fatal.
+# UNVERIFIED: the rest of LiquidJS 10.30's filters, which Auth0 does not list. Reported,
+# never fatal; tests/test_liquid_differential.py checks the two lists make LiquidJS's.
 LIQUIDJS_FILTERS = frozenset(
-    {"replace_last", "remove_last", "compact", "concat", "uniq", "where", "reject", "find",
-     "find_index", "has", "sum", "json", "jsonify", "base64_encode", "base64_decode",
-     "xml_escape", "cgi_escape", "uri_escape", "slugify", "normalize_whitespace",
-     "number_of_words", "array_to_sentence_string", "date_to_xmlschema", "date_to_rfc822",
-     "date_to_string", "date_to_long_string", "push", "pop", "shift", "unshift", "sample",
-     "group_by", "where_exp", "to_integer", "inspect", "raw"}
+    {"xml_escape", "cgi_escape", "uri_escape", "slugify", "sum", "compact", "concat", "push",
+     "unshift", "pop", "shift", "where", "reject", "where_exp", "reject_exp", "group_by",
+     "group_by_exp", "has", "has_exp", "find_index", "find_index_exp", "find", "find_exp", "uniq",
+     "sample", "date_to_xmlschema", "date_to_rfc822", "date_to_string", "date_to_long_string",
+     "remove_last", "squish", "replace_last", "normalize_whitespace", "number_of_words",
+     "array_to_sentence_string", "base64_encode", "base64_decode", "sha256", "hmac_sha256", "raw",
+     "jsonify", "to_integer", "json", "inspect"}
 )
 # Output through these is safe to place in HTML: escaped, URL-encoded, or a number.
 ESCAPING_FILTERS = frozenset({"escape", "escape_once", "url_encode", "xml_escape", "cgi_escape"})
@@ -63,14 +70,8 @@ _SANITISING_FILTERS = ESCAPING_FILTERS | frozenset(
 )
 _DECODING_FILTERS = frozenset({"url_decode", "base64_decode", "base64_url_safe_decode"})
 
-# Tags LiquidJS or python-liquid know but Auth0 cannot run, with what to do instead.
-_REJECTED_HINTS = {
-    "layout": "Auth0 cannot store layout files (and python-liquid lacks `layout`): "
-    "inline the shared markup at build time",
-    "render": "Auth0 does not list `render` and has no partials to load: "
-    "inline the shared markup at build time",
-    "#": "Auth0 does not list inline comments: use {% comment %}...{% endcomment %}",
-}
+# Tags python-liquid knows but LiquidJS does not parse.
+_REJECTED_TAGS = frozenset({"doc", "ifchanged"})
 _BLOCK_INNER = frozenset({"else", "elsif", "when"})
 
 # A ContextVar, not template data: each thread (and each render) sees only its own HTML,
@@ -170,12 +171,9 @@ class _UnsupportedTag(Tag):
                 token=token,
                 hint="a block opened before it is not closed, or it has no opening tag",
             )
-        if name in _REJECTED_HINTS or name in ("doc", "ifchanged"):
-            raise _TagError(
-                f"tag '{name}' is not supported by Auth0's Liquid",
-                token=token,
-                hint=_REJECTED_HINTS.get(name),
-            )
+        if name in _REJECTED_TAGS:
+            raise _TagError(f"tag '{name}' is not supported by Auth0's Liquid", token=token,
+                            hint="LiquidJS, which Auth0 runs, has no such tag")
         hint = did_you_mean(name, ALLOWED_TAGS) or "Auth0's Liquid knows: " + ", ".join(
             sorted(ALLOWED_TAGS)
         )
@@ -194,6 +192,7 @@ def auth0_environment() -> Environment:
     sets are removed and, like LiquidJS's default, pass their input through when rendered;
     `liquid_usage` reports them. Undefined variables render as empty text.
     """
+    accept_keyword_properties()
     env = Environment(
         tolerance=Mode.STRICT, undefined=Undefined, strict_filters=False, autoescape=False
     )
@@ -206,6 +205,8 @@ def auth0_environment() -> Environment:
     env.add_filter("json", _json)
     env.add_filter("jsonify", _json)
     env.add_tag(_UnsupportedTag)
+    env.add_tag(BlockTag)
+    env.add_tag(LayoutTag)
     env.add_tag(_Auth0Tag)
     env.add_tag(_DebugTag)
     for tag in env.tags.values():
@@ -238,9 +239,27 @@ def _shared_environment() -> Environment:
     return auth0_environment()
 
 
+# LiquidJS ends a raw block only at `{% endraw`: `{%- endraw` leaves it open (python-liquid's
+# lexer takes both).
+_TRIMMED_ENDRAW = re.compile(r"\{%-\s*endraw\b")
+_RAW_START = re.compile(r"\{%-?\s*raw\s*-?%\}")
+
+
+def _check_raw_ends(text: str) -> None:
+    trimmed = _TRIMMED_ENDRAW.search(text)
+    if trimmed is None:
+        return
+    starts = [m.start() for m in _RAW_START.finditer(text, 0, trimmed.start())]
+    index = starts[-1] if starts else trimmed.start()
+    raise _TagError("raw block is not closed: LiquidJS ends it only at {% endraw %}",
+                    token=Token(TOKEN_TAG, "raw", index, text),
+                    hint="remove the '-' before endraw; one after it, {% endraw -%}, is fine")
+
+
 @lru_cache(maxsize=512)
 def _parse_cached(text: str) -> BoundTemplate:
     # Keyed by text alone: the preview renders one template many times per second.
+    _check_raw_ends(text)
     return _shared_environment().from_string(text)
 
 

@@ -20,6 +20,7 @@ from .liquid import (
     _SANITISING_FILTERS,
     AUTH0_FILTERS,
     ESCAPING_FILTERS,
+    FILE_TAGS,
     LIQUIDJS_FILTERS,
     UNVERIFIED_TAGS,
     parse_liquid,
@@ -95,7 +96,9 @@ class LiquidUsage:
 
     @property
     def unverified_tags(self) -> tuple[TagUse, ...]:
-        return tuple(use for use in self.tags if use.name in UNVERIFIED_TAGS)
+        # A file tag is reported as an error of its own, not also as unverified.
+        return tuple(use for use in self.tags
+                     if use.name in UNVERIFIED_TAGS and use.name not in FILE_TAGS)
 
     @property
     def unknown_filters(self) -> tuple[Use, ...]:

@@ -18,12 +18,14 @@ const engine = new liquidjs.Liquid({ templates: {} })
 let slots = {}
 engine.registerTag('auth0', {
   parse (token) {
-    this.slot = token.args.trim()
-    if (this.slot !== ':head' && this.slot !== ':widget') {
-      throw new Error(`unknown Auth0 tag 'auth0${this.slot}'`)
+    // Only the joined names: `auth0 :head` is not an Auth0 tag.
+    const written = token.content.trim()
+    if (written !== 'auth0:head' && written !== 'auth0:widget') {
+      throw new Error(`unknown Auth0 tag '${written}'`)
     }
+    this.slot = written.slice('auth0:'.length)
   },
-  render () { return slots[this.slot.slice(1)] || '' }
+  render () { return slots[this.slot] || '' }
 })
 engine.registerTag('debug', { parse () {}, render () { return '' } })
 
