@@ -87,6 +87,10 @@ class TemplateError(BrandError):
     """A Jinja template failed to load, parse or render."""
 
 
+class RenderError(BrandError):
+    """`render` names no output, scenario or language of the build, or unreadable data."""
+
+
 class StyleError(BrandError):
     """Sass failed to compile."""
 

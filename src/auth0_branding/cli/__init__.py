@@ -7,7 +7,12 @@ registers them with the group.
 
 from __future__ import annotations
 
-from . import brand_commands, emulator_command, publish_commands  # noqa: F401 - registers
+from . import (  # noqa: F401 - registers
+    brand_commands,
+    emulator_command,
+    publish_commands,
+    render_command,
+)
 from .group import cli
 
 __all__ = ["cli", "main"]
