@@ -8,7 +8,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from auth0_branding.render.liquidjs import CHECKOUT_MODULES, LiquidJSProcess, stop_liquidjs
+from auth0_branding.render.liquidjs import (
+    CHECKOUT_MODULES,
+    ZONE_VARIABLE,
+    LiquidJSProcess,
+    stop_liquidjs,
+)
 
 # Every differential case runs in this zone on both sides: it has an offset and summer time,
 # so `date` shows whether both convert a timestamp to the local zone the same way.
@@ -38,7 +43,8 @@ def liquidjs() -> Iterator[LiquidJSProcess]:
 @pytest.fixture()
 def in_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Run our side in zone `TZ` too, with the renderer restarted to read it."""
-    monkeypatch.setenv("TZ", TZ)
+    monkeypatch.setenv(ZONE_VARIABLE, TZ)
+    monkeypatch.setenv("TZ", TZ)  # python-liquid's fallback reads the process's zone
     time.tzset()
     stop_liquidjs()
     yield

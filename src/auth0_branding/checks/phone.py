@@ -96,7 +96,8 @@ def _rendered(kind: str, part: str, text: str, where: SourceMap,
               languages: Iterable[str]) -> Iterator[Problem]:
     for language in languages:
         try:
-            rendered = render_liquid(text, {**SAMPLE_DATA, "locale": language})
+            # In process: a build never starts node (the code either prints or it doesn't).
+            rendered = render_liquid(text, {**SAMPLE_DATA, "locale": language}, in_process=True)
         except TemplateError:
             return  # the syntax check reports it
         if kind in OTP_TYPES and SAMPLE_CODE not in rendered:

@@ -299,12 +299,14 @@ def render_liquid(
     head_html: str = "",
     widget_html: str = "",
     name: str = "<template>",
+    in_process: bool = False,
 ) -> str:
     """Render `text` with `data`, filling `{%- auth0:head -%}` and `{%- auth0:widget -%}`.
 
-    LiquidJS renders it where it can run (`liquidjs`); python-liquid where it cannot.
+    LiquidJS renders it where it can run (`liquidjs`); python-liquid where it cannot, or
+    when `in_process` asks, as the checks do: a build never starts node.
     """
-    engine = liquidjs_engine()
+    engine = None if in_process else liquidjs_engine()
     if engine is not None:
         return engine.render(text, data, head_html=head_html, widget_html=widget_html,
                              name=name)

@@ -32,6 +32,10 @@ DRIVER = Path(__file__).with_name("liquidjs_driver.js")
 CHECKOUT_MODULES = Path(__file__).resolve().parents[3] / "tests" / "node" / "liquidjs"
 ENGINE_VARIABLE = "AUTH0_BRANDING_LIQUID"  # "python" forces the fallback
 MODULES_VARIABLE = "AUTH0_BRANDING_LIQUIDJS"
+# LiquidJS's `date` converts to its process's zone. Auth0's servers' zone is UNVERIFIED; UTC
+# is the likely one, and a fixed zone keeps snapshots the same on every machine.
+ZONE_VARIABLE = "AUTH0_BRANDING_TZ"
+DEFAULT_ZONE = "UTC"
 _MISSING_FILE = re.compile(r'ENOENT: Failed to lookup "(.*)" in ')
 
 
@@ -152,7 +156,7 @@ def liquidjs_engine() -> LiquidJSProcess | None:
         try:
             if isinstance(found, Unavailable):
                 raise OSError(found.reason)
-            _engine = LiquidJSProcess(found)
+            _engine = LiquidJSProcess(found, tz=os.environ.get(ZONE_VARIABLE, DEFAULT_ZONE))
         except (OSError, ValueError) as error:
             _missing = str(error)
             _warn_fallback(_missing)
