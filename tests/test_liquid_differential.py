@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from liquid_corpus import CASES
+from liquid_corpus import CASES, FALLBACK_DIFFERS
 
 from auth0_branding.brand.scenarios import load_scenarios
 from auth0_branding.build.builder import build
@@ -28,7 +28,7 @@ from auth0_branding.render.liquid import (
     AUTH0_FILTERS,
     LIQUIDJS_FILTERS,
 )
-from auth0_branding.render.liquidjs import CHECKOUT_MODULES, LiquidJSProcess
+from auth0_branding.render.liquidjs import CHECKOUT_MODULES, ENGINE_VARIABLE, LiquidJSProcess
 from auth0_branding.render.sample import render_samples
 
 BRAND = Path(__file__).resolve().parents[1] / "brand"
@@ -107,3 +107,20 @@ def test_check_knows_exactly_liquidjs_tags_and_auth0s(liquidjs: LiquidJSProcess)
     # `when`, `elsif` and `else` are parts of other tags in LiquidJS, not tags of their own.
     ours = ALLOWED_TAGS - AUTH0_CUSTOM_TAGS - {"when", "elsif", "else"}
     assert _liquidjs_names("tags") == ours
+
+
+@pytest.mark.usefixtures("in_zone")
+@pytest.mark.parametrize(("template", "data"), CASES, ids=[t for t, _ in CASES])
+def test_the_fallback_differs_exactly_where_documented(
+    template: str, data: dict[str, Any], liquidjs: LiquidJSProcess,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(ENGINE_VARIABLE, "python")
+    expected = _outcome(lambda: liquidjs.render(template, data, head_html=HEAD,
+                                                widget_html=WIDGET))
+    got = _outcome(lambda: liquid.render_liquid(template, data, head_html=HEAD,
+                                                widget_html=WIDGET))
+    if template in FALLBACK_DIFFERS:
+        assert got != expected, "the fallback now agrees: drop it from FALLBACK_DIFFERS"
+    else:
+        assert got == expected

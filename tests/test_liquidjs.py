@@ -13,8 +13,8 @@ from auth0_branding.errors import TemplateError
 from auth0_branding.render import liquidjs
 from auth0_branding.render.liquid import render_liquid
 
-# python-liquid 2.3.6 gives 3; LiquidJS gives 3.5: the output names the engine.
-WHICH = "{{ 7 | divided_by: 2 }}"
+# python-liquid 2.3.6 prints the float literal as 2.0, LiquidJS as 2: the output names the engine.
+WHICH = "{{ 2.0 }}"
 needs_liquidjs = pytest.mark.skipif(liquidjs_missing() is not None,
                                     reason=str(liquidjs_missing()))
 
@@ -28,7 +28,7 @@ def _fresh_engine() -> Iterator[None]:
 
 @needs_liquidjs
 def test_liquidjs_renders_where_node_and_liquidjs_are_installed() -> None:
-    assert render_liquid(WHICH, {}) == "3.5"
+    assert render_liquid(WHICH, {}) == "2"
     assert liquidjs.liquidjs_engine() is liquidjs.liquidjs_engine()
 
 
@@ -83,8 +83,8 @@ def test_python_liquid_renders_where_liquidjs_cannot_and_says_why_once(
         monkeypatch.setenv(liquidjs.MODULES_VARIABLE, "/nonexistent")
     liquidjs._warn_fallback.cache_clear()
     with caplog.at_level(logging.WARNING, logger=liquidjs.__name__):
-        assert render_liquid(WHICH, {}) == "3"
-        assert render_liquid(WHICH, {}) == "3"
+        assert render_liquid(WHICH, {}) == "2.0"
+        assert render_liquid(WHICH, {}) == "2.0"
     assert [r.getMessage() for r in caplog.records] == [
         f"rendering with python-liquid, not LiquidJS ({reason}): output may differ from "
         "Auth0's; see docs/architecture.md"]
@@ -100,7 +100,7 @@ def test_another_liquidjs_version_is_not_used(tmp_path, monkeypatch: pytest.Monk
     monkeypatch.setenv(liquidjs.MODULES_VARIABLE, str(tmp_path))
     liquidjs._warn_fallback.cache_clear()
     with caplog.at_level(logging.WARNING, logger=liquidjs.__name__):
-        assert render_liquid(WHICH, {}) == "3"
+        assert render_liquid(WHICH, {}) == "2.0"
     assert "(LiquidJS 9.43.0 is installed, not 10.30.1)" in caplog.text
 
 

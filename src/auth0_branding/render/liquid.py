@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
@@ -18,7 +17,8 @@ from liquid.tag import Tag
 from liquid.token import TOKEN_DOC, TOKEN_EXPRESSION, TOKEN_ILLEGAL, TOKEN_TAG, Token
 
 from ..errors import Location, TemplateError, did_you_mean
-from .liquid_tags import BlockTag, LayoutTag, accept_keyword_properties
+from .liquid_filters import FILTERS
+from .liquid_tags import BlockTag, LayoutTag, accept_keyword_properties, template_lexer
 from .liquidjs import liquidjs_engine
 
 if TYPE_CHECKING:
@@ -180,9 +180,11 @@ class _UnsupportedTag(Tag):
         raise _TagError(f"unknown tag '{name}'", token=token, hint=hint)
 
 
-def _json(value: object, space: int = 0) -> str:
-    """LiquidJS's `json`: JSON.stringify(value, null, space)."""
-    return json.dumps(value, indent=space or None, default=str, ensure_ascii=False)
+class _Environment(Environment):
+    """python-liquid's Environment with `liquid_tags`' template lexer."""
+
+    def tokenizer(self) -> Callable[[str], Iterator[Token]]:
+        return template_lexer()
 
 
 def auth0_environment() -> Environment:
@@ -193,7 +195,7 @@ def auth0_environment() -> Environment:
     `liquid_usage` reports them. Undefined variables render as empty text.
     """
     accept_keyword_properties()
-    env = Environment(
+    env = _Environment(
         tolerance=Mode.STRICT, undefined=Undefined, strict_filters=False, autoescape=False
     )
     for name in list(env.tags):
@@ -202,8 +204,8 @@ def auth0_environment() -> Environment:
     for name in list(env.filters):
         if name not in AUTH0_FILTERS | LIQUIDJS_FILTERS:
             del env.filters[name]
-    env.add_filter("json", _json)
-    env.add_filter("jsonify", _json)
+    for name, function in FILTERS.items():
+        env.add_filter(name, function)
     env.add_tag(_UnsupportedTag)
     env.add_tag(BlockTag)
     env.add_tag(LayoutTag)

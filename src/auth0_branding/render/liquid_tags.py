@@ -1,13 +1,16 @@
 """LiquidJS syntax that python-liquid 2.3 lacks, so `check` accepts what LiquidJS parses.
 
-Used by `liquid.auth0_environment`: the `layout` and `block` tags, and properties named like
-keywords (`application.metadata.offset`), which python-liquid's expression lexer refuses.
+Used by `liquid.auth0_environment`: the `layout` and `block` tags, properties named like
+keywords (`application.metadata.offset`), which python-liquid's expression lexer refuses,
+and a template lexer that keeps the final newline after a right-trimmed tag.
 """
 
 from __future__ import annotations
 
+import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, TextIO
 
 import liquid.builtin.output
@@ -15,6 +18,7 @@ import liquid.stream
 from liquid.ast import BlockNode, Node
 from liquid.builtin.expressions import tokenize as _python_liquid_tokenize
 from liquid.exceptions import TemplateNotFoundError
+from liquid.lex import _tokenize_template, compile_liquid_rules
 from liquid.parser import get_parser
 from liquid.tag import Tag
 from liquid.token import TOKEN_DOT, TOKEN_EOF, TOKEN_EXPRESSION, TOKEN_TAG, TOKEN_WORD, Token
@@ -49,6 +53,18 @@ def accept_keyword_properties() -> None:
     """
     liquid.stream.tokenize = _tokenize  # type: ignore[attr-defined]
     liquid.builtin.output.tokenize = _tokenize  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=1)
+def template_lexer() -> Callable[[str], Iterator[Token]]:
+    """Return python-liquid's template lexer with text running to the very end.
+
+    Its text rule stops at `$`, which in Python also matches before a final newline; after
+    `-%}` that newline was then lost, where LiquidJS keeps it. `\\Z` is the true end.
+    """
+    rules = compile_liquid_rules()
+    return partial(_tokenize_template,
+                   rules=re.compile(rules.pattern.replace("|$)", r"|\Z)"), rules.flags))
 
 
 class _BlockNode(Node):
