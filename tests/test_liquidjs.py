@@ -114,3 +114,26 @@ def test_build_and_check_never_start_node(tmp_path, monkeypatch: pytest.MonkeyPa
     result = build_and_check(Path(__file__).resolve().parents[1] / "brand", (), 1)
     assert result.artifacts and not [p for p in result.problems if p.severity == "error"]
     assert started == []
+
+
+@needs_liquidjs
+def test_a_runaway_template_is_an_error_and_the_next_render_works() -> None:
+    loops = "{% for i in (1..1000) %}{% for j in (1..1000) %}{% for k in (1..1000) %}x" \
+            "{% endfor %}{% endfor %}{% endfor %}"
+    with pytest.raises(TemplateError) as caught:
+        render_liquid(loops, {}, name="brand/templates/emails/x.html")
+    assert str(caught.value) == "brand/templates/emails/x.html:1: template render limit exceeded"
+    assert render_liquid(WHICH, {}) == "2"
+
+
+@needs_liquidjs
+def test_a_silent_liquidjs_is_stopped_and_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = liquidjs.liquidjs_engine()
+    assert engine is not None
+    monkeypatch.setattr(engine, "_read", lambda: liquidjs.LiquidJSProcess._read(engine, 0.0))
+    with pytest.raises(TemplateError) as caught:
+        render_liquid("{{ 1 }}", {}, name="x.html")
+    assert str(caught.value).startswith("x.html: LiquidJS gave no answer within 0 s")
+    monkeypatch.undo()
+    assert render_liquid(WHICH, {}) == "2"
+    assert liquidjs.liquidjs_engine() is not engine

@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import re
+import select
 import shutil
 import subprocess
 import threading
@@ -36,6 +37,7 @@ MODULES_VARIABLE = "AUTH0_BRANDING_LIQUIDJS"
 # is the likely one, and a fixed zone keeps snapshots the same on every machine.
 ZONE_VARIABLE = "AUTH0_BRANDING_TZ"
 DEFAULT_ZONE = "UTC"
+_ANSWER_TIMEOUT_S = 30.0  # the driver's own render limit is 5 s
 _MISSING_FILE = re.compile(r'ENOENT: Failed to lookup "(.*)" in ')
 
 
@@ -84,8 +86,15 @@ class LiquidJSProcess:
             raise OSError(f"LiquidJS {version or '?'} is installed, not {LIQUIDJS_VERSION}")
         self.pid = os.getpid()
 
-    def _read(self) -> dict[str, Any]:
+    def _read(self, timeout: float = _ANSWER_TIMEOUT_S) -> dict[str, Any]:
         assert self._process.stdout is not None
+        # One answer per request, so nothing waits in the pipe's buffer between answers and
+        # the descriptor shows when the next one starts.
+        ready, _, _ = select.select([self._process.stdout], [], [], timeout)
+        if not ready:
+            self._process.kill()
+            self._process.wait()  # dead, so the next render starts a new one
+            raise OSError(f"LiquidJS gave no answer within {timeout:.0f} s")
         line = self._process.stdout.readline()
         if not line:
             error = self._process.stderr.read() if self._process.stderr else ""
@@ -104,9 +113,14 @@ class LiquidJSProcess:
                               "widget": widget_html}, default=_json_default) + "\n"
         with self._lock:
             assert self._process.stdin is not None
-            self._process.stdin.write(request)
-            self._process.stdin.flush()
-            answer = self._read()
+            try:
+                self._process.stdin.write(request)
+                self._process.stdin.flush()
+                answer = self._read()
+            except OSError as error:
+                raise TemplateError(str(error), location=Location(name),
+                                    hint="a template that never finishes? Auth0 would stop it "
+                                    "too") from error
         if answer["ok"]:
             output: str = answer["output"]
             return output

@@ -13,8 +13,10 @@
 const readline = require('readline')
 const liquidjs = require('liquidjs')
 
-// Auth0 stores no files to include or render: an empty set, never the disk.
-const engine = new liquidjs.Liquid({ templates: {} })
+// Auth0 stores no files to include or render: an empty set, never the disk. The limits turn
+// a runaway template (a loop of loops, a string doubled in a loop) into an error instead of
+// a preview that hangs; they change nothing a template that finishes renders.
+const engine = new liquidjs.Liquid({ templates: {}, renderLimit: 5000, memoryLimit: 1e8 })
 let slots = {}
 engine.registerTag('auth0', {
   parse (token) {
