@@ -227,6 +227,27 @@ def test_index_lists_every_tenant_output_and_scenario_with_subject_and_size(shar
     assert "Checks: no warnings." in page and not check_build(result)
 
 
+def test_index_names_the_liquid_engine_and_warns_when_it_is_not_liquidjs(
+    shared, monkeypatch: pytest.MonkeyPatch
+):
+    from auth0_branding.render import liquidjs
+
+    page = request(shared.url, "/")[2].decode()
+    if liquidjs.liquidjs_engine() is not None:
+        assert ('<p class="problems" id="liquid-engine">Liquid rendered by LiquidJS 10.30.1, '
+                "as Auth0 renders it.</p>") in page
+    liquidjs.stop_liquidjs()
+    monkeypatch.setenv(liquidjs.ENGINE_VARIABLE, "python")
+    try:
+        page = request(shared.url, "/")[2].decode()
+    finally:
+        monkeypatch.undo()
+        liquidjs.stop_liquidjs()
+    assert ('<span class="warning">WARNING</span> Liquid is rendered by python-liquid, not '
+            "LiquidJS (AUTH0_BRANDING_LIQUID=python): some views may differ from what Auth0 "
+            "renders (docs/architecture.md).</p>") in page
+
+
 def test_index_shows_the_check_warnings(server, brand):
     from auth0_branding.checks.validate import check_build
 

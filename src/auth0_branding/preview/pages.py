@@ -11,6 +11,7 @@ import jinja2
 
 from ..errors import Problem
 from ..render.html_templates import html_template
+from ..render.liquidjs import LIQUIDJS_VERSION
 
 EVENTS_URL = "/_live/events"
 OVERLAY_ID = "live-overlay"
@@ -81,15 +82,19 @@ def human_size(size: int) -> str:
 
 
 def index_page(title: str, rows: Sequence[Row], problems: Sequence[Problem],
-               languages: Sequence[LanguageRow] = ()) -> str:
+               languages: Sequence[LanguageRow] = (), fallback: str | None = None) -> str:
     """Render the index: every tenant × output × scenario, with subjects, sizes and warnings,
-    and the brand's languages with their missing translations."""
+    and the brand's languages with their missing translations.
+
+    `fallback` says why python-liquid renders the views instead of LiquidJS, if it does.
+    """
     tenants: dict[str, list[Row]] = {}
     for row in rows:
         tenants.setdefault(row.tenant, []).append(row)
     return _template("index.html").render(title=title, row_count=len(rows), problems=problems,
                                           tenants=tenants, human_size=human_size,
-                                          languages=languages)
+                                          languages=languages, fallback=fallback,
+                                          liquidjs_version=LIQUIDJS_VERSION)
 
 
 def view_page(

@@ -14,6 +14,7 @@ from ..auth0.languages import display_name, text_direction
 from ..brand.scenarios import Scenario, scenarios_for
 from ..build.artifacts import Artifact
 from ..errors import BrandError, Location, Problem
+from ..render.liquidjs import liquid_engine
 from ..render.sample import RENDERED_KINDS, Sample, localise_assets, render_sample, widget_theme
 from ..render.surface import Surface
 from .events import ALL_OUTPUTS, Failure, Rebuilt
@@ -159,7 +160,7 @@ class BrandPreview:
                 rows.append(Row(*here, scenario.name, subject, artifact.size,
                                 url("view", *here, scenario.name), raw_url, mine, spoken))
         return Page(index_page(snapshot.result.config.name, rows, problems,
-                               language_rows(snapshot)), watch=ALL_OUTPUTS)
+                               language_rows(snapshot), liquid_engine()), watch=ALL_OUTPUTS)
 
     def _view(self, snapshot: Snapshot, artifact: Artifact, scenario: Scenario,
               scenarios: tuple[Scenario, ...], width: str, language: str | None) -> Page:

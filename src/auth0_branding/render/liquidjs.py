@@ -185,3 +185,8 @@ def stop_liquidjs() -> None:
         if _engine is not None and _engine.pid == os.getpid():
             _engine.close()
         _engine = _missing = None
+
+
+def liquid_engine() -> str | None:
+    """Say why python-liquid renders instead of LiquidJS, or None when LiquidJS does."""
+    return None if liquidjs_engine() is not None else (_missing or "LiquidJS is unavailable")
