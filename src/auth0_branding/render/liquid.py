@@ -17,6 +17,7 @@ from liquid.tag import Tag
 from liquid.token import TOKEN_DOC, TOKEN_EXPRESSION, TOKEN_ILLEGAL, TOKEN_TAG, Token
 
 from ..errors import Location, TemplateError, did_you_mean
+from .liquid_dates import DATE_FILTERS
 from .liquid_filters import FILTERS
 from .liquid_tags import BlockTag, LayoutTag, accept_keyword_properties, template_lexer
 from .liquidjs import liquidjs_engine
@@ -204,7 +205,7 @@ def auth0_environment() -> Environment:
     for name in list(env.filters):
         if name not in AUTH0_FILTERS | LIQUIDJS_FILTERS:
             del env.filters[name]
-    for name, function in FILTERS.items():
+    for name, function in {**FILTERS, **DATE_FILTERS}.items():
         env.add_filter(name, function)
     env.add_tag(_UnsupportedTag)
     env.add_tag(BlockTag)
