@@ -1,4 +1,10 @@
-"""Parse, analyse and render Liquid the way Auth0's LiquidJS does, as far as python-liquid can."""
+"""Parse and render Liquid as Auth0's LiquidJS does: LiquidJS renders, python-liquid parses.
+
+`render_liquid` sends a template to LiquidJS itself (`liquidjs`) and falls back to the
+python-liquid environment here only where node or LiquidJS is missing; `check` parses with
+that environment, taught LiquidJS's syntax (`liquid_tags`), filters (`liquid_filters`) and
+dates (`liquid_dates`).
+"""
 
 from __future__ import annotations
 
