@@ -20,7 +20,7 @@ from ..auth0.contract import (
     SMTP_LINE_MAX,
     UL_HEAD_MARKUP,
     UL_HEAD_TAG,
-    UL_MAX_CHARS,
+    UL_MAX_BYTES,
     UL_WIDGET_MARKUP,
     UL_WIDGET_TAG,
     UNTRUSTED,
@@ -223,11 +223,11 @@ def _check_sizes(artifact: Artifact, where: SourceMap) -> Iterator[Problem]:
         yield Problem("error", "size-limit",
                       f"{artifact.path} is {artifact.size:,} bytes; Auth0 accepts at most "
                       f"{PAYLOAD_MAX_BYTES:,} (make the template smaller)", where.file)
-    if artifact.kind == "page" and artifact.name == "login" and len(artifact.content) > UL_MAX_CHARS:
+    if artifact.kind == "page" and artifact.name == "login" and artifact.size > UL_MAX_BYTES:
         yield Problem("error", "size-limit",
-                      f"{artifact.path} has {len(artifact.content):,} characters; Auth0 accepts "
-                      f"at most {UL_MAX_CHARS:,} in the Universal Login template (make it "
-                      "smaller)", where.file)
+                      f"{artifact.path} is {artifact.size:,} bytes; Auth0 accepts at most "
+                      f"{UL_MAX_BYTES:,} in the Universal Login template (make it smaller)",
+                      where.file)
     if artifact.kind != "email":
         return
     if artifact.size > GMAIL_CLIP_BYTES:
