@@ -8,14 +8,11 @@ own client uses. An SDK that nobody here wrote takes a bare `domain` and builds
 
 from __future__ import annotations
 
-import logging
 import ssl
 import threading
 from collections.abc import Callable, Mapping
 
 from .http import LoopbackServer, Respond
-
-log = logging.getLogger(__name__)
 
 
 class Listener:
