@@ -43,9 +43,22 @@ CHECKS = ("tokens", "email_templates", "branding", "universal_login_template",
 DEPLOY_CLI_TYPES = ["pages", "emailTemplates", "branding", "themes"]
 
 
+# node-auth0 7.1 and deploy-cli 8.44 declare node ^20.19 (their package.json "engines").
+NODE_AT_LEAST = (20, 19)
+
+
+def _node_version() -> tuple[int, ...]:
+    found = subprocess.run(["node", "--version"], capture_output=True, text=True, timeout=30,
+                           check=False).stdout.strip().lstrip("v")
+    return tuple(int(part) for part in found.split(".") if part.isdigit())
+
+
 def _missing() -> str | None:
     if shutil.which("node") is None:
         return "node is not installed (.ci/run installs Debian's nodejs and npm)"
+    if _node_version()[:2] < NODE_AT_LEAST:
+        return (f"node {'.'.join(map(str, _node_version()))} is older than 20.19, which "
+                "node-auth0 7.1 and deploy-cli 8.44 need")
     for package in ("auth0", "auth0-deploy-cli"):
         if not (CLIENTS / "node_modules" / package / "package.json").is_file():
             return (f"npm package {package} is not installed: run `npm ci` in "
