@@ -1010,9 +1010,10 @@ def _start_cli_emulator(state_file: Path, *options: str) -> tuple[subprocess.Pop
     env = {**os.environ, "PYTHONUNBUFFERED": "1",
            "PYTHONPATH": os.pathsep.join([str(root / "src"), os.environ.get("PYTHONPATH", "")])}
     process = subprocess.Popen(
-        [sys.executable, str(root / "build.py"), "emulator", "--port", "0", "--state",
-         str(state_file), *options], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env=env)
+        # Plain HTTP only: these tests need no CA, and must leave no .emulator/ behind.
+        [sys.executable, str(root / "build.py"), "emulator", "--port", "0", "--no-https",
+         "--state", str(state_file), *options], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, env=env)
     first_line = process.stdout.readline() if process.stdout else ""
     if not first_line.startswith("Auth0 emulator on http://127.0.0.1:"):
         process.kill()
