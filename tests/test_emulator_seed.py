@@ -189,3 +189,30 @@ def test_the_command_refuses_bad_usage(tmp_path: Path, options: list[str], messa
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         f"ERROR {message} (see `auth0-branding emulator --help`)"]
+
+
+def test_a_newcomer_publishes_the_reference_brand_with_no_config(tmp_path: Path) -> None:
+    # The quick start of docs/publishing.md, as processes: emulator in the background,
+    # then build, publish and drift, with nothing configured but what the emulator wrote.
+    _brand_copy(tmp_path)
+    emulator = _start(tmp_path, "--brand", "brand")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env.pop("AUTH0_BRANDING_API_BASE", None)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=tmp_path,
+                              env=env, capture_output=True, text=True, timeout=300, check=False)
+
+    try:
+        _wait_for(tmp_path / ".env", emulator)
+        assert run("build").returncode == 0
+        published = run("publish", "--tenant", "dev")
+        assert published.returncode == 0, published.stderr
+        drift = run("drift", "--tenant", "dev")
+        assert drift.returncode == 0, drift.stderr
+    finally:
+        emulator.send_signal(signal.SIGTERM)
+        emulator.communicate(timeout=15)
+    saved = json.loads((tmp_path / ".emulator" / "state.json").read_text())["tenants"]["dev"]
+    assert saved["universal_login_template"] == (tmp_path / "dist/dev/pages/login.html").read_text()
+    assert len(saved["email_templates"]) == len(list((tmp_path / "dist/dev/emails").glob("*.json")))
