@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from ..auth0.contract import UL_HEAD_MARKUP, UL_HEAD_TAG, UL_MAX_BYTES, UL_WIDGET_MARKUP, UL_WIDGET_TAG
+from ..checks.html import in_html_comment
 from ..errors import TemplateError
 from ..render.liquid_usage import TagUse, liquid_usage
 from .resources import ApiRequest, Reply, _json_body, _route, _select
@@ -21,7 +22,6 @@ from .state import TenantState
 UL_TAGS_MESSAGE = (
     "The template must contain a single auth0:head tag and at least one auth0:widget tag."
 )
-_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 
 
 def _require_ul_feature(state: TenantState) -> None:
@@ -46,16 +46,14 @@ def check_template(template: str) -> None:
         at = f" (line {line})" if line else ""
         # UNVERIFIED wording: Auth0 documents that the template is Liquid, not its parse errors.
         raise HttpError(400, f"Invalid template: {error.message}{at}", "invalid_template") from error
-    comments = [(m.start(), m.end()) for m in _HTML_COMMENT.finditer(template)]
+    commented = in_html_comment(template)
     starts = [0] + [m.end() for m in re.finditer("\n", template)]
 
     def counted(tags: tuple[TagUse, ...], markup: str) -> list[TagUse]:
         # A tag inside an HTML comment renders into the comment, where no browser reads it:
         # it does not count (UNVERIFIED beyond "must include"), nor does a spaced form.
-        def live(tag: TagUse) -> bool:
-            offset = starts[tag.line - 1] + tag.col - 1
-            return not any(start <= offset < end for start, end in comments)
-        return [tag for tag in tags if tag.markup == markup and live(tag)]
+        return [tag for tag in tags if tag.markup == markup
+                and not commented(starts[tag.line - 1] + tag.col - 1)]
 
     heads = counted(usage.tags_named(UL_HEAD_TAG), UL_HEAD_MARKUP)
     widgets = counted(usage.tags_named(UL_WIDGET_TAG), UL_WIDGET_MARKUP)
