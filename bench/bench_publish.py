@@ -121,8 +121,9 @@ class EmulatorProcess:
         path = folder / "emulator.json"
         path.write_text(json.dumps(config), encoding="utf-8")
         self.process = subprocess.Popen(
+            # Plain HTTP only, as the publisher uses it: no CA, no per-tenant origins.
             [sys.executable, str(ROOT / "build.py"), "emulator", "--config", str(path),
-             "--port", "0"],
+             "--port", "0", "--no-https"],
             stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
         assert self.process.stdout is not None
         for _ in range(50):  # bounded: the first line names the URL

@@ -35,7 +35,7 @@ BUILD_ERRORS: list[tuple[str, str, int, str]] = [
     ("tenant-wrong-type", "brand/tenants.toml", 16,
      "'tenants.prod.manage' must be a list, not a string (set manage to a list)"),
     ("tenant-unknown-key", "brand/tenants.toml", 6,
-     "unknown key 'tenants.dev.region' (known keys: domain, custom_domain, client_id_env, "
+     "unknown key 'tenants.dev.region' (known keys: domain, custom_domain, plan, client_id_env, "
      "client_secret_env, manage, variables, tokens, organizations)"),
     ("email-template-missing", "brand/brand.toml", 14,
      "template not found: 'emails/enrollment_email.html' (create "

@@ -229,18 +229,21 @@ def test_universal_login_template_lifecycle(http: httpx.Client, auth0_client, em
     assert caught.value.body == {
         "statusCode": 404, "error": "Not Found", "message": "Template not found",
         "errorCode": "inexistent_templates_universal_login"}
-    templates.update_universal_login(request={"template": UL})
+    url = f"{emulator.api_url('dev')}/branding/templates/universal-login"
+    headers = _bearer(emulator.issue_token("dev"))
+    # Auth0's reference: 201 "Template successfully created", 204 "... updated".
+    created = http.put(url, json={"template": UL}, headers=headers)
+    assert (created.status_code, created.content) == (201, b"")
     assert templates.get_universal_login().body == UL
     templates.update_universal_login(request=UL.replace("<html>", "<html lang='fr'>"))
     assert "lang='fr'" in templates.get_universal_login().body
-    raw = http.put(f"{emulator.api_url('dev')}/branding/templates/universal-login",
-                    content=UL.encode(), headers={**_bearer(emulator.issue_token("dev")),
-                                                  "Content-Type": "text/html"})
-    assert raw.status_code == 201
+    raw = http.put(url, content=UL.encode(), headers={**headers, "Content-Type": "text/html"})
+    assert (raw.status_code, raw.content) == (204, b"")
     assert templates.get_universal_login().body == UL
     templates.delete_universal_login()
     with pytest.raises(NotFoundError):
         templates.get_universal_login()
+    assert http.put(url, json={"template": UL}, headers=headers).status_code == 201
 
 
 @pytest.mark.parametrize(
@@ -250,8 +253,13 @@ def test_universal_login_template_lifecycle(http: httpx.Client, auth0_client, em
         "{%- auth0:head -%}{%- auth0:head -%}{%- auth0:widget -%}",
         "<head>{%- auth0:head -%}</head><body></body>",
         "<head>{% auth0:head %}</head><body>{% auth0:widget %}</body>",
+        "<head><!-- {%- auth0:head -%} --></head><body>{%- auth0:widget -%}</body>",
+        "<head>{%- auth0:head -%}</head><body><!--\n{%- auth0:widget -%}\n--></body>",
+        "<head>{% comment %}{%- auth0:head -%}{% endcomment %}</head>{%- auth0:widget -%}",
+        "<head>{% raw %}{%- auth0:head -%}{% endraw %}</head>{%- auth0:widget -%}",
     ],
-    ids=["no-head", "two-heads", "no-widget", "unhyphenated"],
+    ids=["no-head", "two-heads", "no-widget", "unhyphenated", "head-in-html-comment",
+         "widget-in-html-comment", "head-in-liquid-comment", "head-in-raw"],
 )
 def test_universal_login_template_needs_its_tags(auth0_client, template: str) -> None:
     with pytest.raises(BadRequestError) as caught:
@@ -260,15 +268,34 @@ def test_universal_login_template_needs_its_tags(auth0_client, template: str) ->
         "The template must contain a single auth0:head tag and at least one auth0:widget tag.")
 
 
-def test_universal_login_template_size_limit(auth0_client) -> None:
+@pytest.mark.parametrize("template, message", [
+    ("<head>{%- auth0:head -%}</head><body>{% if user %}{%- auth0:widget -%}</body>",
+     "Invalid template: expected tag endif, found end of expression (line 1)"),
+    ("<head>{%- auth0:head -%}</head>\n<body>{% frobnicate %}{%- auth0:widget -%}</body>",
+     "Invalid template: unknown tag 'frobnicate' (line 2)"),
+], ids=["unclosed-if", "unknown-tag"])
+def test_universal_login_template_must_parse_as_liquid(auth0_client, template: str,
+                                                        message: str) -> None:
+    with pytest.raises(BadRequestError) as caught:
+        auth0_client("dev").branding.templates.update_universal_login(request={"template": template})
+    assert caught.value.body == {"statusCode": 400, "error": "Bad Request", "message": message,
+                                 "errorCode": "invalid_template"}
+
+
+def test_universal_login_template_size_limit_counts_bytes(auth0_client) -> None:
     templates = auth0_client("dev").branding.templates
     exact = UL + " " * (102_400 - len(UL))
     templates.update_universal_login(request={"template": exact})
     with pytest.raises(BadRequestError) as caught:
         templates.update_universal_login(request={"template": exact + " "})
     assert caught.value.body["message"] == (
-        "Payload validation error: 'String is too long (102401 chars), maximum 102400' "
+        "Payload validation error: 'String is too long (102401 bytes), maximum 102400' "
         "on property template.")
+    # 'é' is one character but two bytes of UTF-8: half as many of them fill the limit.
+    accented = UL + "é" * ((102_400 - len(UL)) // 2 + 1)
+    assert len(accented) < 102_400
+    with pytest.raises(BadRequestError):
+        templates.update_universal_login(request={"template": accented})
 
 
 def test_universal_login_template_needs_a_paid_plan(auth0_client) -> None:
@@ -421,19 +448,36 @@ def test_tenant_settings_fields_and_merge(auth0_client) -> None:
     assert "on property change_password.enabled" in caught.value.body["message"]
 
 
-def test_branding_patch_wipes_what_it_omits(auth0_client) -> None:
-    branding = auth0_client("dev").branding
+def _full_branding(branding: Any) -> None:
     branding.update(colors={"primary": "#0059d6", "page_background": "#000000"},
                     logo_url="https://cdn.example.test/logo.png",
                     favicon_url="https://cdn.example.test/favicon.ico",
                     font={"url": "https://cdn.example.test/font.woff2"})
-    assert branding.get().font.url == "https://cdn.example.test/font.woff2"
-    after = branding.update(logo_url="https://cdn.example.test/other.png")
+
+
+def test_branding_patch_merges_by_default(auth0_client) -> None:
+    branding = auth0_client("dev").branding
+    _full_branding(branding)
+    after = branding.update(logo_url="https://cdn.example.test/other.png",
+                            colors={"primary": "#112233"})
     assert after.logo_url == "https://cdn.example.test/other.png"
-    assert (after.colors, after.favicon_url, after.font) == (None, None, None)
+    assert (after.colors.primary, after.colors.page_background) == ("#112233", None)
+    assert after.favicon_url == "https://cdn.example.test/favicon.ico"
+    assert branding.update(font=None).font is None  # null removes
     with pytest.raises(BadRequestError) as caught:
         branding.update(logo_url="http://cdn.example.test/logo.png")
     assert "on property logo_url" in caught.value.body["message"]
+
+
+def test_branding_patch_can_wipe_what_it_omits() -> None:
+    config = EmulatorConfig((EmulatedTenant("dev", rate_limits=False, branding_patch="replace"),))
+    with run_emulator(config) as emu:
+        branding = sdk_client(emu, "dev").branding
+        _full_branding(branding)
+        assert branding.get().font.url == "https://cdn.example.test/font.woff2"
+        after = branding.update(logo_url="https://cdn.example.test/other.png")
+        assert after.logo_url == "https://cdn.example.test/other.png"
+        assert (after.colors, after.favicon_url, after.font) == (None, None, None)
 
 
 def test_theme_lifecycle(auth0_client) -> None:
@@ -542,8 +586,11 @@ def test_rate_limit_headers_429_and_refill(http: httpx.Client, limited: Emulator
     assert second.headers["X-RateLimit-Reset"] == str(math.ceil(wall + 1.0))  # full again
     assert third.status_code == 429
     assert third.json() == {"statusCode": 429, "error": "Too Many Requests",
-                            "message": "Global limit has been reached"}
+                            "message": "Global limit has been reached",
+                            "errorCode": "too_many_requests"}
     assert third.headers["X-RateLimit-Reset"] == str(math.ceil(wall + 0.5))
+    assert third.headers["Retry-After"] == "1"  # half a second, in HTTP's whole seconds
+    assert "Retry-After" not in first.headers
     clock.advance(0.49)
     assert http.get(url, headers=headers).status_code == 429
     clock.advance(0.01)
@@ -963,9 +1010,10 @@ def _start_cli_emulator(state_file: Path, *options: str) -> tuple[subprocess.Pop
     env = {**os.environ, "PYTHONUNBUFFERED": "1",
            "PYTHONPATH": os.pathsep.join([str(root / "src"), os.environ.get("PYTHONPATH", "")])}
     process = subprocess.Popen(
-        [sys.executable, str(root / "build.py"), "emulator", "--port", "0", "--state",
-         str(state_file), *options], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env=env)
+        # Plain HTTP only: these tests need no CA, and must leave no .emulator/ behind.
+        [sys.executable, str(root / "build.py"), "emulator", "--port", "0", "--no-https",
+         "--state", str(state_file), *options], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, env=env)
     first_line = process.stdout.readline() if process.stdout else ""
     if not first_line.startswith("Auth0 emulator on http://127.0.0.1:"):
         process.kill()

@@ -260,13 +260,17 @@ CHECK_CASES: list[tuple[str, str, str, str, str, int | None]] = [
      'the Universal Login template has no {%- auth0:widget -%}; add one inside <body>',
      'brand/templates/pages/login.html', None),
     ('ul-too-large', 'error', 'size-limit',
-     'dev/pages/login.html has 120,225 characters; Auth0 accepts at most 102,400 in the Universal'
+     'dev/pages/login.html is 120,225 bytes; Auth0 accepts at most 102,400 in the Universal'
      ' Login template (make it smaller)',
      'brand/templates/pages/login.html', None),
     ('ul-too-large', 'error', 'size-limit',
-     'prod/pages/login.html has 120,224 characters; Auth0 accepts at most 102,400 in the '
+     'prod/pages/login.html is 120,224 bytes; Auth0 accepts at most 102,400 in the '
      'Universal Login template (make it smaller)',
      'brand/templates/pages/login.html', None),
+    ('ul-head-in-comment', 'error', 'auth0-head',
+     '{%- auth0:head -%} is inside an HTML comment, where it renders nothing a browser reads; '
+     'move it out of the comment',
+     'brand/templates/pages/login.html', 4),
     ('ul-two-heads', 'error', 'auth0-head',
      'the Universal Login template has 2 {%- auth0:head -%} tags; Auth0 accepts exactly one: '
      'remove this one',

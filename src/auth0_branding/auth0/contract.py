@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-UL_MAX_CHARS = 102_400
+# Bytes of UTF-8, the stricter reading of the API's "Maximum string length: 102400"
+# (docs/api/management/v2/branding/put-universal-login): a template within it fits either way.
+UL_MAX_BYTES = 102_400
 # The Universal Login template's two required tags, and the hyphenated (whitespace
 # trimming) form that Auth0 accepts them in.
 UL_HEAD_TAG, UL_WIDGET_TAG = "auth0:head", "auth0:widget"

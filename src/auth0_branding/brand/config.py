@@ -51,6 +51,7 @@ class TenantConfig:
     location: Location
     # Organization name -> its branding table, as written (token aliases unresolved).
     organizations: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    plan: str | None = None  # Auth0's plan, when tenants.toml says it
 
 
 @dataclass(frozen=True)
@@ -335,4 +336,5 @@ def _load_tenant(file: _File, name: str, table: Mapping[str, Any]) -> TenantConf
         location=file.at("tenants", name),
         organizations={org: spec["branding"]
                        for org, spec in table.get("organizations", {}).items()},
+        plan=table.get("plan"),
     )

@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 from ..auth0.contract import EMAIL_TEMPLATES
 from ..auth0.languages import LANGUAGES, language_hint
 from ..auth0.organizations import ORGANIZATION_NAME, ORGANIZATION_NAME_RULE
+from ..auth0.plans import PLAN_NAMES
 from ..auth0.theme import is_color
 from ..errors import ConfigError, Location, did_you_mean, printable
 from .tokens import alias_path
@@ -267,6 +268,8 @@ class _Tenant(_Table):
 
     domain: _Domain
     custom_domain: _CustomDomain | None = None
+    # The tenant's Auth0 plan: the emulator seeds its tenant on it (--brand).
+    plan: Annotated[str, _one_of(PLAN_NAMES)] | None = None
     client_id_env: _EnvName
     client_secret_env: _EnvName
     manage: list[Annotated[Any, _one_of(MANAGED)]] = list(DEFAULT_MANAGED)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -43,6 +43,26 @@ _URL_ATTRIBUTES = {"a": "href", "img": "src", "link": "href", "script": "src", "
 _ABSOLUTE = re.compile(r"^([a-z][a-z0-9+.-]*:|\{\{|\{%|#)", re.IGNORECASE)
 # Browsers drop ASCII tabs and newlines inside a URL, so `java\tscript:` still runs.
 _URL_NOISE = re.compile(r"[\x00-\x20]")
+
+
+# An HTML comment; one never closed runs to the end of the text, as a browser reads it.
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+
+
+def in_html_comment(text: str) -> Callable[[int], bool]:
+    """Return a test of whether an offset of `text` lies inside an HTML comment.
+
+    Liquid there still renders, but into the comment, where no browser reads it: the
+    Universal Login tags count only outside (the build's check and the emulator's alike).
+    """
+    spans = [(m.start(), m.end()) for m in _HTML_COMMENT.finditer(text)]
+    starts = [start for start, _ in spans]
+
+    def inside(offset: int) -> bool:
+        index = bisect.bisect_right(starts, offset) - 1
+        return index >= 0 and offset < spans[index][1]
+
+    return inside
 
 
 def blank_liquid(text: str) -> str:

@@ -20,7 +20,7 @@ from ..auth0.contract import (
     SMTP_LINE_MAX,
     UL_HEAD_MARKUP,
     UL_HEAD_TAG,
-    UL_MAX_CHARS,
+    UL_MAX_BYTES,
     UL_WIDGET_MARKUP,
     UL_WIDGET_TAG,
     UNTRUSTED,
@@ -33,9 +33,9 @@ from ..build.artifacts import Artifact
 from ..build.builder import BuildResult
 from ..errors import Location, Problem, TemplateError, did_you_mean
 from ..render.liquid import AUTH0_FILTERS, FILE_TAGS, parse_liquid
-from ..render.liquid_usage import LiquidUsage
+from ..render.liquid_usage import LiquidUsage, TagUse
 from . import mfa_page, settings  # noqa: F401 - register the MFA page's and the JSON outputs' checks
-from .html import check_html, scan_html
+from .html import check_html, in_html_comment, scan_html
 from .messages import liquid_message
 from .partials import check_partial_tenants, check_partial_texts
 from .phone import check_phone_messages
@@ -232,11 +232,11 @@ def _check_sizes(artifact: Artifact, where: SourceMap) -> Iterator[Problem]:
         yield Problem("error", "size-limit",
                       f"{artifact.path} is {artifact.size:,} bytes; Auth0 accepts at most "
                       f"{PAYLOAD_MAX_BYTES:,} (make the template smaller)", where.file)
-    if artifact.kind == "page" and artifact.name == "login" and len(artifact.content) > UL_MAX_CHARS:
+    if artifact.kind == "page" and artifact.name == "login" and artifact.size > UL_MAX_BYTES:
         yield Problem("error", "size-limit",
-                      f"{artifact.path} has {len(artifact.content):,} characters; Auth0 accepts "
-                      f"at most {UL_MAX_CHARS:,} in the Universal Login template (make it "
-                      "smaller)", where.file)
+                      f"{artifact.path} is {artifact.size:,} bytes; Auth0 accepts at most "
+                      f"{UL_MAX_BYTES:,} in the Universal Login template (make it smaller)",
+                      where.file)
     if artifact.kind != "email":
         return
     if artifact.size > GMAIL_CLIP_BYTES:
@@ -253,8 +253,23 @@ def _check_sizes(artifact: Artifact, where: SourceMap) -> Iterator[Problem]:
 
 
 def _check_ul_tags(artifact: Artifact, usage: LiquidUsage, where: SourceMap) -> Iterator[Problem]:
-    heads, widgets = usage.tags_named(UL_HEAD_TAG), usage.tags_named(UL_WIDGET_TAG)
-    if not heads:
+    starts = [0] + [m.end() for m in re.finditer("\n", artifact.content)]
+    commented = in_html_comment(artifact.content)
+    heads: list[TagUse] = []
+    widgets: list[TagUse] = []
+    hidden: set[str] = set()  # tags found only inside HTML comments get that one message
+    for found, tags in ((usage.tags_named(UL_HEAD_TAG), heads),
+                        (usage.tags_named(UL_WIDGET_TAG), widgets)):
+        for tag in found:
+            if commented(starts[tag.line - 1] + tag.col - 1):
+                hidden.add(tag.name)
+                yield Problem("error", f"auth0-{tag.name.split(':')[1]}",
+                              f"{tag.markup} is inside an HTML comment, where it renders "
+                              "nothing a browser reads; move it out of the comment",
+                              where.at_output(tag.line, tag.markup))
+            else:
+                tags.append(tag)
+    if not heads and UL_HEAD_TAG not in hidden:
         yield Problem("error", "auth0-head", "the Universal Login template has no "
                       f"{UL_HEAD_MARKUP}; add exactly one inside <head>", where.file)
     for extra in heads[1:]:
@@ -262,7 +277,7 @@ def _check_ul_tags(artifact: Artifact, usage: LiquidUsage, where: SourceMap) -> 
                       f"the Universal Login template has {len(heads)} {UL_HEAD_MARKUP} tags; "
                       "Auth0 accepts exactly one: remove this one",
                       where.at_output(extra.line, extra.markup))
-    if not widgets:
+    if not widgets and UL_WIDGET_TAG not in hidden:
         yield Problem("error", "auth0-widget", "the Universal Login template has no "
                       f"{UL_WIDGET_MARKUP}; add one inside <body>", where.file)
     for tag in (*heads, *widgets):
@@ -271,7 +286,6 @@ def _check_ul_tags(artifact: Artifact, usage: LiquidUsage, where: SourceMap) -> 
                           f"write {{%- {tag.name} -%}} exactly: Auth0 rejects {tag.markup!r}",
                           where.at_output(tag.line, tag.markup))
     scan = scan_html(artifact.content)
-    starts = [0] + [m.end() for m in re.finditer("\n", artifact.content)]
     for tags, wanted, other in ((heads, "head", "body"), (widgets, "body", "head")):
         for tag in tags:
             open_elements = scan.open_at(starts[tag.line - 1] + tag.col - 1)

@@ -93,7 +93,7 @@ def _pub_selection(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def _pub_options(kwargs: dict[str, Any], backups_dir: Path = Path(".backups")) -> Any:
     from ..auth0.plans import ANY_PLAN_BUCKETS, EMAIL_WRITE, Bucket
-    from ..publish.credentials import api_base, default_env_files
+    from ..publish.credentials import api_base, default_env_files, load_env
     from ..publish.engine import Options
     from ..publish.pacing import PLAN_LIMITS, UNPACED, Limits, RetryPolicy
 
@@ -105,9 +105,11 @@ def _pub_options(kwargs: dict[str, Any], backups_dir: Path = Path(".backups")) -
         limits = limits.with_bucket(EMAIL_WRITE, Bucket(
             kwargs.get("email_burst") or current.burst,
             (kwargs.get("email_per_minute") or current.per_second * 60) / 60))
+    env_files = tuple(kwargs.get("env_files") or ()) or default_env_files()
     return Options(
-        api_base=api_base(kwargs.get("api_base")),
-        env_files=tuple(kwargs.get("env_files") or ()) or default_env_files(),
+        # The API base may come from the env files too: `emulator --brand` writes it there.
+        api_base=api_base(kwargs.get("api_base"), load_env(env_files)),
+        env_files=env_files,
         tenants=tuple(kwargs.get("tenants") or ()), only=kwargs.get("only"),
         shard=kwargs.get("shard"), jobs=kwargs.get("jobs") or 4, backups_dir=backups_dir,
         limits=limits, timeout=kwargs.get("timeout") or 30.0,

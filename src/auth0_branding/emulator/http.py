@@ -7,6 +7,7 @@ import json
 import logging
 import socket
 import socketserver
+import ssl
 import sys
 import threading
 from collections.abc import Callable, Mapping
@@ -61,6 +62,14 @@ class _Handler(BaseHTTPRequestHandler):
     timeout = 60  # an idle keep-alive connection frees its thread after this
     server: LoopbackServer
 
+    def setup(self) -> None:
+        if isinstance(self.request, ssl.SSLSocket):
+            # The handshake happens here, in this connection's thread, not in the accept
+            # loop: a client that stalls it cannot hold up everyone else.
+            self.request.settimeout(self.timeout)
+            self.request.do_handshake()
+        super().setup()
+
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         self._dispatch()
 
@@ -113,12 +122,16 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class LoopbackServer(ThreadingHTTPServer):
-    """Serve `respond` on 127.0.0.1, one thread per connection, closable on shutdown."""
+    """Serve `respond` on 127.0.0.1, one thread per connection, closable on shutdown.
+
+    With a TLS context it speaks HTTPS instead of plain HTTP.
+    """
 
     daemon_threads = True
 
-    def __init__(self, port: int, respond: Respond) -> None:
+    def __init__(self, port: int, respond: Respond, tls: ssl.SSLContext | None = None) -> None:
         self.respond = respond
+        self.tls = tls
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
         super().__init__((HOST, port), _Handler)
@@ -138,6 +151,8 @@ class LoopbackServer(ThreadingHTTPServer):
         # Headers and body go out as two writes; without this, Nagle's algorithm and
         # delayed ACKs add ~40 ms to every answer and distort the rate-limit benchmark.
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if self.tls is not None:
+            sock = self.tls.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
         with self._open_lock:
             self._open.add(sock)
         return sock, address
@@ -145,7 +160,8 @@ class LoopbackServer(ThreadingHTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         # socketserver prints a traceback to stderr; a client hanging up early is routine.
         error = sys.exc_info()[1]
-        if isinstance(error, ConnectionError | TimeoutError):
+        # A client that does not trust our CA hangs up during the handshake: routine too.
+        if isinstance(error, ConnectionError | TimeoutError | ssl.SSLError):
             log.debug("%s went away: %s", client_address, error)
         else:
             log.exception("request from %s failed", client_address)

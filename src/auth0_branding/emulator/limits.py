@@ -98,14 +98,23 @@ class RateDecision:
     limit: int
     remaining: int
     reset: int  # epoch seconds
+    wait: float = 0.0  # seconds until a refused call could succeed
 
     def headers(self) -> dict[str, str]:
-        """Return the X-RateLimit-* headers for this decision."""
-        return {
+        """Return the X-RateLimit-* headers for this decision (and Retry-After on a refusal).
+
+        Auth0's rate-limit policy documents the X-RateLimit-* trio on every answer. A 429
+        also says Retry-After, in whole seconds as HTTP defines it (RFC 9110 section 10.2.3),
+        for clients that read only that (UNVERIFIED that Auth0 itself always sends it).
+        """
+        headers = {
             "X-RateLimit-Limit": str(self.limit),
             "X-RateLimit-Remaining": str(self.remaining),
             "X-RateLimit-Reset": str(self.reset),
         }
+        if not self.allowed:
+            headers["Retry-After"] = str(max(1, math.ceil(self.wait)))
+        return headers
 
 
 class RateLimiter:
@@ -134,8 +143,8 @@ class RateLimiter:
             if empty:
                 # The slowest empty bucket decides when a retry can succeed.
                 name, bucket = max(empty, key=lambda nb: nb[1].wait_for_one(now))
-                reset = math.ceil(wall + bucket.wait_for_one(now))
-                return RateDecision(False, name, bucket.spec.burst, 0, reset)
+                wait = bucket.wait_for_one(now)
+                return RateDecision(False, name, bucket.spec.burst, 0, math.ceil(wall + wait), wait)
             for _, bucket in buckets:
                 bucket.take(now)
             # Report the tightest bucket; on a tie the more specific (later) one.

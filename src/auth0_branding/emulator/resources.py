@@ -9,15 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..auth0.contract import EMAIL_TEMPLATES, UL_HEAD_MARKUP, UL_MAX_CHARS, UL_WIDGET_MARKUP
+from ..auth0.contract import EMAIL_TEMPLATES
 from ..auth0.plans import EMAIL_READ, EMAIL_WRITE, GLOBAL
 from . import schema
-from .schema import HttpError, invalid
+from .schema import HttpError, invalid, json_type
 from .state import TenantState
 
-UL_TAGS_MESSAGE = (
-    "The template must contain a single auth0:head tag and at least one auth0:widget tag."
-)
 _EMAIL_FIELD_ORDER = (
     "template body from subject syntax resultUrl urlLifetimeInSeconds "
     "includeEmailInRedirect enabled"
@@ -99,8 +96,7 @@ def _depth(value: Any) -> int:
 def _json_object(request: ApiRequest, at_least_one: bool = True) -> dict[str, Any]:
     body = _json_body(request)
     if not isinstance(body, dict):
-        found = "null" if body is None else type(body).__name__
-        raise invalid(f"Expected type object but found type {found}", "")
+        raise invalid(f"Expected type object but found type {json_type(body)}", "")
     if at_least_one and not body:
         raise invalid("Too few properties defined (0), minimum 1", "")
     return body
@@ -111,6 +107,18 @@ def _without_nulls(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _without_nulls(v) for k, v in value.items() if v is not None}
     return value
+
+
+def _merged(stored: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    """Merge a PATCH into a stored object: top-level keys merge, null removes, and a nested
+    object replaces the stored one as given (as tenant settings do)."""
+    merged = dict(stored)
+    for key, value in change.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = _without_nulls(value)
+    return merged
 
 
 def _truthy(text: str | None, default: bool) -> bool:
@@ -126,51 +134,6 @@ def _select(item: dict[str, Any], query: dict[str, str]) -> dict[str, Any]:
     return {k: v for k, v in item.items() if (k in names) == include}
 
 
-def _require_ul_feature(state: TenantState) -> None:
-    if not state.config.allows_ul_templates:
-        raise HttpError(
-            402,
-            "This feature is not available for your plan. Custom page templates require a paid plan.",
-            "feature_not_available",
-        )
-
-
-def _ul_get(state: TenantState, request: ApiRequest, params: dict[str, str]) -> Reply:
-    _require_ul_feature(state)
-    if state.ul_template is None:
-        raise HttpError(404, "Template not found", "inexistent_templates_universal_login")
-    return Reply(200, {"body": state.ul_template})
-
-
-def _ul_put(state: TenantState, request: ApiRequest, params: dict[str, str]) -> Reply:
-    _require_ul_feature(state)
-    # Two documented forms: JSON ({"template": html} or a JSON string) and raw text/html.
-    template: Any
-    if request.content_type.split(";", 1)[0].strip().lower() == "text/html":
-        template = request.body.decode("utf-8", errors="replace")
-    else:
-        body = _json_body(request)
-        template = body.get("template") if isinstance(body, dict) else body
-        if isinstance(body, dict) and "template" not in body:
-            raise invalid("Missing required property: template", "")
-    if not isinstance(template, str):
-        raise invalid(f"Expected type string but found type {type(template).__name__}", "template")
-    if len(template) > UL_MAX_CHARS:
-        raise invalid(
-            f"String is too long ({len(template)} chars), maximum {UL_MAX_CHARS}", "template"
-        )
-    if template.count(UL_HEAD_MARKUP) != 1 or template.count(UL_WIDGET_MARKUP) < 1:
-        raise HttpError(400, UL_TAGS_MESSAGE, "invalid_template")
-    state.ul_template = template
-    return Reply(201)
-
-
-def _ul_delete(state: TenantState, request: ApiRequest, params: dict[str, str]) -> Reply:
-    _require_ul_feature(state)
-    state.ul_template = None
-    return Reply(204)
-
-
 def _branding_get(state: TenantState, request: ApiRequest, params: dict[str, str]) -> Reply:
     return Reply(200, state.branding)
 
@@ -178,8 +141,13 @@ def _branding_get(state: TenantState, request: ApiRequest, params: dict[str, str
 def _branding_patch(state: TenantState, request: ApiRequest, params: dict[str, str]) -> Reply:
     body = _json_object(request)
     schema.branding(body, "")
-    # The documented quirk: whatever a PATCH omits is wiped, so callers send everything.
-    state.branding = _without_nulls(body)
+    if state.config.branding_patch == "replace":
+        # UNVERIFIED quirk, opt-in: a PATCH wipes whatever it omits. Our contract notes it,
+        # but Auth0's reference (docs/api/management/v2/branding/patch-branding) says nothing
+        # of it, so the default is a PATCH's usual merge.
+        state.branding = _without_nulls(body)
+    else:
+        state.branding = _merged(state.branding, body)
     if body.get("colors") is None:
         # deploy-cli #1402, Terraform #1509: without colors it also resets identifier_first
         # (UNVERIFIED: to false, and that a null colors counts as none).
@@ -208,11 +176,10 @@ def _theme_post(state: TenantState, request: ApiRequest, params: dict[str, str])
     schema.theme(body, "")
     if state.theme is not None:
         raise HttpError(409, "A theme already exists for this tenant", "theme_already_exists")
-    state.theme = {
-        "themeId": secrets.token_hex(16),
-        "displayName": body.get("displayName") or "Unnamed Theme",
-        **{k: v for k, v in _without_nulls(body).items() if k != "displayName"},
-    }
+    # The answer holds what was sent and the new themeId, nothing made up. Its schema
+    # requires a displayName string (docs/api/management/v2/branding/post-branding-theme),
+    # so a theme created without one has "" (UNVERIFIED: what Auth0 fills in).
+    state.theme = {"themeId": secrets.token_hex(16), "displayName": "", **_without_nulls(body)}
     return Reply(200, state.theme)
 
 
@@ -220,9 +187,7 @@ def _theme_patch(state: TenantState, request: ApiRequest, params: dict[str, str]
     theme = _theme_record(state, params["id"])
     body = _json_object(request)
     schema.theme(body, "")
-    theme.update({k: v for k, v in _without_nulls(body).items() if k != "displayName"})
-    if body.get("displayName"):
-        theme["displayName"] = body["displayName"]
+    theme.update(_without_nulls(body))
     return Reply(200, theme)
 
 
@@ -318,11 +283,8 @@ def _clients_list(state: TenantState, request: ApiRequest, params: dict[str, str
     if "is_global" in request.query:
         wanted = _truthy(request.query["is_global"], False)
         clients = [c for c in clients if c.get("global", False) == wanted]
-    try:
-        page = max(0, int(request.query.get("page", 0)))
-        per_page = min(100, max(1, int(request.query.get("per_page", 50))))
-    except ValueError as error:
-        raise HttpError(400, "Query validation error: page and per_page must be integers") from error
+    page = _query_integer(request.query, "page", 0, 0, None)
+    per_page = _query_integer(request.query, "per_page", 50, 0, 100)
     shown = [_select(c, request.query) for c in clients[page * per_page : (page + 1) * per_page]]
     if not _truthy(request.query.get("include_totals"), False):
         return Reply(200, shown)  # Auth0's default: a plain array
@@ -331,6 +293,32 @@ def _clients_list(state: TenantState, request: ApiRequest, params: dict[str, str
         {"start": page * per_page, "limit": per_page, "length": len(shown),
          "total": len(clients), "clients": shown},
     )
+
+
+def _query_integer(query: dict[str, str], name: str, default: int, low: int,
+                   high: int | None) -> int:
+    """Read an integer query parameter; out of range is a 400, as Auth0 answers, not a clamp.
+
+    docs/api/management/v2/clients/get-clients: page >= 0, per_page 0 to 100. The wording
+    follows Auth0's payload validation errors (UNVERIFIED for query strings).
+    """
+    text = query.get(name)
+    if text is None or text == "":
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise _query_error("Expected type integer but found type string", name) from None
+    if value < low:
+        raise _query_error(f"Value {value} is less than minimum {low}", name)
+    if high is not None and value > high:
+        raise _query_error(f"Value {value} is greater than maximum {high}", name)
+    return value
+
+
+def _query_error(what: str, name: str) -> HttpError:
+    return HttpError(400, f"Query validation error: '{what}' on property {name}.",
+                     "invalid_query_string")
 
 
 def _client_record(state: TenantState, client_id: str) -> dict[str, Any]:
@@ -352,20 +340,12 @@ def _client_patch(state: TenantState, request: ApiRequest, params: dict[str, str
     return Reply(200, client)
 
 
-def _custom_domains(state: TenantState, request: ApiRequest, params: dict[str, str]) -> Reply:
-    return Reply(200, [_select(d, request.query) for d in state.custom_domains()])
-
-
 def _route(method: str, path: str, scopes: str, handler: Handler, *buckets: str) -> Route:
     pattern = re.compile(re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path))
     return Route(method, pattern, tuple(scopes.split()), (GLOBAL, *buckets), handler)
 
 
-_UL = "branding/templates/universal-login"
 ROUTES = (
-    _route("GET", _UL, "read:branding", _ul_get),
-    _route("PUT", _UL, "update:branding", _ul_put),
-    _route("DELETE", _UL, "delete:branding", _ul_delete),
     _route("GET", "branding", "read:branding", _branding_get),
     _route("PATCH", "branding", "update:branding", _branding_patch),
     _route("GET", "branding/themes/default", "read:branding", _theme_default),
@@ -382,6 +362,5 @@ ROUTES = (
     _route("GET", "clients", "read:clients read:client_keys", _clients_list),
     _route("GET", "clients/{id}", "read:clients read:client_keys", _client_get),
     _route("PATCH", "clients/{id}", "update:clients update:client_keys", _client_patch),
-    _route("GET", "custom-domains", "read:custom_domains", _custom_domains),
 )
 

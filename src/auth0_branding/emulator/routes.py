@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-from . import organizations, phone, prompts, resources
+from . import organizations, phone, prompts, resources, universal_login
 from .resources import Route
 
-ROUTES: tuple[Route, ...] = (*resources.ROUTES, *prompts.ROUTES, *phone.ROUTES,
-                             *organizations.ROUTES)
+ROUTES: tuple[Route, ...] = (*universal_login.ROUTES, *resources.ROUTES, *prompts.ROUTES,
+                             *phone.ROUTES, *organizations.ROUTES)
 
 
 def match(method: str, path: str) -> tuple[Route, dict[str, str]] | None:

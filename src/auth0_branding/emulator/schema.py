@@ -64,7 +64,8 @@ def invalid(what: str, where: str) -> HttpError:
     return HttpError(400, f"Payload validation error: '{what}'{on}.", "invalid_body")
 
 
-def _json_type(value: Any) -> str:
+def json_type(value: Any) -> str:
+    """Name a JSON value's type as Auth0's messages do (never a Python type name)."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -88,7 +89,7 @@ def anything(value: Any, where: str) -> None:
 def _typed(expected: str, test: Callable[[Any], bool]) -> Check:
     def check(value: Any, where: str) -> None:
         if not test(value):
-            raise invalid(f"Expected type {expected} but found type {_json_type(value)}", where)
+            raise invalid(f"Expected type {expected} but found type {json_type(value)}", where)
 
     return check
 
@@ -153,7 +154,7 @@ def obj(fields: dict[str, Check], required: Iterable[str] = ()) -> Check:
 
     def check(value: Any, where: str) -> None:
         if not isinstance(value, dict):
-            raise invalid(f"Expected type object but found type {_json_type(value)}", where)
+            raise invalid(f"Expected type object but found type {json_type(value)}", where)
         for key in required:
             if key not in value:
                 raise invalid(f"Missing required property: {key}", where)
@@ -207,6 +208,9 @@ branding = obj(
         "logo_url": nullable(https_or_empty),
         "favicon_url": nullable(https_or_empty),
         "font": nullable(obj({"url": nullable(https_or_empty)})),
+        # docs/api/management/v2/branding/patch-branding lists identifiers too.
+        "identifiers": nullable(obj({"login_display": anything, "otp_autocomplete": anything,
+                                     "phone_display": anything})),
     }
 )
 
@@ -247,7 +251,7 @@ _SETTINGS_KEYS = (
 def _locales(value: Any, where: str) -> None:
     """Check `enabled_locales`: Auth0's language codes, each once (the first is the default)."""
     if not isinstance(value, list):
-        raise invalid(f"Expected type array but found type {_json_type(value)}", where)
+        raise invalid(f"Expected type array but found type {json_type(value)}", where)
     seen: dict[str, int] = {}
     for index, code in enumerate(value):
         string(code, f"{where}[{index}]")

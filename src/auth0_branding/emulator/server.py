@@ -1,7 +1,9 @@
 """Serve a loopback Auth0 Management API for several tenants, with limits and faults.
 
 Each tenant lives under a path prefix: `http://127.0.0.1:PORT/<tenant>/api/v2/...` and
-`POST http://127.0.0.1:PORT/<tenant>/oauth/token`. `GET /__emulator__/state` and
+`POST http://127.0.0.1:PORT/<tenant>/oauth/token`. With HTTPS on, each tenant also has an
+origin of its own, `https://127.0.0.1:<its port>/api/v2/...`, so an SDK configured with
+`domain = 127.0.0.1:<its port>` reaches it unmodified. `GET /__emulator__/state` and
 `GET /__emulator__/requests` show what it holds and what it was asked.
 """
 
@@ -18,6 +20,7 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -28,12 +31,12 @@ from ..errors import Location, display_path, printable
 from .http import (
     HOST,
     Headers,
-    LoopbackServer,
     Outcome,
     error_outcome,
     json_outcome,
 )
 from .limits import Clock, FaultInjector, Faults, RateLimiter, SystemClock
+from .listeners import Listeners
 from .resources import ApiRequest
 from .routes import match
 from .schema import HttpError
@@ -45,11 +48,14 @@ from .state import (
     default_config,
     read_json_file,
 )
+from .tls import Authority
 from .tokens import TokenStore, answer_token_request
 
 log = logging.getLogger(__name__)
 
 REQUEST_LOG_LIMIT = 100_000  # keep memory bounded when the CLI runs for days
+# Auth0's 429 body, errorCode included (as quoted in auth0-extensions/auth0-reset-tenant#31).
+RATE_LIMITED = HttpError(429, "Global limit has been reached", "too_many_requests")
 
 
 @dataclass(frozen=True)
@@ -82,7 +88,7 @@ class Emulator:
 
     def __init__(
         self, config: EmulatorConfig | None = None, *, clock: Clock | None = None,
-        port: int | None = None,
+        port: int | None = None, https: bool = False,
     ) -> None:
         self.config = config or default_config()
         self.clock = clock or SystemClock()
@@ -91,37 +97,30 @@ class Emulator:
         self._tenants = {t.name: _Tenant(t, self.clock) for t in self.config.tenants}
         self._tokens = TokenStore(self.clock)
         self._requests: deque[RequestRecord] = deque(maxlen=REQUEST_LOG_LIMIT)
-        self._server: LoopbackServer | None = None
-        self._thread: threading.Thread | None = None
+        self._listeners = Listeners()
+        # Made once per emulator: every start serves the same CA, so a written PEM stays good.
+        self.authority: Authority | None = Authority() if https else None
         self.started = False  # ever served (so a state file is worth saving)
 
     # -- lifecycle --
 
     def start(self) -> Emulator:
-        """Bind 127.0.0.1 and serve in a daemon thread."""
-        if self._server is not None:
+        """Bind 127.0.0.1 (and, with HTTPS, each tenant's origin) and serve in daemon threads."""
+        if self._listeners.running:
             return self
-        self._server = LoopbackServer(self._wanted_port, self.handle)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-            name=f"auth0-emulator:{self.port}", daemon=True,
-        )
-        self._thread.start()
+        origins = ({name: t.config.https_port for name, t in self._tenants.items()}
+                   if self.authority else None)
+        self._listeners.start(
+            self._wanted_port, self.handle, origins,
+            lambda tenant: partial(self.handle, tenant=tenant),
+            self.authority.server_context() if self.authority else None)
         self.started = True
         log.info("Auth0 emulator listening on %s", self.url)
         return self
 
     def stop(self) -> None:
         """Stop serving and close every open connection."""
-        server, thread = self._server, self._thread
-        if server is None:
-            return
-        server.shutdown()
-        server.close_connections()
-        server.server_close()
-        if thread is not None:
-            thread.join(timeout=5)
-        self._server = self._thread = None
+        self._listeners.stop()
 
     def __enter__(self) -> Emulator:
         return self.start()
@@ -134,9 +133,9 @@ class Emulator:
     @property
     def port(self) -> int:
         """Return the bound port (the real one when started on port 0)."""
-        if self._server is None:
+        if self._listeners.plain is None:
             raise RuntimeError("the emulator is not running")
-        return self._server.port
+        return self._listeners.plain.port
 
     @property
     def url(self) -> str:
@@ -162,6 +161,23 @@ class Emulator:
     def domain(self, tenant: str) -> str:
         """Return a "domain" for `auth0.authentication.GetToken(..., protocol="http")`."""
         return self.base_url(tenant).removeprefix("http://")
+
+    def https_domain(self, tenant: str) -> str:
+        """Return the tenant's own origin as an SDK's `domain`: `127.0.0.1:PORT` (HTTPS)."""
+        listener = self._listeners.origins.get(self._tenant(tenant).config.name)
+        if listener is None:
+            raise RuntimeError("the emulator is not serving HTTPS (start it with https=True)")
+        return f"{HOST}:{listener.port}"
+
+    def https_url(self, tenant: str) -> str:
+        """Return `https://127.0.0.1:PORT`, the tenant's own origin."""
+        return f"https://{self.https_domain(tenant)}"
+
+    def write_ca(self, path: Path | str) -> Path:
+        """Write the CA's PEM where clients are pointed at it (NODE_EXTRA_CA_CERTS, ...)."""
+        if self.authority is None:
+            raise RuntimeError("the emulator is not serving HTTPS (start it with https=True)")
+        return self.authority.write_ca(Path(path))
 
     def tenant_config(self, tenant: str) -> EmulatedTenant:
         """Return the tenant's config (credentials, plan, scopes)."""
@@ -279,13 +295,21 @@ class Emulator:
         return None, path
 
     def handle(
-        self, method: str, target: str, headers: Headers, body: bytes | None
+        self, method: str, target: str, headers: Headers, body: bytes | None,
+        tenant: str | None = None,
     ) -> Outcome | None:
-        """Answer one request; None means drop the connection; a None body was too large."""
+        """Answer one request; None means drop the connection; a None body was too large.
+
+        `tenant` is set on a tenant's own origin, where paths carry no tenant prefix.
+        """
         url = urlsplit(target)
         if url.path.startswith("/__emulator__/") or url.path == "/":
             return self._inspect(method, url.path)
-        runtime, rest = self._resolve(url.path, headers.get("Host", ""))
+        runtime: _Tenant | None
+        if tenant is not None:
+            runtime, rest = self._tenants[tenant], url.path
+        else:
+            runtime, rest = self._resolve(url.path, headers.get("Host", ""))
         name = runtime.config.name if runtime else ""
         if runtime is None:
             outcome: Outcome | None = error_outcome(HttpError(404, "Unknown tenant"))
@@ -317,7 +341,8 @@ class Emulator:
         if path == "/":
             return json_outcome(200, {"tenants": {
                 name: {"plan": t.config.plan, "api_url": self.api_url(name),
-                       "token_url": self.token_url(name), "audience": self.audience(name)}
+                       "token_url": self.token_url(name), "audience": self.audience(name),
+                       **({"https_domain": self.https_domain(name)} if self.authority else {})}
                 for name, t in self._tenants.items()}})
         return error_outcome(HttpError(404, "Not Found"))
 
@@ -337,9 +362,10 @@ class Emulator:
             reset = math.ceil(self.clock.wall() + fault.storm_reset)
             storm = {"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": "0",
                      "X-RateLimit-Reset": str(reset)}
-            if fault.storm_retry_after:
-                storm["Retry-After"] = f"{fault.storm_reset:g}"
-            return error_outcome(HttpError(429, "Global limit has been reached"), storm)
+            # Whole seconds, as HTTP says; with storm_retry_after, the fraction asked for.
+            storm["Retry-After"] = (f"{fault.storm_reset:g}" if fault.storm_retry_after
+                                    else str(max(1, math.ceil(fault.storm_reset))))
+            return error_outcome(RATE_LIMITED, storm)
         if fault.error_status is not None:
             return error_outcome(
                 HttpError(fault.error_status, "Injected fault: the emulator failed this call"))
@@ -353,7 +379,7 @@ class Emulator:
                 decision = runtime.limiter.acquire(route.buckets)
                 rate = decision.headers()
                 if not decision.allowed:
-                    return error_outcome(HttpError(429, "Global limit has been reached"), rate)
+                    return error_outcome(RATE_LIMITED, rate)
             try:
                 token = self._tokens.check(
                     runtime.config.name, headers, runtime.faults.faults.token_ttl)
@@ -370,10 +396,11 @@ class Emulator:
 
 @contextmanager
 def run_emulator(
-    config: EmulatorConfig | None = None, *, clock: Clock | None = None, port: int | None = None
+    config: EmulatorConfig | None = None, *, clock: Clock | None = None, port: int | None = None,
+    https: bool = False,
 ) -> Iterator[Emulator]:
     """Start an emulator (port 0: a free one), yield it, and stop it afterwards."""
-    emulator = Emulator(config, clock=clock, port=port).start()
+    emulator = Emulator(config, clock=clock, port=port, https=https).start()
     try:
         yield emulator
     finally:

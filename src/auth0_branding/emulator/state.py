@@ -46,6 +46,8 @@ DEFAULT_PROMPT_SETTINGS: Mapping[str, Any] = {
     "webauthn_platform_first_factor": False,
 }
 
+BRANDING_PATCH_MODES = ("merge", "replace")
+
 # Path segments the server itself owns, so no tenant may be called that.
 _RESERVED_NAMES = frozenset({"__emulator__", "api", "oauth"})
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")
@@ -72,6 +74,10 @@ class EmulatedTenant:
     faults: Faults = Faults()
     token_ttl: float = 86400.0
     organizations: tuple[str, ...] = ()  # the names of the organizations it has
+    https_port: int = 0  # its own HTTPS origin, when the emulator serves HTTPS (0: a free port)
+    # How PATCH /branding treats omitted fields: "merge" keeps them (a PATCH, as Auth0's
+    # reference describes it), "replace" wipes them (the UNVERIFIED quirk; see resources.py).
+    branding_patch: str = "merge"
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name) or self.name in _RESERVED_NAMES:
@@ -83,6 +89,11 @@ class EmulatedTenant:
             raise ValueError(f"unknown rate-limit bucket(s): {', '.join(unknown)}")
         if self.token_ttl <= 0:
             raise ValueError("token_ttl must be > 0")
+        if self.branding_patch not in BRANDING_PATCH_MODES:
+            raise ValueError(f"branding_patch must be one of {', '.join(BRANDING_PATCH_MODES)}"
+                             f" (got {self.branding_patch!r})")
+        if not 0 <= self.https_port <= 65535:
+            raise ValueError("https_port must be between 0 and 65535")
         # Frozen records still need derived defaults; set them once, here.
         if not self.client_id:
             object.__setattr__(self, "client_id", f"{self.name}-client-id")
@@ -306,6 +317,7 @@ class TenantState:
                 "custom_domain_id": "cd_" + _stable_id("custom-domain", domain, length=16),
                 "domain": domain,
                 "primary": True,
+                "is_default": True,
                 "status": "ready",
                 "type": "auth0_managed_certs",
             }

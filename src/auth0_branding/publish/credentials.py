@@ -49,9 +49,11 @@ class Credentials:
     client_secret: str = field(repr=False)
 
 
-def api_base(option: str | None) -> str:
-    """Return the API base template: the option, else $AUTH0_BRANDING_API_BASE, else Auth0."""
-    return option or os.environ.get(API_BASE_ENV) or DEFAULT_API_BASE
+def api_base(option: str | None, env: Mapping[str, str] | None = None) -> str:
+    """Return the API base template: the option, else $AUTH0_BRANDING_API_BASE (from `env`,
+    the environment merged over the .env files, else the environment alone), else Auth0."""
+    variables = os.environ if env is None else env
+    return option or variables.get(API_BASE_ENV) or DEFAULT_API_BASE
 
 
 def target_for(tenant: str, spec: Mapping[str, Any], base: str = DEFAULT_API_BASE) -> Target:
