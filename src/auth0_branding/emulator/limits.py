@@ -98,14 +98,15 @@ class RateDecision:
     limit: int
     remaining: int
     reset: int  # epoch seconds
-    wait: float = 0.0  # seconds until a refused call could succeed
+    retry_after: int = 0  # whole seconds a refused call is told to wait
 
     def headers(self) -> dict[str, str]:
         """Return the X-RateLimit-* headers for this decision (and Retry-After on a refusal).
 
         Auth0's rate-limit policy documents the X-RateLimit-* trio on every answer. A 429
         also says Retry-After, in whole seconds as HTTP defines it (RFC 9110 section 10.2.3),
-        for clients that read only that (UNVERIFIED that Auth0 itself always sends it).
+        for clients that read only that (UNVERIFIED that Auth0 itself always sends it). It
+        never points before the reset, so a client may honour either header and succeed.
         """
         headers = {
             "X-RateLimit-Limit": str(self.limit),
@@ -113,8 +114,13 @@ class RateDecision:
             "X-RateLimit-Reset": str(self.reset),
         }
         if not self.allowed:
-            headers["Retry-After"] = str(max(1, math.ceil(self.wait)))
+            headers["Retry-After"] = str(self.retry_after)
         return headers
+
+
+def retry_after_until(reset: int, wall: float) -> int:
+    """Return the whole seconds from `wall` to the epoch second `reset`, at least one."""
+    return max(1, math.ceil(reset - wall))
 
 
 class RateLimiter:
@@ -143,8 +149,9 @@ class RateLimiter:
             if empty:
                 # The slowest empty bucket decides when a retry can succeed.
                 name, bucket = max(empty, key=lambda nb: nb[1].wait_for_one(now))
-                wait = bucket.wait_for_one(now)
-                return RateDecision(False, name, bucket.spec.burst, 0, math.ceil(wall + wait), wait)
+                reset = math.ceil(wall + bucket.wait_for_one(now))
+                return RateDecision(False, name, bucket.spec.burst, 0, reset,
+                                    retry_after_until(reset, wall))
             for _, bucket in buckets:
                 bucket.take(now)
             # Report the tightest bucket; on a tie the more specific (later) one.

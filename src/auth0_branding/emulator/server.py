@@ -35,7 +35,7 @@ from .http import (
     error_outcome,
     json_outcome,
 )
-from .limits import Clock, FaultInjector, Faults, RateLimiter, SystemClock
+from .limits import Clock, FaultInjector, Faults, RateLimiter, SystemClock, retry_after_until
 from .listeners import Listeners
 from .resources import ApiRequest
 from .routes import match
@@ -362,9 +362,10 @@ class Emulator:
             reset = math.ceil(self.clock.wall() + fault.storm_reset)
             storm = {"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": "0",
                      "X-RateLimit-Reset": str(reset)}
-            # Whole seconds, as HTTP says; with storm_retry_after, the fraction asked for.
+            # Whole seconds up to the reset, as HTTP says; with storm_retry_after, the
+            # fraction asked for (what lets a long storm be short).
             storm["Retry-After"] = (f"{fault.storm_reset:g}" if fault.storm_retry_after
-                                    else str(max(1, math.ceil(fault.storm_reset))))
+                                    else str(retry_after_until(reset, self.clock.wall())))
             return error_outcome(RATE_LIMITED, storm)
         if fault.error_status is not None:
             return error_outcome(
