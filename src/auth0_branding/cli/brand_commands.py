@@ -19,6 +19,7 @@ from .group import (
     say,
     tenant_option,
 )
+from .terminal import progress_bars
 
 
 @cli.command()
@@ -35,7 +36,8 @@ def build(
     from ..build.parallel import build_and_check
     from ..dist.writer import write_dist
 
-    result = build_and_check(brand_dir, tenants, jobs)
+    with progress_bars() as progress:
+        result = build_and_check(brand_dir, tenants, jobs, progress)
     problems = list(result.problems)
     _report_problems(problems, "text")
     if _failed(problems, strict):
@@ -66,7 +68,8 @@ def check(
     from ..errors import BrandError, Problem
 
     try:
-        problems = list(build_and_check(brand_dir, tenants, jobs).problems)
+        with progress_bars() as progress:
+            problems = list(build_and_check(brand_dir, tenants, jobs, progress).problems)
     except BrandError as error:
         if output_format == "text":
             raise
@@ -143,7 +146,8 @@ def snapshot(brand_dir: Path, out_dir: Path, tenants: tuple[str, ...], check: bo
 
     if check and update:
         raise click.UsageError("--check and --update exclude each other")
-    report = take_snapshots(brand_dir, out_dir, tenants, update=not check)
+    with progress_bars() as progress:
+        report = take_snapshots(brand_dir, out_dir, tenants, update=not check, progress=progress)
     counts = ", ".join(f"{report.count(s)} {s}" for s in ("changed", "added", "removed"))
     if check:
         for change in report.changes:
@@ -174,7 +178,9 @@ def review(brand_dir: Path, out_dir: Path, tenants: tuple[str, ...], base_ref: s
     """Screenshot every page and email in every scenario into a static gallery."""
     from ..review.gallery_run import review as run_review
 
-    result = run_review(brand_dir, out_dir, tenants, base=base_ref, only=only, jobs=jobs)
+    with progress_bars() as progress:
+        result = run_review(brand_dir, out_dir, tenants, base=base_ref, only=only, jobs=jobs,
+                            progress=progress)
     line = (f"Reviewed {len(result.comparisons)} views of {len(result.tenants)} tenant(s) "
             f"in {result.seconds:.1f}s: {out_dir / 'index.html'}")
     if base_ref is not None:
