@@ -82,6 +82,11 @@ class BrandPreview:
             log.debug("rebuilt %s: %d view(s) changed", sorted(map(str, paths)), len(changed))
             return Rebuilt(changed)
 
+    def problems(self) -> list[Problem]:
+        """Return the current build's check findings (none while no build has succeeded)."""
+        snapshot = self.snapshot
+        return self._problems(snapshot) if snapshot is not None else []
+
     # -- serving ---------------------------------------------------------------------
 
     def respond(self, route: tuple[str, ...], query: Mapping[str, str]) -> Page | None:
