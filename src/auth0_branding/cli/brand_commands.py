@@ -260,7 +260,10 @@ def serve(brand_dir: Path, tenants: tuple[str, ...], host: str, port: int, no_op
         findings()
 
     server, first = start_preview(brand_dir, tenants, host=host, port=port, on_rebuilt=report)
-    report(first, 0.0)
+    if first.failure is not None:
+        report(first, 0.0)
+    else:
+        findings()  # the first build's, before the address
     if host not in ("127.0.0.1", "localhost", "::1"):
         say(f"WARNING the preview is reachable from other machines on {host}", err=True)
     say(f"Previewing {brand_dir}/ on {server.url}/  (Ctrl-C to stop; dist/ is untouched)")
