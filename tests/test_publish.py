@@ -62,6 +62,8 @@ from auth0_branding.publish.pacing import (
     Pacer,
     RateBudget,
     RetryPolicy,
+    load_levels,
+    save_levels,
 )
 from auth0_branding.publish.plan import diff_lines, plan
 
@@ -1060,7 +1062,7 @@ def test_pacer_spaces_calls_by_the_bucket_rate() -> None:
     def sleep(seconds: float) -> None:
         now[0] += seconds
 
-    pacer = Pacer(Limits({"global": Bucket(2, 2.0)}, margin=0.0),
+    pacer = Pacer(Limits({"global": Bucket(2, 2.0)}, margin=0.0, slack=0.0),
                   clock=lambda: now[0], sleep=sleep)
     times = []
     for _ in range(6):
@@ -1070,6 +1072,24 @@ def test_pacer_spaces_calls_by_the_bucket_rate() -> None:
     pacer.hold(["global"], 3.0, limit=2)  # a 429 from this bucket: one token exactly at reset
     pacer.acquire(["global"])
     assert now[0] == pytest.approx(5.0)
+
+
+def test_pacing_levels_carry_over_to_the_next_run_refilled(tmp_path: Path) -> None:
+    limits = Limits({"email_write": Bucket(5, 0.5), "global": Bucket(2, 2.0)})
+    record = tmp_path / ".pacing" / "dev.json"
+    now = [0.0]
+    pacer = Pacer(limits, clock=lambda: now[0])
+    for _ in range(4):
+        pacer.acquire(["email_write"])
+    save_levels(record, pacer, now=1000.0)
+    # Two seconds later one token came back (5 - 4 + 2 x 0.5); global was never drawn on.
+    assert load_levels(record, limits, now=1002.0) == pytest.approx(
+        {"email_write": 2.0, "global": 2.0})
+    assert load_levels(record, limits, now=2000.0) == {"email_write": 5.0, "global": 2.0}
+    for garbage in ("", "[]", '{"wall": "x", "levels": {}}', '{"levels": {"global": 1}}'):
+        record.write_text(garbage, encoding="utf-8")
+        assert load_levels(record, limits, now=1000.0) == {}  # not ours: start from full
+    assert load_levels(tmp_path / "missing.json", limits) == {}
 
 
 def test_rate_wait_honours_the_reset_header_within_bounds() -> None:
