@@ -19,6 +19,8 @@ from .surface import Surface, render_partials, surfaces, with_organization
 from .widget import head_html, render_widget
 
 RENDERED_KINDS = ("page", "email", "phone")
+# The pages whose widget mocks the tenant's Universal Login theme styles.
+_THEMED = ("login", "password_reset")
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,7 @@ def render_sample(
     html = render_liquid(artifact.content, data, head_html=head, widget_html=widget,
                          name=artifact.path)
     if artifact.kind == "page" and artifact.name == "password_reset":
-        html = stub_change_password_widget(html)
+        html = stub_change_password_widget(html, theme)
     subject = None
     if settings and settings.get("subject"):
         subject = render_liquid(settings["subject"], data, name=f"{artifact.path} (subject)")
@@ -159,7 +161,7 @@ def render_samples(
                for language in (languages.codes if languages and index == 0 else (None,))]
     for done, (artifact, scenario, language) in enumerate(planned, 1):
         tenant = artifact.tenant
-        if artifact.kind == "page" and artifact.name == "login" and tenant not in themes:
+        if artifact.kind == "page" and artifact.name in _THEMED and tenant not in themes:
             themes[tenant] = widget_theme(parsed(tenant, "theme", "theme"),
                                           parsed(tenant, "branding", "branding"))
         yield render_sample(artifact, scenario, themes.get(tenant),
