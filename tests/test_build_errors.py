@@ -23,7 +23,9 @@ BUILD_ERRORS: list[tuple[str, str, int, str]] = [
     ("jinja-unknown-token", "brand/templates/emails/verify_email.html", 3,
      "unknown token 'color.primay' (did you mean 'color.primary'?)"),
     ("sass-error", "brand/styles/page.scss", 3,
-     'Sass error: Undefined variable: "$colour-text". (fix the Sass source)'),
+     'Sass error: Undefined variable: "$colour-text". (did you mean \'$color-text\'?)'),
+    ("sass-missing-brace", "brand/styles/page.scss", 3,
+     'Sass error: this block\'s "{" is never closed (add the missing "}")'),
     ("tokens-malformed-json", "brand/tokens/base.tokens.json", 6,
      "malformed tokens JSON: Expecting ',' delimiter (fix the JSON syntax)"),
     ("tokens-unknown-alias", "brand/tokens/base.tokens.json", 6,
@@ -101,7 +103,7 @@ def test_check_reports_a_build_error_the_same_way(
     text = run_cli("check", "--brand", "brand")
     json_ = run_cli("check", "--brand", "brand", "--format", "json")
 
-    assert (text.exit_code, text.stderr) == (1, f"ERROR {path}:{line}: {message}\n")
+    assert (text.exit_code, text.stderr) == (1, f"ERROR {path}:{line}: build {message}\n")
     assert (json_.exit_code, json_.problems()) == (1, [("error", "build", message, path, line)])
 
 

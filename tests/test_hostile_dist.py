@@ -128,7 +128,7 @@ CASES = [
          "brand/tenants.toml:11: tenant 'review' is reserved: dist/review/ holds the review "
          f"gallery (rename it: {RULE})"),
     case("tenant-name-checked-by-check-too", _tenant_named('"../x"'),
-         f"brand/tenants.toml:11: tenant '../x' is not a valid tenant name (rename it: {RULE})",
+         f"brand/tenants.toml:11: build tenant '../x' is not a valid tenant name (rename it: {RULE})",
          args=("check", "--brand", "brand")),
     # The other commands that write folders guard theirs the same way.
     case("review-out-is-the-brand", _nothing,

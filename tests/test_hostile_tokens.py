@@ -172,7 +172,7 @@ CASES = [
     case("duplicate-token-under-check",
          _extra('{\n    "$type": "color",\n    "x": { "$value": "#fff" },\n'
                 '    "x": { "$value": "#000" }\n  }'),
-         f"{TOKENS}:15: duplicate key 'x' in extra (first on line 14) (remove one of them: JSON "
+         f"{TOKENS}:15: build duplicate key 'x' in extra (first on line 14) (remove one of them: JSON "
          "would silently keep only the last)", args=("check", "--brand", "brand")),
     case("duplicate-key-forging-a-line",
          _extra('{\n    "$type": "color",\n    "x\\nERROR y": { "$value": "#fff" },\n'

@@ -17,7 +17,8 @@ import pytest
 from auth0_branding.build.artifacts import Artifact
 from auth0_branding.errors import Location, Problem
 from auth0_branding.preview.pages import (
-    Row,
+    Card,
+    Chip,
     index_page,
     message_page,
     raw_page,
@@ -92,14 +93,16 @@ def test_wheel_ships_every_template(tmp_path: Path) -> None:
 
 
 def test_index_escapes_hostile_tenant_scenario_subject_and_findings() -> None:
-    rows = [Row(HOSTILE, "email", HOSTILE, HOSTILE, HOSTILE, 10, "/view/x", "/raw/x", 1)]
+    cards = [Card(HOSTILE, "email", HOSTILE, 10, "/view/x", "/raw/x", "/render/x", HOSTILE, 1,
+                  (Chip(HOSTILE, "/view/x/y", HOSTILE),))]
     problems = [Problem("warning", "W1", HOSTILE, Location(HOSTILE, 3))]
 
-    page = index_page(HOSTILE, rows, problems)
+    page = index_page(HOSTILE, cards, problems)
 
-    # title (twice), tenant heading, data-output (twice), label, scenario, subject, location,
-    # message
-    _assert_escaped(page, 10)
+    # title (twice), tenant (data-tenant, heading), data-output, data-search, the thumbnail's
+    # title, the name, the subject, the scenario chip (data-scenario, title, label), the
+    # finding's location and message
+    _assert_escaped(page, 14)
 
 
 def test_frame_raw_and_message_views_escape_hostile_values() -> None:

@@ -211,19 +211,24 @@ def test_index_lists_every_tenant_output_and_scenario_with_subject_and_size(shar
     result, scenarios = build(brand), load_scenarios(brand)
     samples = list(render_samples(result.artifacts, scenarios))
     assert len(samples) > 150
+    cards = {m.group(1): m.group(0) for m in re.finditer(
+        r'<article class="card" data-output="([^"]+)".*?</article>', page, re.S)}
     for sample in samples:
         a = sample.artifact
         href = f"/view/{a.tenant}/{a.kind}/{a.name}/{quote(sample.scenario.name)}"
-        row = re.search(rf'<tr data-output="{a.tenant}/{a.kind}/{a.name}">'
-                        rf'<td><a href="{re.escape(href)}">.*?</tr>', page)
-        assert row, href
-        assert f'data-bytes="{a.size}"' in row.group(0)
+        card = cards.get(f"{a.tenant}/{a.kind}/{a.name}")
+        assert card, href
+        # Each scenario is a chip, its email subject as the chip's title.
+        chip = re.search(rf'<a class="chip" href="{re.escape(href)}" data-scenario="[^"]+"'
+                         r'(?: title="([^"]*)")?>', card)
+        assert chip, href
+        assert f'data-bytes="{a.size}"' in card
         if a.kind == "email":
-            assert sample.subject and html.escape(sample.subject) in row.group(0)
+            assert sample.subject and chip.group(1) == html.escape(sample.subject, quote=True)
     assert {s.artifact.tenant for s in samples} == set(TENANTS)
     for tenant in TENANTS:
         for kind in ("branding", "theme"):
-            assert f'<tr data-output="{tenant}/{kind}/{kind}">' in page
+            assert f"{tenant}/{kind}/{kind}" in cards
     assert "Checks: no warnings." in page and not check_build(result)
 
 
@@ -707,7 +712,8 @@ def test_serve_never_writes_dist(server, brand, tmp_path, monkeypatch, events):
 
 
 def test_serve_command_starts_serves_and_stops(brand, tmp_path):
-    assert cli.commands["watch"] is cli.commands["serve"]
+    assert [p.name for p in cli.commands["watch"].params] == [
+        p.name for p in cli.commands["serve"].params]  # the same options
     assert "--no-open" in CliRunner().invoke(cli, ["serve", "--help"]).output
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     process = subprocess.Popen(

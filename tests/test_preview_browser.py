@@ -187,3 +187,49 @@ def test_the_arabic_view_lays_out_right_to_left(multilingual, page):
     english = page.frame(name="preview").evaluate(HEADING_LAYOUT)
     assert (english["document"], english["heading"]) == ("ltr", "ltr")
     assert abs(english["fromLeft"]) <= 1 and english["fromRight"] > english["width"] / 2
+
+
+# -- the index --------------------------------------------------------------------------------
+
+
+THUMBNAILS_LOADED = """() => Array.from(document.querySelectorAll('.card:not([hidden]) .thumb iframe'))
+  .filter(f => f.getBoundingClientRect().top < innerHeight)
+  .map(f => { const d = f.contentDocument; return d && d.readyState === 'complete'
+    && d.body && d.body.getBoundingClientRect().height > 100
+    && f.getBoundingClientRect().width <= 241; })"""
+
+
+def test_the_index_shows_a_loaded_thumbnail_per_output(live, page):
+    page.goto(f"{live.url}/")
+    # The thumbnails in view load (the rest load lazily as they scroll in), each a whole
+    # rendered page scaled into its card.
+    loaded = wait_for(lambda: page.evaluate(THUMBNAILS_LOADED),
+                      lambda found: len(found) >= 4 and all(found))
+    assert len(loaded) >= 4
+    login = page.frame_locator('[data-output="dev/page/login"] .thumb iframe')
+    assert "Welcome back" in login.locator(".ulp-mock-title").inner_text()
+    # Every rendered output has one; settings outputs show their kind instead.
+    assert page.locator('[data-output="dev/email/verify_email"] .thumb iframe').count() == 1
+    assert page.locator('[data-output="dev/theme/theme"] .thumb-raw').inner_text() == "theme"
+
+
+def test_the_filter_box_filters_the_cards(live, page):
+    page.goto(f"{live.url}/")
+    every = page.locator(".card").count()
+    assert every > 100
+
+    page.fill("#filter", "staging verify_email")
+
+    shown = [page.locator(".card:not([hidden])").nth(i).get_attribute("data-output")
+             for i in range(page.locator(".card:not([hidden])").count())]
+    assert shown == ["staging/email/verify_email", "staging/email/verify_email_by_code"]
+    assert page.inner_text("#filter-count") == f"2 of {every}"
+    assert page.locator('.tenant[data-tenant="dev"]').is_hidden()
+    # Scenario and language chips count as words of their card; nothing matching says so.
+    page.fill("#filter", "prod organization verify_email ")
+    assert page.locator(".card:not([hidden])").count() == 2
+    page.fill("#filter", "no-such-output")
+    assert page.locator("#no-match").is_visible()
+    page.fill("#filter", "")
+    assert page.locator(".card:not([hidden])").count() == every
+    assert page.inner_text("#filter-count") == ""

@@ -218,9 +218,13 @@ def test_the_index_lists_the_languages_and_the_missing_translations(server):
         '<li class="warning">brand/translations/ar.json: '
         "'prompts.login.login.description' is not translated into 'ar'; Auth0's own text "
         "is used (add it to ar.json)</li>")
-    # Every scenario links to itself in each language.
+    # Each output's card links its first scenario in each language, its others as chips.
+    card = re.search(r'<article class="card" data-output="dev/email/verify_email".*?</article>',
+                     index, re.S).group(0)
+    first = re.search(r'data-scenario="([^"]+)"', card).group(1)
     for code in ("en", "fr", "ar"):
-        assert f'href="/view/dev/email/verify_email/arabic-user?lang={code}"' in index
+        assert f'href="/view/dev/email/verify_email/{first}?lang={code}"' in card
+    assert 'href="/view/dev/email/verify_email/arabic-user" data-scenario="arabic-user"' in card
 
 
 def test_the_index_of_a_complete_translation_says_nothing_is_missing(server, brand):

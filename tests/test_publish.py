@@ -41,7 +41,7 @@ from auth0_branding.dist.writer import write_dist
 from auth0_branding.emulator.limits import Faults
 from auth0_branding.emulator.server import Emulator, run_emulator
 from auth0_branding.emulator.state import ALL_SCOPES, EmulatedTenant, EmulatorConfig
-from auth0_branding.errors import DistError, PublishError
+from auth0_branding.errors import DistError, PublishError, display_path
 from auth0_branding.publish.backup import BackupWriter, load_backup
 from auth0_branding.publish.credentials import target_for
 from auth0_branding.publish.engine import (
@@ -62,6 +62,8 @@ from auth0_branding.publish.pacing import (
     Pacer,
     RateBudget,
     RetryPolicy,
+    load_levels,
+    save_levels,
 )
 from auth0_branding.publish.plan import diff_lines, plan
 
@@ -307,7 +309,7 @@ def test_diff_shows_each_resource_and_writes_nothing(
     emu: Emulator, dist_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("AUTH0_BRANDING_API_BASE", f"{emu.url}/{{tenant}}")
-    result = run_cli("diff", "--dist", str(dist_dir), "--tenant", "dev")
+    result = run_cli("diff", "--dist", str(dist_dir), "--tenant", "dev", "--full")
     assert result.exit_code == 0, result.output
     assert "create    branding/templates/universal-login" in result.output
     assert "update    tenants/settings#error_page" in result.output
@@ -316,6 +318,37 @@ def test_diff_shows_each_resource_and_writes_nothing(
     dry = run_cli("publish", "--dist", str(dist_dir), "--dry-run")
     assert dry.exit_code == 0 and "(dry run)" in dry.output
     assert all(writes(emu, name) == [] for name in TENANTS)
+
+
+def test_diff_summarises_each_tenant_by_default(
+    emu: Emulator, dist_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AUTH0_BRANDING_API_BASE", f"{emu.url}/{{tenant}}")
+    result = run_cli("diff", "--dist", str(dist_dir), "--tenant", "dev")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    desired = load_dist(dist_dir).tenants["dev"].desired
+    template = desired[UL_TEMPLATE].splitlines()
+    # One row per resource to write: the action, the resource, the lines added and removed.
+    row = next(line for line in lines if UL_TEMPLATE in line).split()
+    assert row == ["create", UL_TEMPLATE, f"+{len(template)}", "-0"]
+    rows = [line for line in lines if line.startswith("  ") and line.split()[-1:] != []
+            and line.split()[-1][:1] == "-"]
+    counts = next(line for line in lines if line.endswith(" unchanged")).split()
+    assert counts[1:3] + counts[4:] == ["to", "write,", "unchanged"]
+    assert int(counts[0]) == len(rows) and int(counts[0]) + int(counts[3]) == len(desired)
+    assert not any(line.lstrip().startswith(("+++", "---", "@@")) for line in lines)
+    assert len(lines) < len(desired) + 20  # not thousands of diff lines
+    unknown = run_cli("diff", "--dist", str(dist_dir), "--tenant", "dev",
+                      "--resource", "email-templates/verify_emial")
+    assert (unknown.exit_code, unknown.stderr) == (2, (
+        "ERROR --resource 'email-templates/verify_emial' matches no resource "
+        "(did you mean 'email-templates/verify_email'?)\n"))
+    every = run_cli("diff", "--dist", str(dist_dir), "--tenant", "dev",
+                    "--resource", "email-templates/*")
+    assert {line.split()[1] for line in every.output.splitlines()
+            if line.startswith("  ") and not line.startswith("    ")} == {
+                r for r in desired if r.startswith("email-templates/")}
 
 
 def test_drift_exits_2_and_names_what_differs(
@@ -334,7 +367,13 @@ def test_drift_exits_2_and_names_what_differs(
     assert report["drifted"] and [t["tenant"] for t in report["tenants"]
                                   if any(c["action"] != "unchanged" for c in t["changes"])] == [
                                       "staging"]
-    diff = run_cli("diff", "--dist", str(dist_dir), "--tenant", "staging", "--only", "emails")
+    diff = run_cli("diff", "--dist", str(dist_dir), "--tenant", "staging",
+                   "--resource", "email-templates/reset_email")
+    assert diff.exit_code == 0, diff.output
+    assert diff.output.splitlines()[:4] == [
+        "tenant staging", "  update    email-templates/reset_email",
+        "    --- remote/staging/email-templates/reset_email",
+        "    +++ dist/staging/email-templates/reset_email"]
     assert '-  "subject": "Edited by hand",' in diff.output
 
 
@@ -663,7 +702,15 @@ def test_rollback_removes_what_publish_created(
         assert after[key] == before[key]
     # Auth0 cannot delete email templates: they are disabled, which restores Auth0's defaults.
     assert all(not t["enabled"] for t in after["email_templates"].values())
-    assert "cannot delete email templates" in result.output
+    # The plan says so itself, its diff names the backup as the source, the summary counts it.
+    backup = display_path(tmp_path / ".backups" / "dev" / stamp)
+    assert "  disable   email-templates/verify_email" in result.output
+    assert f"    +++ {backup}/email-templates/verify_email" in result.output
+    assert "+++ dist/" not in result.output and "cannot delete" not in result.output
+    header, row = next((lines[i], lines[i + 2]) for lines in [result.output.splitlines()]
+                       for i, line in enumerate(lines) if line.split()[:2] == ["tenant", "status"])
+    count = len(after["email_templates"])
+    assert dict(zip(header.split(), row.split(), strict=False))["disable"] == str(count)
     unknown = run_cli("rollback", "--tenant", "dev", "--to", "1999",
                       "--backups", str(tmp_path / ".backups"))
     assert unknown.exit_code == 1 and "backup '1999' not found" in unknown.output
@@ -804,7 +851,8 @@ def test_printed_names_and_values_cannot_forge_lines_or_drive_the_terminal(
     # A remote value with a control character is shown escaped in a diff.
     assert not publish(load_dist(dist_dir), options(emu, tmp_path, tenants=("dev",))).failed
     emu.state("dev").email_templates["welcome_email"]["body"] = "<p>\x1b[2J\x07gone</p>"
-    shown = run_cli("diff", "--dist", str(dist_dir), "--tenant", "dev", "--only", "emails")
+    shown = run_cli("diff", "--dist", str(dist_dir), "--tenant", "dev", "--only", "emails",
+                    "--full")
     assert shown.exit_code == 0
     assert "-<p>\\x1b[2J\\x07gone</p>" in shown.stdout and "\x1b" not in shown.stdout
 
@@ -1014,7 +1062,7 @@ def test_pacer_spaces_calls_by_the_bucket_rate() -> None:
     def sleep(seconds: float) -> None:
         now[0] += seconds
 
-    pacer = Pacer(Limits({"global": Bucket(2, 2.0)}, margin=0.0),
+    pacer = Pacer(Limits({"global": Bucket(2, 2.0)}, margin=0.0, slack=0.0),
                   clock=lambda: now[0], sleep=sleep)
     times = []
     for _ in range(6):
@@ -1024,6 +1072,24 @@ def test_pacer_spaces_calls_by_the_bucket_rate() -> None:
     pacer.hold(["global"], 3.0, limit=2)  # a 429 from this bucket: one token exactly at reset
     pacer.acquire(["global"])
     assert now[0] == pytest.approx(5.0)
+
+
+def test_pacing_levels_carry_over_to_the_next_run_refilled(tmp_path: Path) -> None:
+    limits = Limits({"email_write": Bucket(5, 0.5), "global": Bucket(2, 2.0)})
+    record = tmp_path / ".pacing" / "dev.json"
+    now = [0.0]
+    pacer = Pacer(limits, clock=lambda: now[0])
+    for _ in range(4):
+        pacer.acquire(["email_write"])
+    save_levels(record, pacer, now=1000.0)
+    # Two seconds later one token came back (5 - 4 + 2 x 0.5); global was never drawn on.
+    assert load_levels(record, limits, now=1002.0) == pytest.approx(
+        {"email_write": 2.0, "global": 2.0})
+    assert load_levels(record, limits, now=2000.0) == {"email_write": 5.0, "global": 2.0}
+    for garbage in ("", "[]", '{"wall": "x", "levels": {}}', '{"levels": {"global": 1}}'):
+        record.write_text(garbage, encoding="utf-8")
+        assert load_levels(record, limits, now=1000.0) == {}  # not ours: start from full
+    assert load_levels(tmp_path / "missing.json", limits) == {}
 
 
 def test_rate_wait_honours_the_reset_header_within_bounds() -> None:

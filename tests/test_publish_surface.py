@@ -366,12 +366,34 @@ def test_partials_draw_from_their_bucket_on_every_plan_and_by_default() -> None:
         now[0] += seconds
 
     # The real figure on a fake clock: 5 at once, then one every 12 s.
-    pacer = Pacer(Limits({PARTIALS: Bucket(5, 5 / 60)}), clock=lambda: now[0], sleep=sleep)
+    pacer = Pacer(Limits({PARTIALS: Bucket(5, 5 / 60)}, slack=0.0), clock=lambda: now[0],
+                  sleep=sleep)
     times = []
     for _ in range(8):
         pacer.acquire(["global", PARTIALS])
         times.append(now[0])
     assert times == pytest.approx([0, 0, 0, 0, 0, 12, 24, 36])
+
+
+def test_back_to_back_publishes_meet_no_429(
+    credentials: None, dist_dir: Path, tmp_path: Path
+) -> None:
+    # Auth0's buckets outlive a run: the second publish finds the partials bucket as the
+    # first left it (nearly empty), and must pace from there rather than from full.
+    partials = Bucket(2, 0.5)  # slow enough that it is still empty when the second run reads
+    limits = {"global": Bucket(100, 500.0), "email_read": Bucket(50, 500.0),
+              "email_write": Bucket(50, 500.0), PARTIALS: partials}
+    config = EmulatorConfig((_tenant("dev", rate_limits=True, limits=limits),))
+    with run_emulator(config) as emu:
+        paced = _options(emu, tmp_path, limits=Limits({PARTIALS: partials}))
+        runs = [publish(load_dist(dist_dir), paced) for _ in range(2)]
+        for run in runs:
+            _ok(run)
+        assert [r.path for r in emu.requests if r.status == 429] == []
+        # The later runs read the partials (2 calls each) without writing them.
+        assert [len(r.tenants[0].written) for r in runs][1:] == [0]
+    levels = json.loads((tmp_path / ".backups" / ".pacing" / "dev.json").read_text())
+    assert set(levels["levels"]) == {PARTIALS} and levels["levels"][PARTIALS] < 1.0
 
 
 def test_partials_reads_and_writes_are_paced_with_no_429(
@@ -389,8 +411,9 @@ def test_partials_reads_and_writes_are_paced_with_no_429(
         _ok(paced)
         assert [r for r in emu.requests if r.status == 429] == []
         assert len([w for w in _writes(emu) if w.endswith("/partials")]) == 2
-    with run_emulator(config) as emu:
-        unpaced = publish(load_dist(dist_dir), _options(emu, tmp_path))
+    with run_emulator(config) as emu:  # a new tenant: not the buckets the first run left
+        unpaced = publish(load_dist(dist_dir), _options(emu, tmp_path,
+                                                        backups_dir=tmp_path / "fresh"))
         _ok(unpaced)  # the 429s are waited out
         assert unpaced.tenants[0].rate_limited >= 1
         assert {r.path for r in emu.requests if r.status == 429} <= {

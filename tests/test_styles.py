@@ -40,7 +40,7 @@ def test_sass_errors_name_the_file_and_line(styles, monkeypatch):
     with pytest.raises(StyleError) as caught:
         compile_css(styles / "page.scss", "$other: 1px;\n")
     assert str(caught.value) == ('partials/_buttons.scss:2: Sass error: Undefined variable: '
-                                 '"$color-primary". (fix the Sass source)')
+                                 '"$color-primary". (define it, or import the file that does)')
 
 
 def test_an_edited_partial_is_never_served_from_the_cache(styles):

@@ -293,7 +293,8 @@ for _case, *_problem in CHECK_CASES:
 BUILD_ERROR_CASES = {
     "email-liquid-in-start-tag", "email-template-missing", "email-unknown-template-name",
     "jinja-syntax-error", "jinja-undefined-variable", "jinja-unknown-token", "layout-missing",
-    "sass-error", "tenant-missing-key", "tenant-unknown-key", "tenant-wrong-type",
+    "sass-error", "sass-missing-brace", "tenant-missing-key", "tenant-unknown-key",
+    "tenant-wrong-type",
     "theme-missing-group", "tokens-alias-cycle", "tokens-malformed-json", "tokens-unknown-alias",
 }
 
@@ -351,11 +352,15 @@ def test_strict_makes_warnings_fatal(tmp_path: Path, monkeypatch) -> None:
     strict = run_cli("check", "--brand", "brand", "--strict")
 
     assert (lenient.exit_code, strict.exit_code) == (0, 1)
-    assert strict.stderr == lenient.stderr == (
+    assert lenient.stderr + "ERROR 1 warning(s) and --strict: failing\n" == strict.stderr == (
         "WARNING brand/templates/emails/verify_email.html:3: unescaped untrusted user.name "
         "printed without | escape: {{ user.name }} (add | escape as the last filter)\n"
         "Checked brand: 0 error(s), 1 warning(s)\n"
+        "ERROR 1 warning(s) and --strict: failing\n"
     )
+    built = run_cli("build", "--brand", "brand", "--out", "dist", "--strict")
+    assert (built.exit_code, built.stderr.splitlines()[-1]) == (1, (
+        "ERROR build failed with 0 error(s), 1 warning(s) and --strict; dist left unchanged"))
 
 
 def test_text_format_prints_one_line_per_problem(tmp_path: Path, monkeypatch) -> None:

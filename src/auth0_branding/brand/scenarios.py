@@ -5,12 +5,13 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, Location, TokenError, display_path, line_of
+from ..errors import ConfigError, Location, TokenError, did_you_mean, display_path, line_of
 from .json_lines import scan_json_keys
 from .sources import nesting_line, read_source
 
@@ -23,6 +24,8 @@ EMAILS_GROUP = "emails"
 PHONE_GROUP = "phone"
 # Deeper than any real fixture, shallow enough for merging and copying never to recurse out.
 MAX_DEPTH = 64
+# brand.toml's [variables], written as in templates: a renamed company renames the samples.
+_VARIABLE = re.compile(r"\[\[\s*vars\.([A-Za-z_][A-Za-z0-9_]*)\s*\]\]")
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,36 @@ _texts: dict[Path, str] = {}
 def _read(path: Path, brand_dir: Path) -> dict[str, Any]:
     text = _texts[path] = read_source(path, brand_dir, "fixture")
     shown = display_path(path)
+    document = _parse(text, shown)
+    if _VARIABLE.search(text):
+        from .config import load_config  # only for fixtures that name variables
+
+        document = _filled(document, load_config(brand_dir).variables, text, shown)
+    return document
+
+
+def _filled(value: Any, variables: Mapping[str, Any], text: str, shown: str) -> Any:
+    """Replace each `[[ vars.name ]]` in the fixture's strings with the brand's value."""
+    if isinstance(value, dict):
+        return {k: _filled(v, variables, text, shown) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_filled(v, variables, text, shown) for v in value]
+    if not isinstance(value, str):
+        return value
+
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in variables:
+            raise ConfigError(f"unknown variable 'vars.{name}' in fixtures",
+                              Location(shown, line_of(text, match.group(0))),
+                              did_you_mean(name, variables)
+                              or "define it in brand.toml [variables]")
+        return str(variables[name])
+
+    return _VARIABLE.sub(one, value)
+
+
+def _parse(text: str, shown: str) -> dict[str, Any]:
     try:
         document = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
     except json.JSONDecodeError as error:

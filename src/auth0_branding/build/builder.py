@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,8 +60,12 @@ class BuildResult:
         return [a for a in self.artifacts if a.tenant == tenant]
 
 
-def build(brand_dir: Path, tenant_names: Iterable[str] = ()) -> BuildResult:
-    """Load the brand and build every (or each named) tenant's outputs in memory."""
+def build(brand_dir: Path, tenant_names: Iterable[str] = (),
+          progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
+    """Load the brand and build every (or each named) tenant's outputs in memory.
+
+    `progress("build", done, total)` is told after each tenant.
+    """
     config = load_config(brand_dir)
     tenants = tuple(config.tenant(n) for n in dict.fromkeys(tenant_names)) or config.tenants
     token_files = _token_files(config)
@@ -75,7 +79,7 @@ def build(brand_dir: Path, tenant_names: Iterable[str] = ()) -> BuildResult:
     base: Tokens | None = None
     artifacts: list[Artifact] = []
     tokens_by_tenant: dict[str, Tokens] = {}
-    for tenant in tenants:
+    for done, tenant in enumerate(tenants, 1):
         if tenant.token_overrides:
             tokens = resolve_tokens(
                 apply_overrides(raw_tokens, tenant.token_overrides, tenant.location,
@@ -84,6 +88,8 @@ def build(brand_dir: Path, tenant_names: Iterable[str] = ()) -> BuildResult:
             tokens = base = base or resolve_tokens(raw_tokens)
         tokens_by_tenant[tenant.name] = tokens
         artifacts.extend(build_tenant(config, tenant, tokens, renderer, shared, translations))
+        if progress is not None:
+            progress("build", done, len(tenants))
     return BuildResult(config, tenants, tuple(artifacts), tokens=tokens_by_tenant,
                        translations=translations)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,16 +20,20 @@ PARALLEL_FROM_TENANTS = 8
 
 
 def build_and_check(
-    brand_dir: Path, tenant_names: Iterable[str] = (), jobs: int | None = None
+    brand_dir: Path, tenant_names: Iterable[str] = (), jobs: int | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> BuildResult:
-    """Build the brand in memory and run every check; problems ride on the result."""
+    """Build the brand in memory and run every check; problems ride on the result.
+
+    `progress("build", done, total)` counts the tenants built (and checked).
+    """
     config = load_config(brand_dir)
     names = [config.tenant(n).name for n in dict.fromkeys(tenant_names)] or [
         t.name for t in config.tenants
     ]
     workers = min(jobs or os.cpu_count() or 1, len(names))
     if workers <= 1 or len(names) < PARALLEL_FROM_TENANTS:
-        result = build(brand_dir, names)
+        result = build(brand_dir, names, progress)
         return replace(result, problems=tuple(check_build(result)))
     # Contiguous chunks keep the tenants' order in the merged result.
     size = -(-len(names) // workers)
@@ -37,7 +41,13 @@ def build_and_check(
     # fork shares the already imported modules with the workers; elsewhere, the default.
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
     with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
-        parts = list(pool.map(_build_chunk, [brand_dir] * len(chunks), chunks))
+        futures = [pool.submit(_build_chunk, brand_dir, chunk) for chunk in chunks]
+        done = 0
+        for finished in as_completed(futures):
+            done += len(chunks[futures.index(finished)])
+            if progress is not None:
+                progress("build", done, len(names))
+        parts = [future.result() for future in futures]
     artifacts = tuple(a for part in parts for a in part.artifacts)
     translations = load_brand_translations(config)
     problems = merge_problems([

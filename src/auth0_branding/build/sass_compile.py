@@ -15,7 +15,7 @@ import sass
 
 from ..brand.sourcemap import source_version
 from ..brand.sources import SourceError, confine, inside, read_source
-from ..errors import BrandError, Location, StyleError, display_path, line_of
+from ..errors import BrandError, Location, StyleError, did_you_mean, display_path, line_of
 
 TOKENS_IMPORT = "tokens"
 # The path runs to the end of the line (brand folders may have spaces in their names), less
@@ -25,6 +25,11 @@ _WHERE = re.compile(r"on line (\d+)(?::(\d+))? of (.+?)(?:, in (?:function|mixin
 # Imports libsass leaves to the browser as plain CSS `@import url(...)`.
 CSS_IMPORT = re.compile(r"^(?:https?:|//|url\()|\.css$")
 _STDIN = "stdin"  # what libsass calls a source compiled from a string
+_AT_END = re.compile(r'expected "}", was ""$')
+_UNDEFINED = re.compile(r'Undefined variable: "\$([\w-]+)"')
+_DEFINED = re.compile(r"\$([\w-]+)\s*:")
+# Strings and comments, where braces don't count.
+_SKIPPED = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|/\*.*?\*/|//[^\n]*', re.DOTALL)
 Deps = tuple[tuple[str, tuple | None], ...]
 
 
@@ -56,7 +61,7 @@ def compile_here(entry: str, root: str, tokens_scss: str,
     except sass.CompileError as error:
         if failures:
             raise failures[0] from error
-        raise _wrap(error, entry) from error
+        raise _wrap(error, entry, {**texts, "tokens": tokens_scss}) from error
     # The folders too: a partial created there may now win an import's resolution.
     read = [*texts, *dict.fromkeys(os.path.dirname(path) for path in texts)]
     return css, tuple((path, source_version(path)) for path in read)
@@ -89,7 +94,8 @@ def _import_line(text: str, name: str) -> int | None:
     return line_of(text, f'"{name}"') or line_of(text, f"'{name}'") or line_of(text, name)
 
 
-def _wrap(error: sass.CompileError, entry: str) -> StyleError:
+def _wrap(error: sass.CompileError, entry: str, texts: dict[str, str]) -> StyleError:
+    """Turn libsass's error into one with the source's line, and a did-you-mean where it can."""
     text = str(error)
     first = text.strip().splitlines()[0] if text.strip() else "Sass error"
     message = first.removeprefix("Error: ").strip()
@@ -106,6 +112,37 @@ def _wrap(error: sass.CompileError, entry: str) -> StyleError:
             hint = "a token's value is not valid Sass: check brand/tokens/ and the tenant overrides"
         location = Location(display_path(path) if Path(path).exists() else path,
                             int(match.group(1)), int(match.group(2) or 0) or None)
+        # libsass finds a missing "}" at the end of the file: point where the block opens.
+        opened = _unclosed_line(texts.get(path, "")) if _AT_END.search(message) else None
+        if opened is not None:
+            return StyleError('Sass error: this block\'s "{" is never closed',
+                              Location(location.path, opened), 'add the missing "}"')
     else:
         location = Location(display_path(entry))
+    undefined = _UNDEFINED.search(message)
+    if undefined:
+        defined = {m.group(1) for each in texts.values() for m in _DEFINED.finditer(each)}
+        hint = (did_you_mean(f"${undefined.group(1)}", {f"${name}" for name in defined})
+                or "define it, or import the file that does")
     return StyleError(f"Sass error: {message}", location, hint)
+
+
+def _unclosed_line(text: str) -> int | None:
+    """Return the line of the innermost `{` never closed, skipping strings and comments."""
+    opened: list[int] = []
+    line, index = 1, 0
+    while index < len(text):
+        skip = _SKIPPED.match(text, index)
+        if skip:
+            line += skip.group().count("\n")
+            index = skip.end()
+            continue
+        char = text[index]
+        if char == "\n":
+            line += 1
+        elif char == "{":
+            opened.append(line)
+        elif char == "}" and opened:
+            opened.pop()
+        index += 1
+    return opened[-1] if opened else None

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
-from ..errors import BrandError, printable
+from ..errors import BrandError, Problem, printable
 from .group import (
     brand_option,
     cli,
@@ -19,6 +19,7 @@ from .group import (
     say,
     tenant_option,
 )
+from .terminal import progress_bars
 
 
 @cli.command()
@@ -35,11 +36,13 @@ def build(
     from ..build.parallel import build_and_check
     from ..dist.writer import write_dist
 
-    result = build_and_check(brand_dir, tenants, jobs)
+    with progress_bars() as progress:
+        result = build_and_check(brand_dir, tenants, jobs, progress)
     problems = list(result.problems)
     _report_problems(problems, "text")
     if _failed(problems, strict):
-        fail(f"build failed with {_count(problems)}; {out_dir} left unchanged")
+        fail(f"build failed with {_count(problems)}{_strictly(problems, strict)}; "
+             f"{out_dir} left unchanged")
     write_dist(result, out_dir, partial=bool(tenants))
     say(
         f"Built {len(result.artifacts)} outputs for {len(result.tenants)} tenant(s) "
@@ -63,24 +66,42 @@ def check(
 ) -> None:
     """Build in memory and check every output against the Auth0 contract; write nothing."""
     from ..build.parallel import build_and_check
-    from ..errors import BrandError, Problem
 
     try:
-        problems = list(build_and_check(brand_dir, tenants, jobs).problems)
+        with progress_bars() as progress:
+            problems = list(build_and_check(brand_dir, tenants, jobs, progress).problems)
     except BrandError as error:
         if output_format == "text":
-            raise
-        problems = [Problem("error", "build", _message_of(each), each.location)
-                    for each in error.errors]
+            _build_failed(error)
+        problems = _build_problems(error)
     _report_problems(problems, output_format)
     if output_format == "text":
         say(f"Checked {brand_dir}: {_count(problems)}", err=True)
+        if _failed(problems, strict) and not any(p.severity == "error" for p in problems):
+            say(f"ERROR {len(problems)} warning(s) and --strict: failing", err=True)
     if _failed(problems, strict):
         sys.exit(1)
 
 
-def _message_of(error: BrandError) -> str:
-    return error.message + (f" ({error.hint})" if error.hint else "")
+def _build_problems(error: BrandError) -> list[Problem]:
+    """Return a failed build's errors as problems, with the code `build` they are listed by."""
+    return [Problem("error", "build", each.message + (f" ({each.hint})" if each.hint else ""),
+                    each.location) for each in error.errors]
+
+
+def _build_failed(error: BrandError) -> NoReturn:
+    """Print a failed build's errors as check's problems, code and all (README); exit 1."""
+    if click.get_current_context().find_root().params.get("debug", False):
+        raise error
+    _report_problems(_build_problems(error), "text")
+    sys.exit(1)
+
+
+def _strictly(problems: list, strict: bool) -> str:
+    """Say so when only warnings, made errors by --strict, failed the build."""
+    if strict and problems and not any(p.severity == "error" for p in problems):
+        return " and --strict"
+    return ""
 
 
 def _failed(problems: list, strict: bool) -> bool:
@@ -143,7 +164,8 @@ def snapshot(brand_dir: Path, out_dir: Path, tenants: tuple[str, ...], check: bo
 
     if check and update:
         raise click.UsageError("--check and --update exclude each other")
-    report = take_snapshots(brand_dir, out_dir, tenants, update=not check)
+    with progress_bars() as progress:
+        report = take_snapshots(brand_dir, out_dir, tenants, update=not check, progress=progress)
     counts = ", ".join(f"{report.count(s)} {s}" for s in ("changed", "added", "removed"))
     if check:
         for change in report.changes:
@@ -174,7 +196,9 @@ def review(brand_dir: Path, out_dir: Path, tenants: tuple[str, ...], base_ref: s
     """Screenshot every page and email in every scenario into a static gallery."""
     from ..review.gallery_run import review as run_review
 
-    result = run_review(brand_dir, out_dir, tenants, base=base_ref, only=only, jobs=jobs)
+    with progress_bars() as progress:
+        result = run_review(brand_dir, out_dir, tenants, base=base_ref, only=only, jobs=jobs,
+                            progress=progress)
     line = (f"Reviewed {len(result.comparisons)} views of {len(result.tenants)} tenant(s) "
             f"in {result.seconds:.1f}s: {out_dir / 'index.html'}")
     if base_ref is not None:
@@ -184,33 +208,62 @@ def review(brand_dir: Path, out_dir: Path, tenants: tuple[str, ...], base_ref: s
     say(line)
 
 
+def _serve_options(command: Any) -> Any:
+    """Add the options of `serve` (and `watch`, its other name)."""
+    for option in reversed([
+        brand_option, tenant_option,
+        click.option("--host", default="127.0.0.1", show_default=True,
+                     help="Interface to bind; anything but loopback exposes the preview."),
+        click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+                     help="Port to listen on (0: any free one)."),
+        click.option("--no-open", is_flag=True, help="Don't open the preview in a browser."),
+    ]):
+        command = option(command)
+    return command
+
+
 @cli.command()
-@brand_option
-@tenant_option
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Interface to bind; anything but loopback exposes the preview.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port to listen on (0: any free one).")
-@click.option("--no-open", is_flag=True, help="Don't open the preview in a browser.")
+@_serve_options
 @handles_errors
 def serve(brand_dir: Path, tenants: tuple[str, ...], host: str, port: int, no_open: bool) -> None:
-    """Preview every output with sample data, rebuilding and reloading on save (alias: watch)."""
+    """Preview every output with sample data, rebuilding and reloading on save."""
     import threading
     import webbrowser
 
-    from ..preview.site import start_preview
+    from ..preview.site import BrandPreview, start_preview
+
+    shown: set[str] = set()  # the findings already printed, as printed
+
+    def findings() -> None:
+        """Print the check findings new since the last build, and how many went away."""
+        site = server.site
+        assert isinstance(site, BrandPreview)  # start_preview serves one
+        current = {str(problem): problem for problem in site.problems()}
+        for line in current:
+            if line not in shown:
+                say(line, err=True)
+        fixed = len(shown - set(current))
+        if fixed or set(current) != shown:
+            say(f"Checks: {_count(list(current.values()))}"
+                + (f" ({fixed} fixed)" if fixed else ""), err=True)
+        shown.clear()
+        shown.update(current)
 
     def report(rebuilt: Any, seconds: float) -> None:
         if rebuilt.failure is not None:
             say(f"ERROR {rebuilt.failure}"
                 + (f" ({rebuilt.failure.hint})" if rebuilt.failure.hint else ""), err=True)
-        elif rebuilt.changed:
+            return
+        if rebuilt.changed:
             click.echo(f"Rebuilt in {seconds * 1000:.0f} ms: "
                        f"{len(rebuilt.changed)} output(s) changed")
+        findings()
 
     server, first = start_preview(brand_dir, tenants, host=host, port=port, on_rebuilt=report)
     if first.failure is not None:
         report(first, 0.0)
+    else:
+        findings()  # the first build's, before the address
     if host not in ("127.0.0.1", "localhost", "::1"):
         say(f"WARNING the preview is reachable from other machines on {host}", err=True)
     say(f"Previewing {brand_dir}/ on {server.url}/  (Ctrl-C to stop; dist/ is untouched)")
@@ -225,5 +278,10 @@ def serve(brand_dir: Path, tenants: tuple[str, ...], host: str, port: int, no_op
     click.echo("Preview stopped.")
 
 
-cli.add_command(serve, name="watch")
+@cli.command()
+@_serve_options
+@click.pass_context
+def watch(context: click.Context, **options: Any) -> None:
+    """Another name for `serve`: preview, rebuilding and reloading on save."""
+    context.invoke(serve, **options)
 

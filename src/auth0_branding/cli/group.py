@@ -12,17 +12,21 @@ from typing import Any
 import click
 
 from ..errors import BrandError, printable
+from .terminal import echo
 
 
 def fail(message: str, code: int = 1) -> None:
     # One line, whatever the user's input held: printable() escapes line breaks and controls.
-    click.echo(f"ERROR {printable(message)}", err=True)
+    echo(f"ERROR {printable(message)}", err=True)
     sys.exit(code)
 
 
 def say(line: str, err: bool = False) -> None:
-    """Print one line that may hold user text (paths, names), with its controls escaped."""
-    click.echo(printable(line), err=err)
+    """Print one line that may hold user text (paths, names), with its controls escaped.
+
+    On a terminal the severity word it opens with (ERROR, WARNING) is coloured.
+    """
+    echo(printable(line), err=err)
 
 
 def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:

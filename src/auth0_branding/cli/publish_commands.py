@@ -14,9 +14,12 @@ from ..errors import display_path, printable
 from ..publish.pacing import DEFAULT_RATE_LIMIT_BUDGET
 from .group import (
     cli,
+    fail,
     handles_errors,
+    say,
     tenant_option,
 )
+from .terminal import rich_console, tenant_bars
 
 
 def _pub_only(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
@@ -129,55 +132,51 @@ def _shown(text: str, tabs: bool = False) -> str:
     return printable(text)
 
 
-def _pub_progress(console: Any) -> Any:
-    """Return (context manager, callback) showing per-tenant progress on a terminal."""
-    import contextlib
-    import threading
-
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    if not console.is_terminal:
-        return contextlib.nullcontext(), None
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn(
-        "{task.fields[phase]}"), TimeElapsedColumn(), console=console, transient=True)
-    tasks: dict[str, Any] = {}
-    lock = threading.Lock()
-
-    def update(tenant: str, phase: str, done: int, total: int) -> None:
-        with lock:
-            if tenant not in tasks:
-                tasks[tenant] = progress.add_task(_shown(tenant), total=None, phase="")
-            task = tasks[tenant]
-        if phase == "done":
-            progress.remove_task(task)
-        else:
-            progress.update(task, completed=done, total=total, phase=f"{phase} {done}/{total}")
-
-    return progress, update
+_STYLES = {"create": "green", "update": "yellow", "delete": "red", "disable": "red",
+           "unchanged": "dim"}
 
 
-def _pub_render(console: Any, result: Any, show_diffs: bool) -> None:
+def _pub_render(console: Any, result: Any, view: str, resources: tuple[str, ...] = ()) -> None:
+    """Print each tenant's changes: as a summary, in full (diffs), or only what was written.
+
+    `resources` (shell patterns) keep only the matching resources, shown in full.
+    """
+    from fnmatch import fnmatchcase
+
     from rich.text import Text
 
-    from ..publish.plan import diff_lines
+    from ..publish.plan import diff_lines, diff_stat
 
-    styles = {"create": "green", "update": "yellow", "delete": "red", "unchanged": "dim"}
     for tenant in result.tenants:
-        # After a real publish or in drift, only what differed matters.
-        shown = [c for c in tenant.changes if show_diffs or c.writes]
+        if resources:
+            shown = [c for c in tenant.changes
+                     if any(fnmatchcase(c.resource, p) for p in resources)]
+        else:  # the summary and what was written leave out what needs nothing
+            shown = [c for c in tenant.changes if view == "full" or c.writes]
         if not shown:
             continue  # a failed tenant's reason goes to stderr with the others
         console.print(Text(f"tenant {_shown(tenant.tenant)}", style="bold"))
+        width = max(len(c.resource) for c in shown)
         for change in shown:
-            console.print(Text.assemble("  ", (f"{change.action:<9}", styles[change.action]),
-                                        " ", _shown(change.resource)))
-            if not show_diffs:
+            line = Text.assemble("  ", (f"{change.shown_action:<9}", _STYLES[change.shown_action]),
+                                 " ", _shown(change.resource))
+            if view == "summary":
+                added, removed = diff_stat(change)
+                line.append(" " * (width - len(change.resource) + 2))
+                line.append(f"+{added}", "green")
+                line.append(" ")
+                line.append(f"-{removed}", "red")
+            console.print(line)
+            if view != "full":
                 continue
-            for line in diff_lines(change):
-                style = ("bold" if line.startswith(("+++", "---")) else "green"
-                         if line.startswith("+") else "red" if line.startswith("-")
-                         else "cyan" if line.startswith("@@") else "")
-                console.print(Text("    " + _shown(line, tabs=True), style=style))
+            for diff in diff_lines(change, source=result.source):
+                style = ("bold" if diff.startswith(("+++", "---")) else "green"
+                         if diff.startswith("+") else "red" if diff.startswith("-")
+                         else "cyan" if diff.startswith("@@") else "")
+                console.print(Text("    " + _shown(diff, tabs=True), style=style))
+        if view == "summary":
+            same = len(tenant.changes) - len(shown)
+            console.print(Text(f"  {len(shown)} to write, {same} unchanged", style="dim"))
 
 
 def _pub_summary(console: Any, result: Any) -> None:
@@ -188,17 +187,16 @@ def _pub_summary(console: Any, result: Any) -> None:
     table = Table(title=f"{result.command}{' (dry run)' if result.dry_run else ''}: "
                   f"{len(result.tenants)} tenant(s) in {result.seconds:.1f}s", box=box.SIMPLE,
                   pad_edge=False)
-    for column in ("tenant", "status", "create", "update", "same", "written", "calls", "retries",
+    actions = ("create", "update", "delete", "disable", "unchanged")
+    for column in ("tenant", "status", *actions[:-1], "same", "written", "calls", "retries",
                    "backup"):
         table.add_column(column, no_wrap=column == "tenant",
                          justify="left" if column in ("tenant", "status", "backup") else "right")
     for t in result.tenants:
-        count = {a: sum(c.action == a for c in t.changes) for a in ("create", "update",
-                                                                     "unchanged")}
+        count = [str(sum(c.shown_action == a for c in t.changes)) for a in actions]
         status = ("[green]ok[/]" if t.ok else "[red]skipped[/]" if t.stage == "preflight"
                   else "[red]failed[/]")
-        table.add_row(Text(_shown(t.tenant)), status, str(count["create"]), str(count["update"]),
-                      str(count["unchanged"]), str(len(t.written)), str(t.calls),
+        table.add_row(Text(_shown(t.tenant)), status, *count, str(len(t.written)), str(t.calls),
                       str(t.retries), Path(t.backup).name if t.backup else "")
     console.print(table)
     for t in result.tenants:
@@ -206,18 +204,17 @@ def _pub_summary(console: Any, result: Any) -> None:
             console.print(Text.assemble(("NOTE", "yellow"), f" {_shown(t.tenant)}: {_shown(note)}"))
 
 
-def _pub_finish(result: Any, report_file: Path | None, show_diffs: bool) -> None:
+def _pub_finish(result: Any, report_file: Path | None, view: str,
+                resources: tuple[str, ...] = ()) -> None:
     """Print changes and the summary, write the report, and exit 1 if any tenant failed."""
     import json
 
-    from rich.console import Console
-
     from ..publish.engine import report_of
 
-    console = Console(highlight=False, soft_wrap=True)
+    console = rich_console(soft_wrap=True)
     if not console.is_terminal:  # CI logs: wide enough for the summary table, never wrapped
-        console = Console(highlight=False, soft_wrap=True, width=120)
-    _pub_render(console, result, show_diffs)
+        console = rich_console(soft_wrap=True, width=120)
+    _pub_render(console, result, view, resources)
     _pub_summary(console, result)
     unwritten = False
     if report_file:
@@ -226,27 +223,24 @@ def _pub_finish(result: Any, report_file: Path | None, show_diffs: bool) -> None
             report_file.write_text(json.dumps(report_of(result), indent=2) + "\n",
                                    encoding="utf-8")
         except OSError as error:  # the tenants are done either way: say so, and go on
-            click.echo(f"ERROR {_shown(display_path(report_file))}: cannot write the report: "
-                       f"{error.strerror} (choose a writable --report path)", err=True)
+            say(f"ERROR {display_path(report_file)}: cannot write the report: "
+                f"{error.strerror} (choose a writable --report path)", err=True)
             unwritten = True
     failed = [t for t in result.tenants if not t.ok]
     # One line per failed tenant, and no more: the summary above already counts them.
     for tenant in failed:
-        click.echo(f"ERROR {_shown(str(tenant.reason))}", err=True)
+        say(f"ERROR {tenant.reason}", err=True)
     if failed or unwritten:
         sys.exit(1)
 
 
 def _pub_run(engine: str, dist_dir: Path, kwargs: dict[str, Any], backups_dir: Path,
              dry_run: bool = False) -> Any:
-    from rich.console import Console
-
     from ..publish import engine as engines
 
     dist = engines.load_dist(dist_dir)
     options = _pub_options(kwargs, backups_dir)
-    context, update = _pub_progress(Console(stderr=True))
-    with context:
+    with tenant_bars() as update:
         if engine == "publish":
             return engines.publish(dist, options, dry_run=dry_run, progress=update)
         return getattr(engines, engine)(dist, options, progress=update)
@@ -255,11 +249,34 @@ def _pub_run(engine: str, dist_dir: Path, kwargs: dict[str, Any], backups_dir: P
 @cli.command()
 @_pub_selection
 @_pub_connection
+@click.option("--full", is_flag=True, help="Print the unified diff of every resource.")
+@click.option("--resource", "resources", multiple=True, metavar="ID",
+              help="Print the unified diff of this resource only, e.g. "
+              "email-templates/verify_email ('*' matches any part; repeatable).")
 @handles_errors
-def diff(dist_dir: Path, **kwargs: Any) -> None:
-    """Show, per tenant and resource, what publish would create or update (writes nothing)."""
+def diff(dist_dir: Path, full: bool, resources: tuple[str, ...], **kwargs: Any) -> None:
+    """Summarise, per tenant and resource, what publish would write (writes nothing).
+
+    Each resource publish would write is listed with the lines it adds and removes;
+    --full or --resource prints the diffs themselves.
+    """
     result = _pub_run("diff", dist_dir, kwargs, Path(".backups"))
-    _pub_finish(result, kwargs.get("report_file"), show_diffs=True)
+    if resources:
+        _check_resources(result, resources)
+    _pub_finish(result, kwargs.get("report_file"), "full" if full or resources else "summary",
+                resources)
+
+
+def _check_resources(result: Any, patterns: tuple[str, ...]) -> None:
+    from fnmatch import fnmatchcase
+
+    from ..errors import did_you_mean
+
+    known = sorted({c.resource for t in result.tenants for c in t.changes})
+    for pattern in patterns:
+        if known and not any(fnmatchcase(r, pattern) for r in known):
+            hint = did_you_mean(pattern, known) or "run `diff --full` to see every resource"
+            fail(f"--resource '{pattern}' matches no resource ({hint})", 2)
 
 
 @cli.command()
@@ -272,7 +289,7 @@ def diff(dist_dir: Path, **kwargs: Any) -> None:
 def publish(dist_dir: Path, dry_run: bool, backups_dir: Path, **kwargs: Any) -> None:
     """Write what differs from dist/ to each tenant, backing up what it overwrites."""
     result = _pub_run("publish", dist_dir, kwargs, backups_dir, dry_run=dry_run)
-    _pub_finish(result, kwargs.get("report_file"), show_diffs=dry_run)
+    _pub_finish(result, kwargs.get("report_file"), "full" if dry_run else "writes")
 
 
 @cli.command()
@@ -282,11 +299,11 @@ def publish(dist_dir: Path, dry_run: bool, backups_dir: Path, **kwargs: Any) -> 
 def drift(dist_dir: Path, **kwargs: Any) -> None:
     """Exit 2 when any tenant differs from dist/, as after edits made in the dashboard."""
     result = _pub_run("drift", dist_dir, kwargs, Path(".backups"))
-    _pub_finish(result, kwargs.get("report_file"), show_diffs=False)
+    _pub_finish(result, kwargs.get("report_file"), "writes")
     drifted = [t for t in result.tenants if t.differs]
     for tenant in drifted:
         changed = ", ".join(c.resource for c in tenant.changes if c.writes)
-        click.echo(f"DRIFT {_shown(tenant.tenant)}: {_shown(changed)}", err=True)
+        say(f"DRIFT {tenant.tenant}: {changed}", err=True)
     if drifted:
         sys.exit(2)
 
@@ -306,6 +323,8 @@ def rollback(tenant: str, timestamp: str | None, backups_dir: Path, dry_run: boo
     """Restore what a publish overwrote on one tenant, exactly as it was."""
     from ..publish.engine import rollback as restore
 
-    result = restore(tenant, _pub_options(kwargs, backups_dir), to=timestamp, dry_run=dry_run)
-    _pub_finish(result, kwargs.get("report_file"), show_diffs=True)
+    with tenant_bars() as update:
+        result = restore(tenant, _pub_options(kwargs, backups_dir), to=timestamp,
+                         dry_run=dry_run, progress=update)
+    _pub_finish(result, kwargs.get("report_file"), "full")
 

@@ -22,22 +22,44 @@ WIDTHS = (("Mobile", "375", ("email", "page", "phone")), ("Desktop", "600", ("em
           ("Desktop", "1280", ("page",)), ("Fit", "full", ("email", "page", "phone")))
 DEFAULT_WIDTH = {"email": "600", "page": "1280", "phone": "375"}
 _BODY_END = re.compile(r"</body\s*>", re.IGNORECASE)
+THUMBNAIL_PX = (240, 160)  # width, height of an output's thumbnail on the index
 
 @dataclass(frozen=True)
-class Row:
-    """One line of the index: an output of a tenant, in one scenario (or none)."""
+class Chip:
+    """A link on an output's card: one of its scenarios, or one of the brand's languages."""
+
+    label: str
+    href: str
+    title: str = ""  # the scenario's email subject, the language's name
+
+
+@dataclass(frozen=True)
+class Card:
+    """One output of a tenant on the index: its thumbnail, scenarios and languages."""
 
     tenant: str
     kind: str
     name: str
-    scenario: str | None
-    subject: str | None
     size: int
-    view_url: str
+    view_url: str  # its first scenario, or its raw text when it has none
     raw_url: str
+    thumbnail_url: str | None  # the first scenario rendered; None: nothing to show
+    subject: str | None = None
     problems: int = 0
-    # (code, its name, the view in that language): the scenario in each of the brand's.
-    languages: tuple[tuple[str, str, str], ...] = ()
+    scenarios: tuple[Chip, ...] = ()
+    languages: tuple[Chip, ...] = ()
+
+    @property
+    def thumbnail_width(self) -> int:
+        """Return the width the thumbnail is rendered at before it is scaled down."""
+        return int(DEFAULT_WIDTH.get(self.kind, "600"))
+
+    @property
+    def search_text(self) -> str:
+        """Return what the filter box matches: names, scenarios, languages, subject."""
+        words = [self.tenant, self.kind, self.name, self.subject or "",
+                 *(c.label for c in self.scenarios), *(c.label for c in self.languages)]
+        return " ".join(words).lower()
 
 
 @dataclass(frozen=True)
@@ -81,20 +103,21 @@ def human_size(size: int) -> str:
     return f"{size} B" if size < 1024 else f"{size / 1024:.1f} KB"
 
 
-def index_page(title: str, rows: Sequence[Row], problems: Sequence[Problem],
-               languages: Sequence[LanguageRow] = (), fallback: str | None = None) -> str:
-    """Render the index: every tenant × output × scenario, with subjects, sizes and warnings,
-    and the brand's languages with their missing translations.
+def index_page(title: str, cards: Sequence[Card], problems: Sequence[Problem],
+               languages: Sequence[LanguageRow] = (), views: int = 0,
+               fallback: str | None = None) -> str:
+    """Render the index: the check findings first, then per tenant a card per output (its
+    thumbnail, scenarios and languages as chips) behind a filter box, and the languages.
 
     `fallback` says why python-liquid renders the views instead of LiquidJS, if it does.
     """
-    tenants: dict[str, list[Row]] = {}
-    for row in rows:
-        tenants.setdefault(row.tenant, []).append(row)
-    return _template("index.html").render(title=title, row_count=len(rows), problems=problems,
-                                          tenants=tenants, human_size=human_size,
-                                          languages=languages, fallback=fallback,
-                                          liquidjs_version=LIQUIDJS_VERSION)
+    tenants: dict[str, list[Card]] = {}
+    for card in cards:
+        tenants.setdefault(card.tenant, []).append(card)
+    return _template("index.html").render(
+        title=title, views=views, card_count=len(cards), problems=problems, tenants=tenants,
+        human_size=human_size, languages=languages, thumbnail_px=THUMBNAIL_PX,
+        fallback=fallback, liquidjs_version=LIQUIDJS_VERSION)
 
 
 def view_page(

@@ -21,8 +21,9 @@ from .events import ALL_OUTPUTS, Failure, Rebuilt
 from .pages import (
     DEFAULT_WIDTH,
     WIDTHS,
+    Card,
+    Chip,
     LanguageRow,
-    Row,
     index_page,
     message_page,
     raw_page,
@@ -83,6 +84,11 @@ class BrandPreview:
             log.debug("rebuilt %s: %d view(s) changed", sorted(map(str, paths)), len(changed))
             return Rebuilt(changed)
 
+    def problems(self) -> list[Problem]:
+        """Return the current build's check findings (none while no build has succeeded)."""
+        snapshot = self.snapshot
+        return self._problems(snapshot) if snapshot is not None else []
+
     # -- serving ---------------------------------------------------------------------
 
     def respond(self, route: tuple[str, ...], query: Mapping[str, str]) -> Page | None:
@@ -138,7 +144,8 @@ class BrandPreview:
 
     def _index(self, snapshot: Snapshot) -> Page:
         problems = self._problems(snapshot)
-        rows = []
+        cards, views = [], 0
+        names = _language_names(snapshot)
         for artifact in snapshot.result.artifacts:
             if artifact.kind == "email_settings":
                 continue
@@ -150,17 +157,26 @@ class BrandPreview:
             if artifact.kind in RENDERED_KINDS:
                 scenarios = scenarios_for(snapshot.scenarios, artifact.kind, artifact.name)
             if not scenarios:
-                rows.append(Row(*here, None, None, artifact.size, raw_url, raw_url, mine))
+                cards.append(Card(*here, artifact.size, raw_url, raw_url, None, problems=mine))
+                views += 1
+                continue
+            chips = []
             for scenario in scenarios:
                 sample = self._sample(snapshot, artifact, scenario)
                 subject = (f"Liquid error: {sample}" if isinstance(sample, BrandError)
                            else sample.subject)
-                spoken = tuple((code, label, url("view", *here, scenario.name, lang=code))
-                               for code, label in _language_names(snapshot))
-                rows.append(Row(*here, scenario.name, subject, artifact.size,
-                                url("view", *here, scenario.name), raw_url, mine, spoken))
-        return Page(index_page(snapshot.result.config.name, rows, problems,
-                               language_rows(snapshot), liquid_engine()), watch=ALL_OUTPUTS)
+                chips.append(Chip(scenario.name, url("view", *here, scenario.name),
+                                  subject or ""))
+            first = scenarios[0].name
+            views += len(scenarios)
+            cards.append(Card(
+                *here, artifact.size, chips[0].href, raw_url,
+                url("render", *here, first, embed="1"), chips[0].title or None, mine,
+                tuple(chips),
+                tuple(Chip(code, url("view", *here, first, lang=code), label)
+                      for code, label in names)))
+        return Page(index_page(snapshot.result.config.name, cards, problems,
+                               language_rows(snapshot), views, liquid_engine()), watch=ALL_OUTPUTS)
 
     def _view(self, snapshot: Snapshot, artifact: Artifact, scenario: Scenario,
               scenarios: tuple[Scenario, ...], width: str, language: str | None) -> Page:

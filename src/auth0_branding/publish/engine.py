@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from ..dist.reader import Dist, DistTenant, load_dist
-from ..errors import PublishError, did_you_mean, printable
+from ..errors import PublishError, did_you_mean, display_path, printable
 from .backup import load_backup
 from .plan import CATEGORIES, category_matches
 from .sync import Options, Progress, TenantResult, apply, sync_tenant
@@ -35,6 +35,8 @@ class RunResult:
     dry_run: bool
     tenants: tuple[TenantResult, ...]
     seconds: float
+    # Where the values written come from, as diffs label them: None for dist/<tenant>.
+    source: str | None = None
 
     @property
     def failed(self) -> bool:
@@ -115,7 +117,8 @@ def rollback(tenant: str, options: Options, *, to: str | None = None, dry_run: b
         result = sync_tenant(tenant, spec, dict(backup.entries), options, http,
                              write=not dry_run, reason="rollback", progress=progress,
                              restore=True)
-    return RunResult("rollback", dry_run, (result,), time.monotonic() - started)
+    return RunResult("rollback", dry_run, (result,), time.monotonic() - started,
+                     source=display_path(backup.path))
 
 
 def _http_client(options: Options, jobs: int) -> httpx.Client:

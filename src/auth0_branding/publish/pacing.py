@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import random
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from ..auth0.plans import ANY_PLAN_BUCKETS, PLAN_BUCKETS, Bucket
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -21,6 +26,9 @@ class Limits:
     buckets: Mapping[str, Bucket] = field(default_factory=lambda: dict(ANY_PLAN_BUCKETS))
     # Extra slowdown on top of `settle` (see Pacer); 0.05 paces 5% below the plan's rate.
     margin: float = 0.0
+    # Seconds added to every wait for a token: a call paced to land the instant the server
+    # refills lands before it whenever its trip is a little shorter than the last one's.
+    slack: float = 0.05
 
     def with_bucket(self, name: str, bucket: Bucket) -> Limits:
         """Return these limits with bucket `name` replaced (or added)."""
@@ -45,13 +53,17 @@ class Pacer:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         stop: threading.Event | None = None,
+        levels: Mapping[str, float] | None = None,
     ) -> None:
+        """`levels` are the buckets as a previous run left them (see `load_levels`)."""
         self._clock, self._sleep, self._stop = clock, sleep, stop
         self._lock = threading.Lock()
         now = clock()
         slowdown = 1.0 - max(0.0, min(limits.margin, 0.5))
+        self._slack = max(0.0, limits.slack)
         self._rates = {n: (r.burst, r.per_second * slowdown) for n, r in limits.buckets.items()}
-        self._levels = {name: float(burst) for name, (burst, _) in self._rates.items()}
+        self._levels = {name: min(float(burst), (levels or {}).get(name, float(burst)))
+                        for name, (burst, _) in self._rates.items()}
         self._stamp = now
         self._hold_until = now
         self._fastest: float | None = None
@@ -67,7 +79,8 @@ class Pacer:
                 wait = max(0.0, self._hold_until - now)
                 for name in buckets:
                     if name in self._rates and self._levels[name] < 1.0:
-                        wait = max(wait, (1.0 - self._levels[name]) / self._rates[name][1])
+                        wait = max(wait, (1.0 - self._levels[name]) / self._rates[name][1]
+                                   + self._slack)
                 if wait <= 0.0:
                     for name in buckets:
                         if name in self._rates:
@@ -105,6 +118,12 @@ class Pacer:
         """Return the pacer's clock (pass it to `settle` as the send time)."""
         return self._clock()
 
+    def levels(self) -> dict[str, float]:
+        """Return each bucket's tokens now, as this pacer reckons the server holds them."""
+        with self._lock:
+            self._refill(self._clock())
+            return dict(self._levels)
+
     def hold(self, buckets: Sequence[str], seconds: float, limit: int | None = None) -> None:
         """Take a 429 into account: the refused bucket yields no call for `seconds`.
 
@@ -130,6 +149,34 @@ class Pacer:
         for name, (burst, per_second) in self._rates.items():
             self._levels[name] = min(float(burst), self._levels[name] + elapsed * per_second)
         self._stamp = max(self._stamp, now)
+
+
+def load_levels(path: Path, limits: Limits, now: float | None = None) -> dict[str, float]:
+    """Return the bucket levels the last run on a tenant left, refilled since (none: full).
+
+    Auth0's buckets outlive a run: a publish started right after another finds them as
+    that one left them, and a pacer that assumed them full would meet a 429 at once.
+    """
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        elapsed = max(0.0, (time.time() if now is None else now) - float(saved["wall"]))
+        found = {str(k): float(v) for k, v in dict(saved["levels"]).items()}
+    except (OSError, ValueError, TypeError, KeyError):
+        return {}  # no record, or not ours to trust: start from full buckets
+    return {name: min(float(bucket.burst), found[name] + elapsed * bucket.per_second)
+            for name, bucket in limits.buckets.items() if name in found}
+
+
+def save_levels(path: Path, pacer: Pacer, now: float | None = None) -> None:
+    """Record the pacer's bucket levels for the next run; a folder we cannot write is no harm."""
+    record = {"wall": time.time() if now is None else now, "levels": pacer.levels()}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staged = path.with_name(f".{path.name}.tmp")
+        staged.write_text(json.dumps(record), encoding="utf-8")
+        staged.replace(path)
+    except OSError as error:
+        log.debug("cannot record the pacing levels in %s: %s", path, error)
 
 
 DEFAULT_RATE_LIMIT_BUDGET = 300.0

@@ -71,6 +71,13 @@ class Change:
         """Tell whether applying this change calls the API."""
         return self.action != "unchanged"
 
+    @property
+    def shown_action(self) -> str:
+        """Name what the write does: Auth0 cannot delete an email template, so it is disabled."""
+        if self.action == "delete" and self.resource.startswith(EMAIL_PREFIX):
+            return "disable"
+        return self.action
+
 
 def resource_rank(resource: str) -> tuple[int, str]:
     """Return the sort key that puts resources in write order."""
@@ -181,8 +188,11 @@ def normalise(value: Any) -> Any:
     return value
 
 
-def diff_lines(change: Change, context: int = 3) -> list[str]:
-    """Return a unified diff from the remote value to the desired one (empty when unchanged)."""
+def diff_lines(change: Change, context: int = 3, source: str | None = None) -> list[str]:
+    """Return a unified diff from the remote value to the desired one (empty when unchanged).
+
+    `source` names the folder the desired value comes from (default: `dist/<tenant>`).
+    """
     if not change.writes:
         return []
     remote = change.remote
@@ -191,8 +201,15 @@ def diff_lines(change: Change, context: int = 3) -> list[str]:
     before, after = _display(remote), _display(change.desired)
     return list(difflib.unified_diff(
         before, after, f"remote/{change.tenant}/{change.resource}",
-        f"dist/{change.tenant}/{change.resource}", n=context, lineterm="",
+        f"{source or 'dist/' + change.tenant}/{change.resource}", n=context, lineterm="",
     ))
+
+
+def diff_stat(change: Change) -> tuple[int, int]:
+    """Count the lines the change adds and removes, as its unified diff shows them."""
+    lines = diff_lines(change, context=0)[2:]  # past the two file headers
+    return (sum(line.startswith("+") for line in lines),
+            sum(line.startswith("-") for line in lines))
 
 
 def _display(value: Any) -> list[str]:

@@ -35,7 +35,7 @@ from ..auth0.scopes import check_scopes, read_scopes, write_scopes
 from ..errors import PublishError, printable
 from .backup import BackupWriter
 from .credentials import DEFAULT_API_BASE, TokenSource, credentials_for, load_env, scrub, target_for
-from .pacing import Limits, Pacer, RateBudget, RetryPolicy
+from .pacing import Limits, Pacer, RateBudget, RetryPolicy, load_levels, save_levels
 from .plan import Change, cleared_texts, plan
 from .preflight import check_custom_domain, check_partials, sends_partials
 from .tenant_api import Auth0Target, check_stop
@@ -43,6 +43,7 @@ from .tenant_api import Auth0Target, check_stop
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, str, int, int], None]  # tenant, phase, done, total
+PACING_DIR = ".pacing"  # under the backups folder: each tenant's buckets as a run left them
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ def sync_tenant(name: str, spec: Mapping[str, Any], desired: dict[str, Any], opt
     """Preflight, read, plan and (with `write`) apply one tenant; never raise, report."""
     started = time.monotonic()
     run, api, tokens, backups = _Run(), None, None, None
+    pacer: Pacer | None = None
     secrets: list[str] = []
     try:
         target = target_for(name, spec, options.api_base)
@@ -111,7 +113,10 @@ def sync_tenant(name: str, spec: Mapping[str, Any], desired: dict[str, Any], opt
         budget = RateBudget(options.retry.rate_limit_budget)
         stop = stop or threading.Event()
         tokens = TokenSource(target, credentials, http, options.retry, budget, stop)
-        pacer = Pacer(options.limits, stop=stop)  # Ctrl-C cuts a pacing wait short
+        # The buckets as the last run on this tenant left them: Auth0's outlive a run.
+        levels_file = options.backups_dir / PACING_DIR / f"{target.tenant}.json"
+        pacer = Pacer(options.limits, stop=stop,  # Ctrl-C cuts a pacing wait short
+                      levels=load_levels(levels_file, options.limits))
         api = Auth0Target(target, tokens, pacer, options.retry, http, budget, stop)
         _report(progress, name, "token", 0, 1)
         tokens()  # the credentials work, or we stop here
@@ -165,6 +170,8 @@ def sync_tenant(name: str, spec: Mapping[str, Any], desired: dict[str, Any], opt
                   scrub("".join(traceback.format_exception(caught)), shown))
         error = PublishError(f"{name}: unexpected {type(caught).__name__}: {caught}",
                              hint="re-run with --debug and report it")
+    if pacer is not None and options.limits.buckets:
+        save_levels(levels_file, pacer)
     if tokens is not None:
         secrets.extend(tokens.secrets())
     _report(progress, name, "done", 1, 1)

@@ -255,9 +255,10 @@ class Auth0Target:
         buckets = (GLOBAL, EMAIL_WRITE)
         if action == "delete":
             # Auth0 has no DELETE for email templates: disabling restores Auth0's default email.
+            # The plan shows this change as `disable` (Change.shown_action): no note needed.
             self.call("update", resource, lambda: templates.update(name, enabled=False),
                        buckets=buckets, write=True)
-            return "Auth0 cannot delete email templates: disabled it instead"
+            return None
         fields = {_EMAIL_ARGS[k]: v for k, v in value.items() if k in _EMAIL_ARGS}
         if exact and action == "update":
             whole = {k: v for k, v in fields.items() if v is not None}

@@ -19,6 +19,8 @@ from .surface import Surface, render_partials, surfaces, with_organization
 from .widget import head_html, render_widget
 
 RENDERED_KINDS = ("page", "email", "phone")
+# The pages whose widget mocks the tenant's Universal Login theme styles.
+_THEMED = ("login", "password_reset")
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,7 @@ def render_sample(
     html = render_liquid(artifact.content, data, head_html=head, widget_html=widget,
                          name=artifact.path)
     if artifact.kind == "page" and artifact.name == "password_reset":
-        html = stub_change_password_widget(html)
+        html = stub_change_password_widget(html, theme)
     subject = None
     if settings and settings.get("subject"):
         subject = render_liquid(settings["subject"], data, name=f"{artifact.path} (subject)")
@@ -134,13 +136,13 @@ def render_sample(
 
 def render_samples(
     artifacts: Iterable[Artifact], scenarios: Mapping[str, tuple[Scenario, ...]],
-    languages: Languages | None = None,
+    languages: Languages | None = None, progress: Callable[[str, int, int], None] | None = None,
 ) -> Iterator[Sample]:
     """Render every page and email of a build in each of its scenarios.
 
     With `languages`, each output's first scenario is rendered once per language and the
     others in the language they name: every language is seen without multiplying every
-    scenario by every language.
+    scenario by every language. `progress("render", done, total)` follows the rendering.
     """
     artifacts = list(artifacts)
     by_key = {(a.tenant, a.kind, a.name): a for a in artifacts}
@@ -151,16 +153,20 @@ def render_samples(
 
     themes: dict[str, dict] = {}  # per tenant: only the login widget uses it
     surface = surfaces(artifacts)
-    for artifact in artifacts:
-        if artifact.kind not in RENDERED_KINDS:
-            continue
+    # Listed first, so progress knows the total before the first (slow) rendering.
+    planned = [(artifact, scenario, language)
+               for artifact in artifacts if artifact.kind in RENDERED_KINDS
+               for index, scenario in enumerate(scenarios_for(scenarios, artifact.kind,
+                                                               artifact.name))
+               for language in (languages.codes if languages and index == 0 else (None,))]
+    for done, (artifact, scenario, language) in enumerate(planned, 1):
         tenant = artifact.tenant
-        if artifact.kind == "page" and artifact.name == "login" and tenant not in themes:
+        if artifact.kind == "page" and artifact.name in _THEMED and tenant not in themes:
             themes[tenant] = widget_theme(parsed(tenant, "theme", "theme"),
                                           parsed(tenant, "branding", "branding"))
-        settings = parsed(tenant, "email_settings", artifact.name)
-        for index, scenario in enumerate(scenarios_for(scenarios, artifact.kind, artifact.name)):
-            for language in (languages.codes if languages and index == 0 else (None,)):
-                yield render_sample(artifact, scenario, themes.get(tenant), settings,
-                                    languages=languages, language=language,
-                                    surface=surface.get(tenant))
+        yield render_sample(artifact, scenario, themes.get(tenant),
+                            parsed(tenant, "email_settings", artifact.name),
+                            languages=languages, language=language,
+                            surface=surface.get(tenant))
+        if progress is not None:
+            progress("render", done, len(planned))

@@ -258,6 +258,11 @@ def _style(values: Mapping[str, object]) -> str:
     return ";".join(f"{name}:{value}" for name, value in props.items())
 
 
+def theme_style(theme: Mapping[str, object] | None) -> str:
+    """Return the mock's CSS custom properties for a theme, for other mocks to share."""
+    return _style(_flat_theme(theme))
+
+
 def _logo_url(value: object) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return None

@@ -31,7 +31,7 @@ from ..dist.folder import (
 from ..errors import BrandError, did_you_mean, display_path
 from ..render.languages import Languages
 from ..render.sample import render_samples
-from .shots import DEFAULT_JOBS, Shot, capture, diff_images
+from .shots import DEFAULT_JOBS, Progress, Shot, capture, diff_images
 from .snapshot import check_scenario_name
 from .views import Comparison, RenderedViews, Review, View
 
@@ -48,8 +48,12 @@ _GIT_TIMEOUT_S = 120
 def review(
     brand_dir: Path, out_dir: Path = REVIEW_DIR, tenant_names: Iterable[str] = (),
     *, base: str | None = None, only: Sequence[str] = (), jobs: int = DEFAULT_JOBS,
+    progress: Progress | None = None,
 ) -> Review:
-    """Screenshot the brand (and `base`, a git ref) into a gallery that replaces `out_dir`."""
+    """Screenshot the brand (and `base`, a git ref) into a gallery that replaces `out_dir`.
+
+    `progress(stage, done, total)` follows the build, the rendering and the screenshots.
+    """
     from .gallery import write_gallery
 
     started = time.perf_counter()
@@ -57,7 +61,7 @@ def review(
     refuse_unsafe(target, brand_dir)
     _check_out_dir(target)
     tenant_names = tuple(dict.fromkeys(tenant_names))
-    current = plan_views(brand_dir, tenant_names, only, strict=True)
+    current = plan_views(brand_dir, tenant_names, only, strict=True, progress=progress)
     before = RenderedViews({}, {}, current.fingerprint)
     with ExitStack() as stack:
         if base is not None:
@@ -81,7 +85,7 @@ def review(
             shots += [Shot(html, view.width, staging / BASE / view.image, before.assets)
                       for view, html in before.views.items()
                       if not same_assets or current.views.get(view) != html]
-            capture(shots, jobs)
+            capture(shots, jobs, progress)
             comparisons = compare_views(current.views, before.views, staging,
                                         base is not None, same_assets=same_assets)
             tenants = tuple(dict.fromkeys(v.tenant for v in (*current.views, *before.views)))
@@ -98,7 +102,8 @@ def review(
 
 
 def plan_views(
-    brand_dir: Path, tenant_names: Sequence[str], only: Sequence[str], *, strict: bool
+    brand_dir: Path, tenant_names: Sequence[str], only: Sequence[str], *, strict: bool,
+    progress: Progress | None = None,
 ) -> RenderedViews:
     """Build and render the brand in memory: the HTML of each view, and its asset files."""
     if not strict and tenant_names:
@@ -107,13 +112,14 @@ def plan_views(
         tenant_names = [name for name in tenant_names if name in known]
         if not tenant_names:
             return RenderedViews({}, {}, "")
-    result = build(brand_dir, tenant_names)
+    result = build(brand_dir, tenant_names, progress)
     outputs = {(a.kind, a.name) for a in result.artifacts if a.kind in WIDTHS}
     if strict:
         _check_only(only, outputs)
     views: dict[View, str] = {}
     languages = Languages.of(result)
-    for sample in render_samples(result.artifacts, load_scenarios(brand_dir), languages):
+    for sample in render_samples(result.artifacts, load_scenarios(brand_dir), languages,
+                                 progress):
         check_scenario_name(sample, brand_dir)  # it becomes part of a screenshot's path
         artifact = sample.artifact
         if only and f"{artifact.kind}s" not in only and artifact.name not in only:

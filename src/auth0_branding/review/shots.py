@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ _SHOT_TIMEOUT_MS = 30_000
 _SETTLED = "document.fonts.ready.then(() => new Promise(r => requestAnimationFrame(() => " \
     "requestAnimationFrame(r))))"
 _HIGHLIGHT = (255, 0, 110)
+Progress = Callable[[str, int, int], None]  # stage, done, total
 
 
 @dataclass(frozen=True)
@@ -33,26 +34,37 @@ class Shot:
     assets: Mapping[str, Path]
 
 
-def capture(shots: Sequence[Shot], jobs: int = DEFAULT_JOBS) -> None:
-    """Take each shot full-page in one headless Chromium, `jobs` pages at a time."""
+def capture(shots: Sequence[Shot], jobs: int = DEFAULT_JOBS,
+            progress: Progress | None = None) -> None:
+    """Take each shot full-page in one headless Chromium, `jobs` pages at a time.
+
+    `progress("screenshot", done, total)` is told after each shot.
+    """
     if not shots:
         return
     required_chromium()  # fail with the reason before creating any folder
     for shot in shots:
         shot.target.parent.mkdir(parents=True, exist_ok=True)
-    asyncio.run(_capture_all(list(shots), max(1, jobs)))
+    asyncio.run(_capture_all(list(shots), max(1, jobs), progress))
 
 
-async def _capture_all(shots: list[Shot], jobs: int) -> None:
+async def _capture_all(shots: list[Shot], jobs: int, progress: Progress | None) -> None:
     queue: asyncio.Queue[Shot] = asyncio.Queue()
     for shot in shots:
         queue.put_nowait(shot)
+    taken = [0]  # the workers share one event loop: no lock needed
+
+    def took() -> None:
+        taken[0] += 1
+        if progress is not None:
+            progress("screenshot", taken[0], len(shots))
+
     async with launch_chromium_async() as browser:
-        workers = [_worker(browser, queue) for _ in range(min(jobs, len(shots)))]
+        workers = [_worker(browser, queue, took) for _ in range(min(jobs, len(shots)))]
         await asyncio.gather(*workers)
 
 
-async def _worker(browser: Any, queue: asyncio.Queue) -> None:
+async def _worker(browser: Any, queue: asyncio.Queue, took: Callable[[], None]) -> None:
     """Take shots off the queue with one page of our own until none are left."""
     from playwright.async_api import Error as PlaywrightError
 
@@ -79,6 +91,7 @@ async def _worker(browser: Any, queue: asyncio.Queue) -> None:
                 await page.evaluate(_SETTLED)
                 await page.screenshot(path=str(shot.target), full_page=True,
                                       animations="disabled", caret="hide")
+                took()
             except PlaywrightError as error:
                 raise BrandError(f"screenshot failed for {shot.target.name}: {error}",
                                  hint="run with --debug, or --jobs 1") from error

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +29,7 @@ RENDERED = "rendered"
 # zero-width spaces are common in email preheaders): written as numeric references.
 _INVISIBLE = re.compile("[\u00a0\u00ad\u034f\u200b-\u200f\u2028\u2029\u2060\ufeff]")
 _UNSAFE_NAME = re.compile(r"[/\\]|^\.|^$")
+Progress = Callable[[str, int, int], None]  # stage, done, total
 
 
 @dataclass(frozen=True)
@@ -53,14 +54,15 @@ class SnapshotReport:
         return sum(change.status == status for change in self.changes)
 
 
-def collect_snapshots(brand_dir: Path, tenant_names: Iterable[str] = ()) -> dict[str, str]:
+def collect_snapshots(brand_dir: Path, tenant_names: Iterable[str] = (),
+                      progress: Progress | None = None) -> dict[str, str]:
     """Build the brand in memory; return snapshot text by relative path, sorted."""
-    result = build(brand_dir, tenant_names)
+    result = build(brand_dir, tenant_names, progress)
     scenarios = load_scenarios(brand_dir)
     snapshots = {f"{RAW}/{artifact.path}": artifact.content for artifact in result.artifacts}
     # Each output's first scenario in every language, the others in their own: named
     # `<scenario>.<language>.html` so a reviewer sees which language a file shows.
-    for sample in render_samples(result.artifacts, scenarios, Languages.of(result)):
+    for sample in render_samples(result.artifacts, scenarios, Languages.of(result), progress):
         check_scenario_name(sample, brand_dir)
         snapshots[f"{RENDERED}/{sample.key}.html"] = format_sample(sample)
     return dict(sorted(snapshots.items()))
@@ -122,13 +124,16 @@ def write_snapshots(
 
 def snapshot(
     brand_dir: Path, out_dir: Path = SNAPSHOT_DIR, tenant_names: Iterable[str] = (),
-    *, update: bool = True,
+    *, update: bool = True, progress: Progress | None = None,
 ) -> SnapshotReport:
-    """Compare the brand's snapshots with `out_dir` and, when `update`, write them there."""
+    """Compare the brand's snapshots with `out_dir` and, when `update`, write them there.
+
+    `progress(stage, done, total)` follows the build and the rendering.
+    """
     tenant_names = tuple(tenant_names)
     if update:
         refuse_unsafe(resolve_output(out_dir), brand_dir)
-    snapshots = collect_snapshots(brand_dir, tenant_names)
+    snapshots = collect_snapshots(brand_dir, tenant_names, progress)
     scope = scope_of(tenant_names)
     changes = compare_snapshots(snapshots, out_dir, scope)
     if update and changes:
