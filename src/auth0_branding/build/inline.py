@@ -22,6 +22,8 @@ from premailer import Premailer
 
 from ..brand.schema import INLINERS
 from ..errors import InlineError, Location
+from .cache import key_of
+from .stages import cached
 
 LIQUID = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _RAW_TEXT = frozenset({"style", "script", "title", "textarea"})
@@ -45,8 +47,14 @@ class Protected:
 
 
 def inline_css(html: str, css: str, inliner: str = "premailer", name: str = "<email>") -> str:
-    """Inline `css` into `html`, keeping @media rules, `!important` and all Liquid intact."""
-    return _inline_cached(html, css, inliner, name)
+    """Inline `css` into `html`, keeping @media rules, `!important` and all Liquid intact.
+
+    Cached by the HTML, the CSS and the inliner (`name` only places an error).
+    """
+    if inliner not in INLINERS:
+        return _inline_cached(html, css, inliner, name)  # raises, naming the inliners
+    return str(cached("inline", key_of("inline", inliner, html, css),
+                      lambda: _inline_cached(html, css, inliner, name)))
 
 
 @lru_cache(maxsize=4096)

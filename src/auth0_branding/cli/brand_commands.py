@@ -11,10 +11,12 @@ import click
 from ..errors import BrandError, printable
 from .group import (
     brand_option,
+    cache_options,
     cli,
     fail,
     handles_errors,
     jobs_option,
+    open_cache,
     out_option,
     say,
     tenant_option,
@@ -27,15 +29,17 @@ from .group import (
 @tenant_option
 @click.option("--strict", is_flag=True, help="Treat check warnings as errors.")
 @jobs_option
+@cache_options
 @handles_errors
 def build(
-    brand_dir: Path, out_dir: Path, tenants: tuple[str, ...], strict: bool, jobs: int | None
+    brand_dir: Path, out_dir: Path, tenants: tuple[str, ...], strict: bool, jobs: int | None,
+    cache_dir: Path | None, no_cache: bool,
 ) -> None:
     """Build the brand into dist/ (swapped in whole, only if every check passes)."""
     from ..build.parallel import build_and_check
     from ..dist.writer import write_dist
 
-    result = build_and_check(brand_dir, tenants, jobs)
+    result = build_and_check(brand_dir, tenants, jobs, open_cache(brand_dir, cache_dir, no_cache))
     problems = list(result.problems)
     _report_problems(problems, "text")
     if _failed(problems, strict):
@@ -56,17 +60,20 @@ def build(
     show_default=True, help="text for people, json for tools, github for Actions annotations.",
 )
 @jobs_option
+@cache_options
 @handles_errors
 def check(
     brand_dir: Path, tenants: tuple[str, ...], strict: bool, output_format: str,
-    jobs: int | None,
+    jobs: int | None, cache_dir: Path | None, no_cache: bool,
 ) -> None:
     """Build in memory and check every output against the Auth0 contract; write nothing."""
     from ..build.parallel import build_and_check
     from ..errors import BrandError, Problem
 
     try:
-        problems = list(build_and_check(brand_dir, tenants, jobs).problems)
+        problems = list(build_and_check(brand_dir, tenants, jobs,
+                                        open_cache(brand_dir, cache_dir, no_cache,
+                                                   writes=False)).problems)
     except BrandError as error:
         if output_format == "text":
             raise
