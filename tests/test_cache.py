@@ -122,6 +122,16 @@ def _edited(tmp_path: Path, file: str, old: str | None, new: str) -> Path:
     return brand
 
 
+def _edit_and_build(baseline: tuple[Path, dict[str, bytes]], tmp_path: Path, file: str,
+                    old: str | None, new: str) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """Edit the brand, build it over the warm cache and without one; they must agree."""
+    folder, before = baseline
+    brand = _edited(tmp_path, file, old, new)
+    cached = _build(brand, tmp_path / "cached", Cache(folder))
+    assert cached == _build(brand, tmp_path / "plain", None)
+    return before, cached
+
+
 def _changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
     return {p for p in before.keys() | after.keys()
             if p != "manifest.json" and before.get(p) != after.get(p)}
@@ -131,13 +141,9 @@ def _changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
 def test_an_edit_changes_exactly_the_outputs_that_read_it(
     edit: str, baseline: tuple[Path, dict[str, bytes]], tmp_path: Path
 ) -> None:
-    folder, before = baseline
     file, old, new, globs = _EDITS[edit]
-    brand = _edited(tmp_path, file, old, new)
-    cached = _build(brand, tmp_path / "cached", Cache(folder))
-    uncached = _build(brand, tmp_path / "plain", None)
+    before, cached = _edit_and_build(baseline, tmp_path, file, old, new)
 
-    assert cached == uncached
     expected = {p for p in before if any(fnmatch.fnmatch(p, g) for g in globs)}
     assert _changed(before, cached) == expected
 
@@ -146,13 +152,9 @@ def test_an_edit_changes_exactly_the_outputs_that_read_it(
 def test_an_edit_of_one_tenant_changes_only_its_outputs(
     edit: str, baseline: tuple[Path, dict[str, bytes]], tmp_path: Path
 ) -> None:
-    folder, before = baseline
     file, old, new, some = _TENANT_EDITS[edit]
-    brand = _edited(tmp_path, file, old, new)
-    cached = _build(brand, tmp_path / "cached", Cache(folder))
-    uncached = _build(brand, tmp_path / "plain", None)
+    before, cached = _edit_and_build(baseline, tmp_path, file, old, new)
 
-    assert cached == uncached
     changed = _changed(before, cached)
     assert set(some) <= changed
     assert all(path.startswith("dev/") for path in changed)
