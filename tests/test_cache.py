@@ -264,3 +264,26 @@ def test_cache_and_no_cache_together_are_refused(tmp_path: Path) -> None:
 
     assert (outcome.exit_code, outcome.stderr) == (
         2, "ERROR --cache and --no-cache contradict each other; pass one of them\n")
+
+
+def test_unchanged_outputs_stay_untouched_in_dist(tmp_path: Path) -> None:
+    brand = tmp_path / "brand"
+    shutil.copytree(ROOT / "brand", brand)
+    out = tmp_path / "dist"
+    _build(brand, out, Cache(tmp_path / "cache"))
+    files = [p for p in out.rglob("*") if p.is_file() and p.name != "manifest.json"]
+    before = {p: p.stat() for p in files}
+    edited = out / "dev/pages/login.html"
+    edited.write_text("changed by hand\n")  # not what the build wrote: written again
+    template = brand / "templates/emails/welcome_email.html"
+    template.write_text(template.read_text().replace('class="ap-title"', 'class="ap-title x"'))
+
+    after = _build(brand, out, Cache(tmp_path / "cache"))
+
+    rewritten = {str(p.relative_to(out)) for p in files
+                 if (p.stat().st_ino, p.stat().st_mtime_ns)
+                 != (before[p].st_ino, before[p].st_mtime_ns)}
+    assert rewritten == {"dev/pages/login.html", *(f"{t}/emails/welcome_email.html"
+                                                   for t in ("dev", "staging", "prod"))}
+    assert after["dev/pages/login.html"] != b"changed by hand\n"
+    assert not list(tmp_path.glob(".dist*"))  # the staging and retired folders are gone
