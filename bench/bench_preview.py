@@ -128,10 +128,11 @@ def main() -> None:
     originals = {p: p.read_text(encoding="utf-8") for p in (email, page, tokens)}
     cases = [
         ("single email template (verify_email.html: 3 tenants' emails)", "prod/email/verify_email",
-         lambda n: _replace(email, originals[email], "Thanks for joining",
-                            f"Thanks ({n}) for joining")),
+         lambda n: _replace(email, originals[email], 'class="ap-text"',
+                            f'data-edit="{n}" class="ap-text"')),
         ("single page template (login.html: 3 tenants' pages)", "prod/page/login",
-         lambda n: _replace(page, originals[page], "Members get", f"Members ({n}) get")),
+         lambda n: _replace(page, originals[page], '<p class="ap-notice">',
+                            f'<p data-edit="{n}" class="ap-notice">')),
         ("token edit (semantic color.brand.primary: full rebuild)", "prod/page/login",
          lambda n: _replace(tokens, originals[tokens], '"primary": { "$value": "{palette.pine.600}"',
                             f'"primary": {{ "$value": "#12{n % 256:02x}56"')),
