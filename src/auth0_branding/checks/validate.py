@@ -40,7 +40,7 @@ from .html import check_html, scan_html
 from .messages import liquid_message
 from .partials import check_partial_tenants, check_partial_texts
 from .phone import check_phone_messages
-from .registry import MARKUP, Subject, check, run_checks
+from .registry import MARKUP, Subject, check, check_outcome, run_checks
 from .translations import check_translations
 
 _LEFTOVER = re.compile(r"\[\[.*?\]\]|\[%.*?%\]|\[#.*?#\]|@@(?!config@@)[A-Za-z_]\w*@@", re.DOTALL)
@@ -86,9 +86,26 @@ def check_artifact(artifact: Artifact, *_: Any) -> list[Problem]:
     to, so `serve` re-checks only what an edit changed and never reports a stale line. The
     same markup in another tenant's folder is checked once: its problems name its own path.
     """
-    own, found = cached("check", check_key(artifact), lambda: [
-        artifact.path, problems_to_data(run_checks(artifact))])
-    return problems_from_data(found, own, artifact.path)
+    if artifact.rendered is None:
+        own, found = cached("check", check_key(artifact), lambda: [
+            artifact.path, problems_to_data(run_checks(artifact))])
+        return problems_from_data(found, own, artifact.path)
+    # An email's HTML check reads its HTML before inlining, which a token edit leaves as it
+    # was: kept apart, it is not run again when only the styles changed. It runs last, unless
+    # the Liquid syntax check stopped the others.
+    own, found, stopped = cached("check", check_key(replace(artifact, rendered=None)), lambda: [
+        artifact.path, *_data(check_outcome(artifact, skip=("html",)))])
+    problems = problems_from_data(found, own, artifact.path)
+    if stopped:
+        return problems
+    before = replace(artifact, content=artifact.rendered)
+    own, found = cached("check", key_of("html-check", check_key(before)), lambda: [
+        artifact.path, problems_to_data(_html(Subject(artifact)))])
+    return problems + problems_from_data(found, own, artifact.path)
+
+
+def _data(outcome: tuple[list[Problem], bool]) -> list[Any]:
+    return [problems_to_data(outcome[0]), outcome[1]]
 
 
 def check_key(artifact: Artifact) -> str:

@@ -199,9 +199,25 @@ def review(brand_dir: Path, out_dir: Path, tenants: tuple[str, ...], base_ref: s
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on (0: any free one).")
 @click.option("--no-open", is_flag=True, help="Don't open the preview in a browser.")
+@cache_options
 @handles_errors
-def serve(brand_dir: Path, tenants: tuple[str, ...], host: str, port: int, no_open: bool) -> None:
+def serve(brand_dir: Path, tenants: tuple[str, ...], host: str, port: int, no_open: bool,
+          cache_dir: Path | None, no_cache: bool) -> None:
     """Preview every output with sample data, rebuilding and reloading on save (alias: watch)."""
+    from ..build.cache import using
+
+    # The builds' cache: the first preview starts from the last build's stages, and every
+    # rebuild redoes only the stages an edit reaches, a token edit included.
+    cache = open_cache(brand_dir, cache_dir, no_cache)
+    if cache is None:
+        _serve(brand_dir, tenants, host, port, no_open)
+        return
+    with using(cache):
+        _serve(brand_dir, tenants, host, port, no_open)
+
+
+def _serve(brand_dir: Path, tenants: tuple[str, ...], host: str, port: int,
+           no_open: bool) -> None:
     import threading
     import webbrowser
 
