@@ -40,9 +40,10 @@ FORMAT = "v1"
 MAGIC = "auth0-branding-cache"
 DEFAULT_FOLDER_NAME = ".auth0-branding-cache"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
-# Entries held in memory per process: enough for a fleet's distinct outputs, bounded so a
-# long preview session does not grow without end.
-MEMORY_ENTRIES = 20_000
+# What a process holds in memory, in characters of text: a fleet's shared work fits; a
+# fleet of distinct tenants is not all held at once (its results go to the folder), nor
+# does a long preview session grow without end.
+MEMORY_CHARS = 48 * 1024 * 1024
 # The libraries whose behaviour shapes what a stage returns.
 _LIBRARIES = ("libsass", "premailer", "cssutils", "css-inline", "jinja2", "markupsafe",
               "python-liquid", "beautifulsoup4", "lxml", "babel")
@@ -94,7 +95,8 @@ class Cache:
         self.max_bytes = max_bytes
         self.read_only = read_only  # `check` reads a build's cache and writes nothing
         self.stats = Stats()
-        self._memory: OrderedDict[str, Any] = OrderedDict()
+        self._memory: OrderedDict[str, tuple[Any, int]] = OrderedDict()
+        self._held = 0  # characters of text in memory
         self._root = os.path.join(folder, FORMAT) if folder is not None else ""
         self.written = 0  # entries written by this process: a build that wrote none, prunes none
         self._lock = threading.Lock()  # the preview renders from more than one thread
@@ -102,11 +104,11 @@ class Cache:
     def get(self, stage: str, key: str) -> Any:
         """Return the stored result for `key`, else MISSING."""
         with self._lock:
-            value = self._memory.get(key, MISSING)
-            if value is not MISSING:
+            held = self._memory.get(key)
+            if held is not None:
                 self._memory.move_to_end(key)
                 self.stats.count(self.stats.memory, stage)
-                return value
+                return held[0]
         value = self._read(key) if self.folder is not None else MISSING
         if value is MISSING:
             self.stats.count(self.stats.missed, stage)
@@ -123,11 +125,15 @@ class Cache:
         return value
 
     def _remember(self, key: str, value: Any) -> None:
+        size = _size(value)
         with self._lock:
-            self._memory[key] = value
-            self._memory.move_to_end(key)
-            while len(self._memory) > MEMORY_ENTRIES:
-                self._memory.popitem(last=False)
+            earlier = self._memory.pop(key, None)
+            if earlier is not None:
+                self._held -= earlier[1]
+            self._memory[key] = (value, size)
+            self._held += size
+            while self._held > MEMORY_CHARS and len(self._memory) > 1:
+                self._held -= self._memory.popitem(last=False)[1][1]
 
     def _path(self, key: str) -> str:
         return os.path.join(self._root, key[:2], key)
@@ -214,6 +220,21 @@ class Cache:
             total -= size
             deleted += 1
         return deleted
+
+
+def _size(value: Any) -> int:
+    """Return about how many characters a JSON value holds (its strings, nested)."""
+    total, pending = 0, [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            total += len(item) + 50
+        elif isinstance(item, list):
+            total += 50
+            pending.extend(item)
+        else:
+            total += 50
+    return total
 
 
 def _entries(root: str) -> Iterator[str]:
