@@ -28,6 +28,7 @@ import pytest
 from brand_overlay import make_brand, run_cli
 
 import auth0_branding
+from auth0_branding.build.cache import DEFAULT_FOLDER_NAME
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +110,10 @@ def assert_refused(hostile: Hostile, root: Path) -> None:
     assert traceback is None, traceback
     assert stderr.splitlines() == [f"ERROR {line}" for line in hostile.lines]
     assert code == hostile.exit_code
-    after = tree(root)
+    # The build cache beside the brand may keep the stages that ran before the refusal:
+    # entries keyed by what they read, outside every output.
+    after = {path: entry for path, entry in tree(root).items()
+             if DEFAULT_FOLDER_NAME not in Path(path).parts}
     assert sorted(set(after) ^ set(before)) == []
     changed = [path for path in before if before[path] != after[path]]
     assert changed == []

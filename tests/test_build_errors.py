@@ -9,6 +9,8 @@ import pytest
 from brand_overlay import BROKEN, make_brand, run_cli, snapshot
 from hostile import OLD_MANIFEST, tree
 
+from auth0_branding.build.cache import DEFAULT_FOLDER_NAME
+
 log = logging.getLogger(__name__)
 
 # (case, path, line, exact "what (hint)"); the CLI prints `ERROR <path>:<line>: <what> (<hint>)`.
@@ -88,8 +90,10 @@ def test_build_error_is_one_line_and_dist_is_untouched(
     assert outcome.stderr == f"ERROR {path}:{line}: {message}\n"
     assert outcome.stdout == ""
     assert snapshot(tmp_path / "dist") == before
-    # The brand unchanged, and nothing written next to dist/ either.
-    assert tree(tmp_path) == everything
+    # The brand unchanged, and nothing written next to dist/ either: only the cache keeps
+    # the stages that succeeded before the error, for the next build.
+    assert {path: entry for path, entry in tree(tmp_path).items()
+            if not path.startswith(DEFAULT_FOLDER_NAME)} == everything
 
 
 @pytest.mark.parametrize(("case", "path", "line", "message"), BUILD_ERRORS,

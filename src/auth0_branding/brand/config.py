@@ -7,6 +7,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -96,10 +97,15 @@ class Config:
     def tokens_dir(self) -> Path:
         return self.brand_dir / "tokens"
 
+    @cached_property
+    def _tenants_by_name(self) -> Mapping[str, TenantConfig]:
+        # A fleet names a thousand tenants: looking each one up must not scan them all.
+        return {tenant.name: tenant for tenant in self.tenants}
+
     def tenant(self, name: str) -> TenantConfig:
-        for tenant in self.tenants:
-            if tenant.name == name:
-                return tenant
+        found = self._tenants_by_name.get(name)
+        if found is not None:
+            return found
         text = read_source(self.tenants_file, self.brand_dir, "config")
         first_line = key_line(text, ("tenants",))
         raise ConfigError(

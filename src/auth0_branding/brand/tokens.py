@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..errors import Location, TokenError, did_you_mean, display_path, line_of, printable
 from .json_lines import MAX_DEPTH, JsonDocument, parse_json
+from .sourcemap import source_version
 from .sources import SourceError, read_source
 from .token_css import shown_value, to_css, type_hint, unsupported_type
 from .toml_lines import key_line
@@ -362,9 +364,15 @@ def alias_path(value: Any) -> str | None:
 
 
 def _text_of(location: Location) -> str:
-    # tenants.toml, already read (and checked) by load_config: read again for its lines. If
-    # it cannot be, errors fall back to the tenant's own line.
-    path = Path(location.path)
+    # tenants.toml, already read (and checked) by load_config: read again for its lines,
+    # once per version of the file rather than once per tenant. If it cannot be, errors
+    # fall back to the tenant's own line.
+    return _text_at(source_version(location.path), location.path)
+
+
+@lru_cache(maxsize=8)
+def _text_at(version: tuple | None, shown: str) -> str:
+    path = Path(shown)
     try:
         return read_source(path, path.parent, "config")
     except SourceError:

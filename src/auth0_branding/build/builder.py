@@ -40,7 +40,8 @@ from .language_outputs import language_artifacts
 from .localise import Localiser
 from .partials import partial_artifacts
 from .phone import phone_artifacts
-from .styles import compile_css, style_sources
+from .stages import compile_css_cached
+from .styles import style_sources
 from .templates import Renderer
 
 
@@ -61,12 +62,15 @@ class BuildResult:
 
 
 def build(brand_dir: Path, tenant_names: Iterable[str] = (),
-          progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
+          progress: Callable[[str, int, int], None] | None = None,
+          config: Config | None = None) -> BuildResult:
     """Load the brand and build every (or each named) tenant's outputs in memory.
 
-    `progress("build", done, total)` is told after each tenant.
+    `progress("build", done, total)` is told after each tenant. `config`: the brand's
+    configuration when the caller has loaded it already (a worker process is handed its
+    parent's), so a fleet's tenants.toml is read once per build.
     """
-    config = load_config(brand_dir)
+    config = config if config is not None else load_config(brand_dir)
     tenants = tuple(config.tenant(n) for n in dict.fromkeys(tenant_names)) or config.tenants
     token_files = _token_files(config)
     if not token_files:
@@ -159,7 +163,7 @@ def build_tenant(
     shared = shared or _SharedSources.of(config, translations)
     pages = [page for page in PAGE_RESOURCES if page in tenant.manage]
     if pages:
-        page_css = Markup(compile_css(config.page_style, to_scss(tokens, "page"),
+        page_css = Markup(compile_css_cached(config.page_style, to_scss(tokens, "page"),
                                       config.brand_dir, config.style_locations.get("page")))
     for page in pages:
         template = f"pages/{page}.html"
@@ -182,7 +186,7 @@ def build_tenant(
             translation_keys=_used(localiser),
         )
     if "emails" in tenant.manage and config.emails:
-        email_css = compile_css(config.email_style, to_scss(tokens, "email"),
+        email_css = compile_css_cached(config.email_style, to_scss(tokens, "email"),
                                 config.brand_dir, config.style_locations.get("email"))
         for email in config.emails.values():
             yield from _build_email(

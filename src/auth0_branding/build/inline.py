@@ -22,6 +22,8 @@ from premailer import Premailer
 
 from ..brand.schema import INLINERS
 from ..errors import InlineError, Location
+from .cache import key_of
+from .stages import cached
 
 LIQUID = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _RAW_TEXT = frozenset({"style", "script", "title", "textarea"})
@@ -45,11 +47,17 @@ class Protected:
 
 
 def inline_css(html: str, css: str, inliner: str = "premailer", name: str = "<email>") -> str:
-    """Inline `css` into `html`, keeping @media rules, `!important` and all Liquid intact."""
-    return _inline_cached(html, css, inliner, name)
+    """Inline `css` into `html`, keeping @media rules, `!important` and all Liquid intact.
+
+    Cached by the HTML, the CSS and the inliner (`name` only places an error).
+    """
+    if inliner not in INLINERS:
+        return _inline_cached(html, css, inliner, name)  # raises, naming the inliners
+    return str(cached("inline", key_of("inline", inliner, html, css),
+                      lambda: _inline_cached(html, css, inliner, name)))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=64)  # the build cache holds the results; this, the last few
 def _inline_cached(html: str, css: str, inliner: str, name: str) -> str:
     protected = protect_liquid(html, name)
     if inliner == "premailer":
@@ -184,7 +192,9 @@ _LEFTOVER_TEXT: dict[int, tuple[list, str]] = {}
 def _parsed_rules(premailer: Premailer, css_body: str, ruleset_index: int) -> tuple:
     key = (css_body, ruleset_index)
     if key not in _RULES_CACHE:
-        if len(_RULES_CACHE) > 256:
+        # Parsed rules are large; a tenant's emails share one stylesheet, built one after
+        # another, so a few suffice.
+        if len(_RULES_CACHE) > 8:
             _RULES_CACHE.clear()
             _LEFTOVER_TEXT.clear()
         _RULES_CACHE[key] = Premailer._parse_style_rules(premailer, css_body, ruleset_index)

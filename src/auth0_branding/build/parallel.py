@@ -10,10 +10,11 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
 
-from ..brand.config import load_config
+from ..brand.config import Config, load_config
 from ..checks.translations import check_translations
 from ..checks.validate import check_build, merge_problems
 from .builder import BuildResult, build, load_brand_translations
+from .cache import Cache, active, using
 
 # Below this many tenants a second process costs more than it saves.
 PARALLEL_FROM_TENANTS = 8
@@ -22,18 +23,32 @@ PARALLEL_FROM_TENANTS = 8
 def build_and_check(
     brand_dir: Path, tenant_names: Iterable[str] = (), jobs: int | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    cache: Cache | None = None,
 ) -> BuildResult:
     """Build the brand in memory and run every check; problems ride on the result.
 
-    `progress("build", done, total)` counts the tenants built (and checked).
+    `progress("build", done, total)` counts the tenants built (and checked). `cache`: where
+    stage results are kept between runs (None: this process's memory only). The folder is
+    pruned to its size bound afterwards.
     """
+    if cache is None:
+        return _build_and_check(brand_dir, tenant_names, jobs, active(), progress)
+    with using(cache):
+        result = _build_and_check(brand_dir, tenant_names, jobs, cache, progress)
+    cache.prune()
+    return result
+
+
+def _build_and_check(brand_dir: Path, tenant_names: Iterable[str], jobs: int | None,
+                     cache: Cache, progress: Callable[[str, int, int], None] | None,
+                     ) -> BuildResult:
     config = load_config(brand_dir)
     names = [config.tenant(n).name for n in dict.fromkeys(tenant_names)] or [
         t.name for t in config.tenants
     ]
     workers = min(jobs or os.cpu_count() or 1, len(names))
     if workers <= 1 or len(names) < PARALLEL_FROM_TENANTS:
-        result = build(brand_dir, names, progress)
+        result = build(brand_dir, names, progress, config)
         return replace(result, problems=tuple(check_build(result)))
     # Contiguous chunks keep the tenants' order in the merged result.
     size = -(-len(names) // workers)
@@ -41,7 +56,9 @@ def build_and_check(
     # fork shares the already imported modules with the workers; elsewhere, the default.
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
     with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
-        futures = [pool.submit(_build_chunk, brand_dir, chunk) for chunk in chunks]
+        futures = [pool.submit(_build_chunk, brand_dir, chunk, config,
+                               (cache.folder, cache.max_bytes, cache.read_only))
+                   for chunk in chunks]
         done = 0
         for finished in as_completed(futures):
             done += len(chunks[futures.index(finished)])
@@ -58,9 +75,15 @@ def build_and_check(
                        tuple(problems), translations=translations)
 
 
-def _build_chunk(brand_dir: Path, names: list[str]) -> BuildResult:
-    result = build(brand_dir, names)
-    problems = tuple(check_build(result, translations=False))
+def _build_chunk(brand_dir: Path, names: list[str], config: Config,
+                 cache: tuple[Path | None, int, bool]) -> BuildResult:
+    # A forked worker inherits its parent's memory layer; any worker reaches its folder.
+    inherited = active()
+    if (inherited.folder, inherited.read_only) != (cache[0], cache[2]):
+        inherited = Cache(*cache)
+    with using(inherited):
+        result = build(brand_dir, names, config=config)
+        problems = tuple(check_build(result, translations=False))
     # The pre-inlining HTML only serves the checks, which have run: don't ship it back.
     artifacts = tuple(replace(a, rendered=None) if a.rendered else a for a in result.artifacts)
     return BuildResult(result.config, result.tenants, artifacts, problems)

@@ -16,7 +16,9 @@ from ..brand.sourcemap import source_version
 from ..brand.sources import read_source
 from ..brand.tokens import TokenGroup
 from ..errors import BrandError, Location, TemplateError, did_you_mean, display_path
+from .cache import MISSING, active
 from .localise import Localiser, liquid
+from .render_cache import render_key
 
 # Liquid owns {{ }} and {% %}; CSS and HTML own single brackets. These stay out of their way.
 DELIMITERS = {
@@ -146,7 +148,32 @@ class Renderer:
         return os.path.lexists(self.templates_dir / name)
 
     def render(self, name: str, context: Mapping[str, Any]) -> str:
-        """Render the template `name` (relative to templates/) with `context`."""
+        """Render the template `name` (relative to templates/) with `context`.
+
+        Renders are cached by what they read (`render_cache`); a cached one replays what
+        the render told the localiser (the texts it read, whether it chose a language).
+        """
+        localiser = self._localiser
+        key = render_key(self.env, self.templates_dir, self.root, name, context, localiser)
+        cache = active()
+        if key is not None:
+            found = cache.get("render", key)
+            if found is not MISSING:
+                html, used, chose = found
+                if localiser is not None:
+                    localiser.used.update(used)
+                    localiser.chose = localiser.chose or chose
+                return str(html)
+        before = (set(localiser.used), localiser.chose) if localiser is not None else None
+        html = self._render(name, context)
+        if key is not None:
+            used, chose = [], False
+            if localiser is not None and before is not None:
+                used, chose = sorted(localiser.used - before[0]), localiser.chose and not before[1]
+            cache.put("render", key, [html, used, chose])
+        return html
+
+    def _render(self, name: str, context: Mapping[str, Any]) -> str:
         try:
             template = self.env.get_template(name)
             html = template.render(context)

@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 import smsutil
@@ -28,7 +29,9 @@ from ..auth0.phone import (
 from ..brand.catalogues import Translations
 from ..brand.sourcemap import SourceMap
 from ..build.artifacts import Artifact
+from ..build.cache import key_of
 from ..build.phone import VOICE_SUFFIX
+from ..build.stages import cached, problems_from_data, problems_to_data
 from ..errors import Problem, TemplateError, did_you_mean
 from ..render.liquid import parse_liquid, render_liquid
 from .messages import liquid_message
@@ -61,7 +64,12 @@ def check_phone_messages(translations: Translations | None,
         if artifact.kind != "phone" or artifact.name not in PHONE_TYPES:
             continue
         for part, text, where in _parts(artifact, json.loads(artifact.content)):
-            yield from _rendered(artifact.name, part, text, where, languages)
+            # Tenants share their messages: each distinct one is rendered once per language.
+            key = key_of("phone-check", artifact.name, part, text, list(languages),
+                         where.file.path, where.file.line)
+            found = cached("phone-check", key, partial(
+                _rendered_data, artifact.name, part, text, where, languages))
+            yield from problems_from_data(found, "", "")
 
 
 def _parts(artifact: Artifact, data: Any) -> Iterator[tuple[str, str, SourceMap]]:
@@ -90,6 +98,11 @@ def _plain(kind: str, part: str, text: str, where: SourceMap) -> Iterator[Proble
         yield Problem("error", "liquid-syntax",
                       liquid_message(error),
                       where.at_output(error.location.line if error.location else None))
+
+
+def _rendered_data(kind: str, part: str, text: str, where: SourceMap,
+                   languages: Iterable[str]) -> list[list[Any]]:
+    return problems_to_data(_rendered(kind, part, text, where, languages))
 
 
 def _rendered(kind: str, part: str, text: str, where: SourceMap,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from functools import lru_cache
 from typing import Any
 
 from ..auth0.contract import (
@@ -28,9 +27,11 @@ from ..auth0.contract import (
     UNTRUSTED_MFA_PAGE,
     UNTRUSTED_PASSWORD_RESET,
 )
-from ..brand.sourcemap import SourceMap, source_version
+from ..brand.sourcemap import SourceMap
 from ..build.artifacts import Artifact
 from ..build.builder import BuildResult
+from ..build.cache import key_of
+from ..build.stages import cached, files_digest, problems_from_data, problems_to_data
 from ..errors import Location, Problem, TemplateError, did_you_mean
 from ..render.liquid import AUTH0_FILTERS, FILE_TAGS, parse_liquid
 from ..render.liquid_usage import LiquidUsage, TagUse
@@ -39,7 +40,7 @@ from .html import check_html, in_html_comment, scan_html
 from .messages import liquid_message
 from .partials import check_partial_tenants, check_partial_texts
 from .phone import check_phone_messages
-from .registry import MARKUP, Subject, check, run_checks
+from .registry import MARKUP, Subject, check, check_outcome, run_checks
 from .translations import check_translations
 
 _LEFTOVER = re.compile(r"\[\[.*?\]\]|\[%.*?%\]|\[#.*?#\]|@@(?!config@@)[A-Za-z_]\w*@@", re.DOTALL)
@@ -79,16 +80,41 @@ def merge_problems(problems: Iterable[Problem]) -> list[Problem]:
 
 
 def check_artifact(artifact: Artifact, *_: Any) -> list[Problem]:
-    """Check one output with the checks its kind calls for."""
-    versions = tuple(source_version(path) for path in artifact.sources)
-    return list(_check_cached(artifact, versions))
+    """Check one output with the checks its kind calls for.
+
+    Cached by what the checks read: the output and the text of every source it maps back
+    to, so `serve` re-checks only what an edit changed and never reports a stale line. The
+    same markup in another tenant's folder is checked once: its problems name its own path.
+    """
+    if artifact.rendered is None:
+        own, found = cached("check", check_key(artifact), lambda: [
+            artifact.path, problems_to_data(run_checks(artifact))])
+        return problems_from_data(found, own, artifact.path)
+    # An email's HTML check reads its HTML before inlining, which a token edit leaves as it
+    # was: kept apart, it is not run again when only the styles changed. It runs last, unless
+    # the Liquid syntax check stopped the others.
+    own, found, stopped = cached("check", check_key(replace(artifact, rendered=None)), lambda: [
+        artifact.path, *_data(check_outcome(artifact, skip=("html",)))])
+    problems = problems_from_data(found, own, artifact.path)
+    if stopped:
+        return problems
+    before = replace(artifact, content=artifact.rendered)
+    own, found = cached("check", key_of("html-check", check_key(before)), lambda: [
+        artifact.path, problems_to_data(_html(Subject(artifact)))])
+    return problems + problems_from_data(found, own, artifact.path)
 
 
-@lru_cache(maxsize=256)
-def _check_cached(artifact: Artifact, _versions: tuple) -> tuple[Problem, ...]:
-    # Keyed by the output and the version of every source it maps back to, so `serve`
-    # re-checks only what an edit changed, and never reports a stale line.
-    return tuple(run_checks(artifact))
+def _data(outcome: tuple[list[Problem], bool]) -> list[Any]:
+    return [problems_to_data(outcome[0]), outcome[1]]
+
+
+def check_key(artifact: Artifact) -> str:
+    """Return the key of an output's checks: all they read of it and of its sources."""
+    # A JSON output's checks may name its tenant's table; markup's never do.
+    tenant = None if artifact.kind in MARKUP else artifact.tenant
+    return key_of("check", artifact.kind, artifact.name, tenant,
+                  None if tenant is None else artifact.path, artifact.content,
+                  artifact.rendered, files_digest(artifact.sources), list(artifact.sources))
 
 
 # -- the checks of pages and emails, in the order they run ----------------------------------

@@ -11,10 +11,12 @@ import click
 from ..errors import BrandError, Problem, printable
 from .group import (
     brand_option,
+    cache_options,
     cli,
     fail,
     handles_errors,
     jobs_option,
+    open_cache,
     out_option,
     say,
     tenant_option,
@@ -28,16 +30,19 @@ from .terminal import progress_bars
 @tenant_option
 @click.option("--strict", is_flag=True, help="Treat check warnings as errors.")
 @jobs_option
+@cache_options
 @handles_errors
 def build(
-    brand_dir: Path, out_dir: Path, tenants: tuple[str, ...], strict: bool, jobs: int | None
+    brand_dir: Path, out_dir: Path, tenants: tuple[str, ...], strict: bool, jobs: int | None,
+    cache_dir: Path | None, no_cache: bool,
 ) -> None:
     """Build the brand into dist/ (swapped in whole, only if every check passes)."""
     from ..build.parallel import build_and_check
     from ..dist.writer import write_dist
 
     with progress_bars() as progress:
-        result = build_and_check(brand_dir, tenants, jobs, progress)
+        result = build_and_check(brand_dir, tenants, jobs, progress,
+                                 open_cache(brand_dir, cache_dir, no_cache))
     problems = list(result.problems)
     _report_problems(problems, "text")
     if _failed(problems, strict):
@@ -59,17 +64,20 @@ def build(
     show_default=True, help="text for people, json for tools, github for Actions annotations.",
 )
 @jobs_option
+@cache_options
 @handles_errors
 def check(
     brand_dir: Path, tenants: tuple[str, ...], strict: bool, output_format: str,
-    jobs: int | None,
+    jobs: int | None, cache_dir: Path | None, no_cache: bool,
 ) -> None:
     """Build in memory and check every output against the Auth0 contract; write nothing."""
     from ..build.parallel import build_and_check
 
     try:
         with progress_bars() as progress:
-            problems = list(build_and_check(brand_dir, tenants, jobs, progress).problems)
+            problems = list(build_and_check(
+                brand_dir, tenants, jobs, progress,
+                open_cache(brand_dir, cache_dir, no_cache, writes=False)).problems)
     except BrandError as error:
         if output_format == "text":
             _build_failed(error)
@@ -217,6 +225,7 @@ def _serve_options(command: Any) -> Any:
         click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
                      help="Port to listen on (0: any free one)."),
         click.option("--no-open", is_flag=True, help="Don't open the preview in a browser."),
+        cache_options,
     ]):
         command = option(command)
     return command
@@ -225,8 +234,23 @@ def _serve_options(command: Any) -> Any:
 @cli.command()
 @_serve_options
 @handles_errors
-def serve(brand_dir: Path, tenants: tuple[str, ...], host: str, port: int, no_open: bool) -> None:
+def serve(brand_dir: Path, tenants: tuple[str, ...], host: str, port: int, no_open: bool,
+          cache_dir: Path | None, no_cache: bool) -> None:
     """Preview every output with sample data, rebuilding and reloading on save."""
+    from ..build.cache import using
+
+    # The builds' cache: the first preview starts from the last build's stages, and every
+    # rebuild redoes only the stages an edit reaches, a token edit included.
+    cache = open_cache(brand_dir, cache_dir, no_cache)
+    if cache is None:
+        _serve(brand_dir, tenants, host, port, no_open)
+        return
+    with using(cache):
+        _serve(brand_dir, tenants, host, port, no_open)
+
+
+def _serve(brand_dir: Path, tenants: tuple[str, ...], host: str, port: int,
+           no_open: bool) -> None:
     import threading
     import webbrowser
 

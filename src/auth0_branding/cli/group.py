@@ -101,3 +101,32 @@ jobs_option = click.option(
     "--jobs", type=click.IntRange(min=1), default=None,
     help="Worker processes for large builds (default: one per CPU).",
 )
+
+
+def cache_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --cache DIR and --no-cache: where stage results are kept between builds."""
+    command = click.option(
+        "--no-cache", "no_cache", is_flag=True,
+        help="Keep no stage results between builds (and read none).")(command)
+    return click.option(
+        "--cache", "cache_dir", type=click.Path(path_type=Path), default=None,
+        help="The cache folder (default: .auth0-branding-cache beside the brand folder).",
+    )(command)
+
+
+def open_cache(brand_dir: Path, cache_dir: Path | None, no_cache: bool,
+               writes: bool = True) -> Any:
+    """Return the build cache the options ask for (None: memory only).
+
+    A command that `writes` nothing (check) reads the default cache without adding to it,
+    unless --cache names a folder.
+    """
+    from ..build.cache import Cache, default_folder
+
+    if no_cache:
+        if cache_dir is not None:
+            fail("--cache and --no-cache contradict each other; pass one of them", 2)
+        return None
+    if cache_dir is not None:
+        return Cache(cache_dir)
+    return Cache(default_folder(brand_dir), read_only=not writes)

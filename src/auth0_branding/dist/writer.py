@@ -87,12 +87,16 @@ def _fill(staging: Path, result: BuildResult, target: Path, previous: dict[str, 
         manifest["outputs"] = sorted([*kept_outputs, *manifest["outputs"]],
                                      key=lambda o: order.index(o["tenant"]))
     folders: set[Path] = set()
+    before = _hashes(previous)
     for artifact in result.artifacts:
-        target_file = staging / _inside(artifact.path)
+        relative = _inside(artifact.path)
+        target_file = staging / relative
         if target_file.parent not in folders:
             target_file.parent.mkdir(parents=True, exist_ok=True)
             folders.add(target_file.parent)
-        target_file.write_bytes(artifact.data)
+        if before.get(artifact.path) != artifact.sha256 or not _kept(
+                target / relative, target_file, artifact.sha256):
+            target_file.write_bytes(artifact.data)
     for relative in _unlisted(target, listed):
         if relative in written:
             raise DistError(f"{display_path(target / relative)} is in the way of a build output "
@@ -101,6 +105,31 @@ def _fill(staging: Path, result: BuildResult, target: Path, previous: dict[str, 
         _carry(target, staging, relative)
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n",
                                     encoding="utf-8")
+
+
+def _hashes(previous: dict[str, Any] | None) -> dict[str, str]:
+    if previous is None:
+        return {}
+    return {str(o.get("path")): str(o.get("sha256")) for o in previous["outputs"]
+            if isinstance(o, dict)}
+
+
+def _kept(earlier: Path, copy: Path, sha256: str) -> bool:
+    """Link an unchanged output of the previous build into the new one; False if it changed.
+
+    The file keeps its inode and time, so tools that watch dist/ (rsync, make, a CDN sync)
+    see only what the build changed. Its bytes are checked, not its manifest line: a file
+    edited by hand since is written again.
+    """
+    try:
+        if earlier.is_symlink() or not earlier.is_file():
+            return False
+        if hashlib.sha256(earlier.read_bytes()).hexdigest() != sha256:
+            return False
+        os.link(earlier, copy)
+    except OSError:
+        return False
+    return True
 
 
 def _kept_tenants(result: BuildResult, previous: dict[str, Any], target: Path

@@ -1,0 +1,92 @@
+"""The key of one build-time Jinja render: its templates' text and the values they name.
+
+A template and everything it extends, includes or imports is read for its text and for the
+context names it uses (`jinja2.meta`), once per version of each file. The render is keyed by
+those texts, the values of exactly those names, and the catalogues `t()` reads: tenants
+whose templates never name `tenant` share one render. A template that includes another by
+a computed name is keyed by the whole context, which is never wrong, only broader.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.meta
+
+from ..brand.sourcemap import source_version
+from ..brand.sources import read_source
+from .cache import key_of
+from .stages import Uncacheable, canonical, translations_digest
+
+
+@dataclass(frozen=True)
+class _TemplateFacts:
+    digest: str
+    names: frozenset[str]  # the context names it uses
+    references: tuple[str, ...]
+    computed: bool  # whether it includes a template by a computed name
+
+
+def render_key(env: jinja2.Environment, templates_dir: Path, root: Path, name: str,
+               context: Mapping[str, Any], localiser: Any) -> str | None:
+    """Return the key of rendering `name` with `context`, None when it cannot be keyed."""
+    texts: list[list[str]] = []
+    names: set[str] = set()
+    computed = False
+    pending, seen = [name], set()
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        facts = _facts_of(env, str(templates_dir), str(root), current)
+        if facts is None:
+            return None  # missing or broken: the render reports it
+        texts.append([current, facts.digest])
+        names |= facts.names
+        computed |= facts.computed
+        pending.extend(facts.references)
+    used = sorted(context) if computed else sorted(names & set(context))
+    try:
+        values = [[key, canonical(context[key])] for key in used]
+    except Uncacheable:
+        return None
+    language = None if localiser is None else [
+        translations_digest(localiser.translations), list(localiser.sources)]
+    return key_of("render", name, sorted(texts), values, language)
+
+
+def _facts_of(env: jinja2.Environment, templates_dir: str, root: str, name: str
+              ) -> _TemplateFacts | None:
+    try:
+        pieces = jinja2.loaders.split_template_path(name)
+    except jinja2.TemplateNotFound:
+        return None
+    filename = os.path.normpath(os.path.join(templates_dir, *pieces))
+    return _facts_at(source_version(filename), env, filename, root)
+
+
+@lru_cache(maxsize=1024)
+def _facts_at(version: tuple | None, env: jinja2.Environment, filename: str, root: str
+              ) -> _TemplateFacts | None:
+    if version is None:
+        return None
+    try:
+        text = read_source(Path(filename), Path(root), "template")
+        ast = env.parse(text)
+    except Exception:  # noqa: BLE001 - the render itself reports what is wrong
+        return None
+    references = list(jinja2.meta.find_referenced_templates(ast))
+    return _TemplateFacts(
+        hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+        frozenset(jinja2.meta.find_undeclared_variables(ast)),
+        tuple(ref for ref in references if ref),
+        any(ref is None for ref in references),
+    )
