@@ -211,11 +211,11 @@ CHECK_CASES: list[tuple[str, str, str, str, str, int | None]] = [
      'the page has no <title>; add one inside <head>',
      'brand/templates/layouts/page.html', 3),
     ('payload-too-large', 'error', 'size-limit',
-     'dev/pages/error_page.html is 1,199,328 bytes; Auth0 accepts at most 1,000,000 (make the '
+     'dev/pages/error_page.html is 1,199,284 bytes; Auth0 accepts at most 1,000,000 (make the '
      'template smaller)',
      'brand/templates/pages/error_page.html', None),
     ('payload-too-large', 'error', 'size-limit',
-     'prod/pages/error_page.html is 1,199,327 bytes; Auth0 accepts at most 1,000,000 (make the '
+     'prod/pages/error_page.html is 1,199,283 bytes; Auth0 accepts at most 1,000,000 (make the '
      'template smaller)',
      'brand/templates/pages/error_page.html', None),
     ('theme-bad-choice', 'error', 'theme-invalid',
@@ -256,11 +256,11 @@ CHECK_CASES: list[tuple[str, str, str, str, str, int | None]] = [
      'the Universal Login template has no {%- auth0:widget -%}; add one inside <body>',
      'brand/templates/pages/login.html', None),
     ('ul-too-large', 'error', 'size-limit',
-     'dev/pages/login.html has 120,225 characters; Auth0 accepts at most 102,400 in the Universal'
+     'dev/pages/login.html has 120,181 characters; Auth0 accepts at most 102,400 in the Universal'
      ' Login template (make it smaller)',
      'brand/templates/pages/login.html', None),
     ('ul-too-large', 'error', 'size-limit',
-     'prod/pages/login.html has 120,224 characters; Auth0 accepts at most 102,400 in the '
+     'prod/pages/login.html has 120,180 characters; Auth0 accepts at most 102,400 in the '
      'Universal Login template (make it smaller)',
      'brand/templates/pages/login.html', None),
     ('ul-two-heads', 'error', 'auth0-head',

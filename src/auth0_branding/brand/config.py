@@ -49,6 +49,8 @@ class TenantConfig:
     variables: Mapping[str, Any]
     token_overrides: Mapping[str, Any]
     location: Location
+    # The Tokens Studio themes ($themes.json) whose token sets this tenant's tokens come from.
+    tokens_themes: tuple[str, ...] = ()
     # Organization name -> its branding table, as written (token aliases unresolved).
     organizations: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
@@ -333,6 +335,7 @@ def _load_tenant(file: _File, name: str, table: Mapping[str, Any]) -> TenantConf
         variables=table.get("variables", {}),
         token_overrides=table.get("tokens", {}),
         location=file.at("tenants", name),
+        tokens_themes=tuple(table.get("tokens_themes", ())),
         organizations={org: spec["branding"]
                        for org, spec in table.get("organizations", {}).items()},
     )

@@ -272,6 +272,7 @@ class _Tenant(_Table):
     manage: list[Annotated[Any, _one_of(MANAGED)]] = list(DEFAULT_MANAGED)
     variables: dict[str, Any] = {}
     tokens: dict[str, Any] = {}
+    tokens_themes: list[str] = []
     organizations: dict[Annotated[str, AfterValidator(_organization_name)], _Organization] = {}
 
 

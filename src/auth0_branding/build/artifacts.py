@@ -9,13 +9,17 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+# Outputs for the customer's own use (tokens.css, tokens.json): built, never published.
+TOKENS_KIND = "tokens"
+UNPUBLISHED_KINDS = frozenset({TOKENS_KIND})
+
 
 @dataclass(frozen=True)
 class Artifact:
     """One file of the build, destined for one Auth0 resource of one tenant."""
 
     tenant: str
-    kind: str  # page | email | email_settings | branding | theme | custom_text | languages
+    kind: str  # page | email | email_settings | branding | theme | custom_text | tokens ...
     name: str
     path: str  # relative to dist/
     resource: str
@@ -34,6 +38,11 @@ class Artifact:
     @cached_property
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def published(self) -> bool:
+        """Whether publishing sends this output to an Auth0 resource."""
+        return self.kind not in UNPUBLISHED_KINDS
 
     @property
     def size(self) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,15 +13,8 @@ from ..auth0.contract import PAGE_LANGUAGE_SOURCES
 from ..auth0.resources import BRANDING, PAGE_RESOURCES, THEME, email_resource, organization_resource
 from ..brand.catalogues import Translations, load_translations
 from ..brand.config import Config, EmailConfig, TenantConfig, load_config
-from ..brand.sources import SourceError, read_source
-from ..brand.tokens import (
-    Tokens,
-    alias_path,
-    apply_overrides,
-    load_raw_tokens,
-    resolve_tokens,
-    to_scss,
-)
+from ..brand.sources import read_source
+from ..brand.tokens import Tokens, alias_path, keep_used_tokens, to_scss
 from ..brand.toml_lines import nearest_line
 from ..errors import (
     BrandError,
@@ -42,6 +34,7 @@ from .partials import partial_artifacts
 from .phone import phone_artifacts
 from .styles import compile_css, style_sources
 from .templates import Renderer
+from .token_outputs import TenantTokens, token_artifacts, token_sources
 
 
 @dataclass(frozen=True)
@@ -64,25 +57,14 @@ def build(brand_dir: Path, tenant_names: Iterable[str] = ()) -> BuildResult:
     """Load the brand and build every (or each named) tenant's outputs in memory."""
     config = load_config(brand_dir)
     tenants = tuple(config.tenant(n) for n in dict.fromkeys(tenant_names)) or config.tenants
-    token_files = _token_files(config)
-    if not token_files:
-        raise BrandError("no design token files found", Location(display_path(config.tokens_dir)),
-                         "add a *.tokens.json file in the DTCG format")
-    raw_tokens = load_raw_tokens(token_files, config.brand_dir)
+    tenant_tokens = TenantTokens(config)
     translations = load_brand_translations(config)
     renderer = Renderer(config.templates_dir)
     shared = _SharedSources.of(config, translations)
-    base: Tokens | None = None
     artifacts: list[Artifact] = []
     tokens_by_tenant: dict[str, Tokens] = {}
     for tenant in tenants:
-        if tenant.token_overrides:
-            tokens = resolve_tokens(
-                apply_overrides(raw_tokens, tenant.token_overrides, tenant.location,
-                                ("tenants", tenant.name, "tokens")))
-        else:
-            tokens = base = base or resolve_tokens(raw_tokens)
-        tokens_by_tenant[tenant.name] = tokens
+        tokens = tokens_by_tenant[tenant.name] = tenant_tokens.of(tenant)
         artifacts.extend(build_tenant(config, tenant, tokens, renderer, shared, translations))
     return BuildResult(config, tenants, tuple(artifacts), tokens=tokens_by_tenant,
                        translations=translations)
@@ -97,22 +79,6 @@ def load_brand_translations(config: Config) -> Translations | None:
                              languages.supported, languages.location)
 
 
-def _token_files(config: Config) -> list[Path]:
-    # Whatever the names lead to (folders, FIFOs, links out of the brand) is refused when
-    # each file is read, through read_source. The folder itself must be listable: glob would
-    # take an unreadable one for an empty one.
-    try:
-        names = os.listdir(config.tokens_dir)
-    except FileNotFoundError:
-        return []
-    except OSError as error:
-        raise SourceError(f"cannot list the token folder ({error.strerror})",
-                          Location(display_path(config.tokens_dir)),
-                          "make it readable by the user running the build") from error
-    return sorted(config.tokens_dir / name for name in names
-                  if name.endswith(".json") and not name.startswith("."))
-
-
 @dataclass(frozen=True)
 class _SharedSources:
     """The source files every tenant's outputs share, found once per build."""
@@ -125,7 +91,7 @@ class _SharedSources:
 
     @classmethod
     def of(cls, config: Config, translations: Translations | None = None) -> _SharedSources:
-        tokens = tuple(display_path(p) for p in _token_files(config))
+        tokens = tuple(display_path(p) for p in token_sources(config))
         return cls(
             page_styles=tuple(display_path(p) for p in
                               style_sources(config.page_style, config.brand_dir)),
@@ -153,8 +119,9 @@ def build_tenant(
     shared = shared or _SharedSources.of(config, translations)
     pages = [page for page in PAGE_RESOURCES if page in tenant.manage]
     if pages:
-        page_css = Markup(compile_css(config.page_style, to_scss(tokens, "page"),
-                                      config.brand_dir, config.style_locations.get("page")))
+        page_css = Markup(keep_used_tokens(compile_css(
+            config.page_style, to_scss(tokens, "page"), config.brand_dir,
+            config.style_locations.get("page")), tokens))
     for page in pages:
         template = f"pages/{page}.html"
         if not renderer.exists(template):
@@ -196,6 +163,7 @@ def build_tenant(
                                   brand_toml, ("theme",))
         yield json_artifact(tenant.name, "theme", "theme", THEME, theme,
                              (shared.brand_toml, *shared.common))
+    yield from token_artifacts(tenant.name, tokens, shared.common)
     if translations is not None and config.languages is not None:
         yield from language_artifacts(tenant, translations, shared.brand_toml)
     if "partials" in tenant.manage:
