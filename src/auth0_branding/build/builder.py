@@ -66,6 +66,7 @@ def build(brand_dir: Path, tenant_names: Iterable[str] = ()) -> BuildResult:
     for tenant in tenants:
         tokens = tokens_by_tenant[tenant.name] = tenant_tokens.of(tenant)
         artifacts.extend(build_tenant(config, tenant, tokens, renderer, shared, translations))
+        artifacts.extend(token_artifacts(tenant.name, tokens, shared.common))
     return BuildResult(config, tenants, tuple(artifacts), tokens=tokens_by_tenant,
                        translations=translations)
 
@@ -163,7 +164,6 @@ def build_tenant(
                                   brand_toml, ("theme",))
         yield json_artifact(tenant.name, "theme", "theme", THEME, theme,
                              (shared.brand_toml, *shared.common))
-    yield from token_artifacts(tenant.name, tokens, shared.common)
     if translations is not None and config.languages is not None:
         yield from language_artifacts(tenant, translations, shared.brand_toml)
     if "partials" in tenant.manage:

@@ -61,6 +61,8 @@ def check_build(result: BuildResult, translations: bool = True) -> list[Problem]
     problems.extend(check_partial_tenants(result.tenants, result.artifacts))
     problems.extend(check_partial_texts(result.translations, result.artifacts))
     problems.extend(check_phone_messages(result.translations, result.artifacts))
+    # What reading the tokens found: redefinitions, deprecated tokens in use, skipped tokens.
+    problems.extend(p for tokens in result.tokens.values() for p in tokens.problems)
     if translations:
         problems.extend(check_translations(
             result.translations, result.artifacts,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from ...errors import Location, Problem
@@ -53,7 +54,7 @@ class Token:
     deprecated: bool | str = field(default=False, compare=False)
     extensions: Mapping[str, Any] | None = field(default=None, compare=False)
 
-    @property
+    @cached_property
     def name(self) -> str:
         """The CSS custom property and Sass variable name, without `--` or `$`."""
         return kebab(self.path)
