@@ -1,6 +1,7 @@
 """Time loading and resolving design tokens as the token set grows, and what unused tokens cost.
 
     python bench/bench_tokens.py [--sizes 1000,3000,10000] [--runs 5] [--unused 10000]
+                                 [--before REF]
 
 Each size is a generated token folder shaped like a real brand's, scaled up: two files, a
 core palette and scales (colours, dimensions, font families and weights, shadows, and the
@@ -11,8 +12,8 @@ and renders the Sass (`load_raw_tokens`, `resolve_tokens`, `to_scss`), in this p
 timed as wall and CPU time.
 
 Then the reference brand is built twice, as it is and with `--unused` generated tokens added
-in a file of their own that no stylesheet reads, and the page CSS of each tenant's login page
-is measured: it must not grow.
+in a file of their own that no stylesheet reads, and each tenant's login page is measured: it
+must not grow. `--before REF` measures the same with the code of git ref REF, side by side.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ import os
 import platform
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -99,27 +102,39 @@ def time_once(paths: list[Path], root: Path) -> tuple[float, float]:
 
 def page_css_sizes(unused: int) -> dict[str, tuple[int, int]]:
     """Build the reference brand without and with `unused` extra tokens; return each tenant's
-    login-page <style> length (before, after)."""
+    login page length (before, after). Colours and dimensions only, which any version reads."""
     from auth0_branding.build.builder import build
 
-    def styles(brand: Path) -> dict[str, int]:
-        result = build(brand)
-        return {a.tenant: len(a.content.split("<style>", 1)[1].split("</style>", 1)[0])
-                for a in result.artifacts if a.kind == "page" and a.name == "login"}
+    def pages(brand: Path) -> dict[str, int]:
+        return {a.tenant: len(a.content) for a in build(brand).artifacts
+                if a.kind == "page" and a.name == "login"}
 
     with tempfile.TemporaryDirectory() as temp:
         brand = Path(temp, "brand")
         shutil.copytree(ROOT / "brand", brand)
-        before = styles(brand)
-        extra = brand / "tokens" / "unused"
-        extra.mkdir()
-        for path in make_tokens(extra, unused):  # groups of their own: no name is taken
-            document = json.loads(path.read_text(encoding="utf-8"))
-            path.write_text(json.dumps({"unused": document}), encoding="utf-8")
-            text = path.read_text(encoding="utf-8")
-            path.write_text(text.replace('"{', '"{unused.'), encoding="utf-8")
-        after = styles(brand)
+        before = pages(brand)
+        half = unused // 2
+        document = {"unused": {
+            "c": {"$type": "color", **{f"t{i}": {"$value": f"#{i * 2654435761 % 0xFFFFFF:06x}"}
+                                       for i in range(half)}},
+            "d": {"$type": "dimension", **{f"t{i}": {"$value": {"value": i % 97, "unit": "px"}}
+                                           for i in range(unused - half)}}}}
+        (brand / "tokens" / "zz-unused.tokens.json").write_text(json.dumps(document, indent=2),
+                                                                 encoding="utf-8")
+        after = pages(brand)
     return {tenant: (before[tenant], after[tenant]) for tenant in before}
+
+
+def page_css_sizes_at(ref: str, unused: int) -> dict[str, tuple[int, int]]:
+    """The same measurement with the code of git ref `ref`, in a process of its own."""
+    with tempfile.TemporaryDirectory() as temp:
+        archive = subprocess.run(["git", "archive", ref, "src"], cwd=ROOT, check=True,
+                                 capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", temp], input=archive, check=True)
+        env = {**os.environ, "PYTHONPATH": str(Path(temp, "src"))}
+        out = subprocess.run([sys.executable, __file__, "--pages-only", "--unused", str(unused)],
+                             env=env, check=True, capture_output=True, text=True).stdout
+    return {tenant: (pair[0], pair[1]) for tenant, pair in json.loads(out).items()}
 
 
 def main() -> None:
@@ -128,7 +143,12 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,3000,10000")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--unused", type=int, default=10_000)
+    parser.add_argument("--before", help="a git ref whose page sizes to measure alongside")
+    parser.add_argument("--pages-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.pages_only:  # the --before child: print the sizes only
+        print(json.dumps(page_css_sizes(args.unused)))
+        return
     sizes = [int(s) for s in args.sizes.split(",")]
 
     print(f"{platform.python_implementation()} {platform.python_version()}, "
@@ -151,10 +171,14 @@ def main() -> None:
                   f"{wall * 1000:>9.0f} {cpu * 1000:>9.0f} {per_token:>13.1f} "
                   f"{per_token / first:>12.2f}x")
     print()
-    print(f"login page <style> characters, reference brand, without and with {args.unused:,} "
-          "unused tokens")
-    for tenant, (before, after) in page_css_sizes(args.unused).items():
-        print(f"{tenant:10} {before:>9,} {after:>9,} {after - before:>+6,}")
+    print(f"login page characters (Auth0 takes at most 102,400), reference brand, without and "
+          f"with {args.unused:,} unused tokens")
+    rows = [("now", page_css_sizes(args.unused))]
+    if args.before:
+        rows.append((f"at {args.before}", page_css_sizes_at(args.before, args.unused)))
+    for label, sizes in rows:
+        for tenant, (before, after) in sizes.items():
+            print(f"{label:14} {tenant:10} {before:>9,} {after:>9,} {after - before:>+9,}")
 
 
 if __name__ == "__main__":
