@@ -291,6 +291,20 @@ def test_token_files_are_found_in_subfolders_in_a_documented_order(tmp_path) -> 
     layout = find_token_files(tmp_path, tmp_path)
     assert [p.relative_to(tmp_path).as_posix() for p in layout.files] == [
         "a/b/c.tokens.json", "a/z.tokens.json", "a.tokens.json", "b.tokens"]
+    assert [p.relative_to(tmp_path).as_posix() for p in layout.ignored] == ["c.json"]
+
+
+def test_a_json_file_not_named_as_a_token_file_is_left_unread_with_a_warning(brand: Path) -> None:
+    (brand / "tokens/extra.json").write_text('{"x": {"$type": "number", "$value": 1}}')
+    result = CliRunner().invoke(cli, ["build", "--brand", "brand", "--out", "dist"])
+    assert result.exit_code == 0
+    assert ("WARNING brand/tokens/extra.json: token-file-ignored not read: token files are named "
+            "*.tokens.json or *.tokens (rename it to extra.tokens.json)") in result.output
+    (brand / "tokens/base.tokens.json").rename(brand / "tokens/base.json")
+    result = CliRunner().invoke(cli, ["build", "--brand", "brand", "--out", "dist"])
+    assert (result.exit_code, result.output) == (1, (
+        "ERROR brand/tokens: no design token files found (rename brand/tokens/base.json to "
+        "base.tokens.json)\n"))
 
 
 def test_a_redefinition_overrides_and_warns_naming_both_places(tmp_path, monkeypatch) -> None:

@@ -9,6 +9,7 @@ published, and publishing skips them.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from ..brand.config import Config, TenantConfig
@@ -19,6 +20,7 @@ from ..brand.tokens import (
     Tokens,
     apply_overrides,
     find_token_files,
+    ignored_problems,
     load_raw_tokens,
     resolve_tokens,
     tokens_css,
@@ -41,7 +43,9 @@ class TenantTokens:
     def of(self, tenant: TenantConfig) -> Tokens:
         files = self.layout.files_for(tenant.tokens_themes, self._themes_key(tenant))
         if files not in self._raw:
-            self._raw[files] = load_raw_tokens(files, self.config.brand_dir)
+            raw = load_raw_tokens(files, self.config.brand_dir)
+            self._raw[files] = replace(raw, problems=(*ignored_problems(self.layout),
+                                                      *raw.problems))
         if tenant.token_overrides:
             return resolve_tokens(apply_overrides(
                 self._raw[files], tenant.token_overrides, tenant.location,
@@ -63,8 +67,10 @@ def layout_of(config: Config) -> TokenLayout:
     """Find the brand's token files; a brand without any cannot build."""
     layout = find_token_files(config.tokens_dir, config.brand_dir)
     if not layout.files:
+        hint = (f"rename {display_path(layout.ignored[0])} to {layout.ignored[0].stem}.tokens.json"
+                if layout.ignored else "add a *.tokens.json file in the DTCG format")
         raise BrandError("no design token files found", Location(display_path(config.tokens_dir)),
-                         "add a *.tokens.json file in the DTCG format")
+                         hint)
     return layout
 
 

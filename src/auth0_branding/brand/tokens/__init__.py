@@ -9,7 +9,7 @@ the page's custom properties, tokens.css, tokens.json).
 
 from __future__ import annotations
 
-from .discovery import TokenLayout, find_token_files
+from .discovery import TokenLayout, find_token_files, ignored_problems
 from .emit import keep_used_tokens, to_scss, tokens_css, tokens_json
 from .model import RawToken, RawTokens, Token, TokenGroup, Tokens
 from .names import kebab
@@ -20,6 +20,6 @@ from .resolve import resolve_tokens
 
 __all__ = [
     "RawToken", "RawTokens", "Token", "TokenGroup", "TokenLayout", "Tokens", "alias_path",
-    "apply_overrides", "find_token_files", "kebab", "keep_used_tokens", "load_raw_tokens",
+    "apply_overrides", "find_token_files", "ignored_problems", "kebab", "keep_used_tokens", "load_raw_tokens",
     "resolve_tokens", "to_scss", "tokens_css", "tokens_json",
 ]

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...errors import Location, TokenError, did_you_mean, display_path, printable
+from ...errors import Location, Problem, TokenError, did_you_mean, display_path, printable
 from ..sources import SourceError, read_source
 
 TOKEN_SUFFIXES = (".tokens", ".tokens.json")
@@ -37,6 +37,8 @@ class TokenLayout:
     themes: Mapping[str, tuple[tuple[Path, str], ...]]
     # The files every build reads besides the token files (Tokens Studio's two).
     extra: tuple[Path, ...] = ()
+    # JSON files in tokens/ not named as token files: left unread, with a warning.
+    ignored: tuple[Path, ...] = ()
 
     @property
     def studio(self) -> bool:
@@ -67,14 +69,24 @@ def find_token_files(tokens_dir: Path, root: Path) -> TokenLayout:
     metadata = tokens_dir / METADATA
     if os.path.lexists(metadata):
         return _studio(tokens_dir, root)
-    return TokenLayout(tuple(_walk(tokens_dir)), {})
+    found, ignored = _walk(tokens_dir)
+    return TokenLayout(tuple(found), {}, ignored=tuple(ignored))
 
 
-def _walk(tokens_dir: Path) -> list[Path]:
+def ignored_problems(layout: TokenLayout) -> tuple[Problem, ...]:
+    """Warn of each JSON file that is not read because of its name (it once was)."""
+    return tuple(Problem("warning", "token-file-ignored",
+                         f"not read: token files are named *{TOKEN_SUFFIXES[1]} or "
+                         f"*{TOKEN_SUFFIXES[0]} (rename it to {path.stem}.tokens.json)",
+                         Location(display_path(path))) for path in layout.ignored)
+
+
+def _walk(tokens_dir: Path) -> tuple[list[Path], list[Path]]:
     # The folder itself must be listable: glob would take an unreadable one for an empty
     # one. Whatever a name leads to (a folder named like a file, a FIFO, a link out of the
     # brand) is refused when the file is read, through read_source.
     found: list[Path] = []
+    ignored: list[Path] = []
     pending = [tokens_dir]
     while pending:
         folder = pending.pop()
@@ -82,7 +94,7 @@ def _walk(tokens_dir: Path) -> list[Path]:
             names = sorted(os.listdir(folder))
         except FileNotFoundError:
             if folder == tokens_dir:
-                return []
+                return [], []
             continue
         except OSError as error:
             raise SourceError(f"cannot list the token folder ({error.strerror})",
@@ -94,9 +106,11 @@ def _walk(tokens_dir: Path) -> list[Path]:
                 continue
             if name.endswith(TOKEN_SUFFIXES):
                 found.append(path)
+            elif name.endswith(".json"):
+                ignored.append(path)
             elif path.is_dir() and not path.is_symlink():
                 pending.append(path)
-    return sorted(found, key=lambda p: p.relative_to(tokens_dir).parts)
+    return sorted(found, key=lambda p: p.relative_to(tokens_dir).parts), sorted(ignored)
 
 
 def _studio(tokens_dir: Path, root: Path) -> TokenLayout:
