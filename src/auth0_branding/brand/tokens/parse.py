@@ -212,12 +212,16 @@ def _apply_extends(reading: _Reading) -> None:
     done: set[str] = set()
     for start in by_group:
         chain: list[_Extends] = []
+        seen: set[str] = set()
         current: _Extends | None = by_group[start]
         while current is not None and current.group not in done:
-            if any(c.group == current.group for c in chain):
-                names = " -> ".join([*(c.group for c in chain), current.group])
-                raise TokenError(f"$extends cycle: {names}", current.location,
+            if current.group in seen:
+                names = [*(c.group for c in chain), current.group]
+                if len(names) > 12:  # one readable line, however long the loop
+                    names = [*names[:5], f"... ({len(names) - 10} more)", *names[-5:]]
+                raise TokenError(f"$extends cycle: {' -> '.join(names)}", current.location,
                                  "a group cannot extend itself through others")
+            seen.add(current.group)
             chain.append(current)
             current = by_group.get(current.target)
         for link in reversed(chain):
