@@ -86,3 +86,17 @@ THEME_FIELDS: dict[str, dict[str, ThemeField]] = {
     },
 }
 THEME_GROUPS = tuple(THEME_FIELDS)
+
+# The colour pairs Universal Login draws from the theme, foreground on background, and what
+# the foreground is: "text" needs 4.5:1 under WCAG 2.2 AA, a "component" (a focus ring, an
+# input's border) 3:1. The widget itself sits on the page background.
+CONTRAST_PAIRS: tuple[tuple[str, str, str], ...] = (
+    ("body_text", "widget_background", "text"),
+    ("header", "widget_background", "text"),
+    ("primary_button_label", "primary_button", "text"),
+    ("links_focused_components", "widget_background", "text"),
+    ("base_focus_color", "widget_background", "component"),
+    ("input_filled_text", "input_background", "text"),
+    ("input_labels_placeholders", "input_background", "text"),
+    ("error", "widget_background", "text"),
+)

@@ -184,6 +184,32 @@ class _Phone(_Table):
     password_breach: _PhoneMessage | None = None
 
 
+def _alias(value: str) -> str:
+    if alias_path(value) is not None:
+        return value
+    raise _rule("'{dotted}' holds '{value}', not a token alias",
+                'write a colour token\'s path in braces, such as "{color.text.body}"',
+                printable(value))
+
+
+def _pair(pair: list[str]) -> list[str]:
+    if len(pair) != 2:
+        raise _rule("'{dotted}' must pair two tokens, a foreground and its background",
+                    'write e.g. ["{color.text.body}", "{color.surface.card}"]')
+    return pair
+
+
+_Pair = Annotated[list[Annotated[str, AfterValidator(_alias)]], AfterValidator(_pair)]
+
+
+class _Colours(_Table):
+    """[colours]: what emails blend alpha onto, and the pairs their contrast is checked on."""
+
+    email_background: str | None = None
+    email_text: list[_Pair] = []
+    email_components: list[_Pair] = []
+
+
 class BrandFile(_Table):
     """brand.toml."""
 
@@ -191,7 +217,7 @@ class BrandFile(_Table):
     # keys), the order in which they were found before they were all collected.
     check_order: ClassVar[tuple[str, ...]] = (
         "styles!", "email_defaults", "emails", "theme", "name", "inliner", "styles",
-        "variables", "branding", "preview", "languages", "phone")
+        "variables", "branding", "preview", "languages", "phone", "colours")
 
     name: str
     inliner: Annotated[str, _one_of(INLINERS)] = "premailer"
@@ -205,6 +231,7 @@ class BrandFile(_Table):
     preview: _Preview = _Preview()
     languages: _Languages | None = None
     phone: _Phone = _Phone.model_construct()
+    colours: _Colours = _Colours()
 
 
 def _organization_name(name: str) -> str:

@@ -12,12 +12,17 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from typing import Any
 
-from ..auth0.theme import is_color
+from coloraide import Color
+
 from ..errors import Location, TokenError, did_you_mean, printable
+from .colours import ColourError, page_css, parse_colour
 
 SUPPORTED_TYPES = ("color", "dimension", "fontFamily", "fontWeight", "shadow", "number", "duration")
+# The types whose values hold colours, written again for each target.
+COLOUR_TYPES = frozenset({"color", "shadow"})
 DIMENSION_UNITS = ("px", "rem", "em", "%", "vw", "vh", "ch", "ex", "pt")
 DURATION_UNITS = ("ms", "s")
 # Larger magnitudes have no use in CSS, and Python would print them with an exponent.
@@ -34,6 +39,10 @@ _FONT_WEIGHTS = {
     "heavy": 900, "extra-black": 950, "ultra-black": 950,
 }
 _DEFAULT_HINT = "see the DTCG format for this $type"
+# How the value being converted writes its colours (a page's CSS, an email's hex, ...). A
+# context rather than a parameter, so every type holding colours (shadows, borders,
+# gradients) writes them the same way without each converter passing it along.
+_COLOUR_WRITER: ContextVar[Callable[[Color], str]] = ContextVar("colour_writer", default=page_css)
 
 
 class _Invalid(ValueError):
@@ -44,19 +53,27 @@ class _Invalid(ValueError):
         self.hint = hint
 
 
-def to_css(token_type: str, value: Any, path: str, location: Location) -> str:
-    """Return `value` of `token_type` as a CSS literal, or raise TokenError at `location`."""
+def to_css(token_type: str, value: Any, path: str, location: Location,
+           colour: Callable[[Color], str] = page_css) -> str:
+    """Return `value` of `token_type` as a CSS literal, or raise TokenError at `location`.
+
+    `colour` writes each colour in it: `page_css` (the default) for pages, or a target's own
+    writer (`srgb_hex`, an email's blend onto its background).
+    """
     convert = _CONVERTERS.get(token_type)
     if convert is None:
         raise TokenError(
             f"unsupported $type '{printable(token_type)}' for '{path}'", location,
             did_you_mean(token_type, SUPPORTED_TYPES) or f"use one of {', '.join(SUPPORTED_TYPES)}",
         )
+    reset = _COLOUR_WRITER.set(colour)
     try:
         return convert(value)
     except _Invalid as error:
         raise TokenError(f"invalid {token_type} value {shown_value(value)} for '{path}': {error}",
                          location, error.hint) from error
+    finally:
+        _COLOUR_WRITER.reset(reset)
 
 
 def unsupported_type(token_type: Any) -> str | None:
@@ -81,11 +98,10 @@ def shown_value(value: Any, limit: int = 60) -> str:
 
 
 def _color(value: Any) -> str:
-    if isinstance(value, dict) and "hex" in value:
-        value = value["hex"]
-    if not isinstance(value, str) or not is_color(value):
-        raise _Invalid("expected a hex colour such as #1a2b3c")
-    return value.lower()
+    try:
+        return _COLOUR_WRITER.get()(parse_colour(value))
+    except ColourError as error:
+        raise _Invalid(str(error), error.hint) from error
 
 
 def _length(units: tuple[str, ...]) -> Callable[[Any], str]:

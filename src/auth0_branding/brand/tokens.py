@@ -8,10 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coloraide import Color
+
 from ..errors import Location, TokenError, did_you_mean, display_path, line_of, printable
+from .colours import WHITE
 from .json_lines import MAX_DEPTH, JsonDocument, parse_json
 from .sources import SourceError, read_source
 from .token_css import shown_value, to_css, type_hint, unsupported_type
+from .token_targets import literals, wide_colours
 from .toml_lines import key_line
 
 _ALIAS = re.compile(r"\{([^{}]+)\}")
@@ -42,6 +46,8 @@ class Token:
     css: str
     description: str | None
     location: Location
+    # The resolved DTCG value, for the targets that write it their own way (emails, Auth0).
+    value: Any = field(default=None, compare=False, repr=False)
 
     @property
     def sass_name(self) -> str:
@@ -331,7 +337,8 @@ def resolve_tokens(raw: Mapping[str, RawToken]) -> Tokens:
             del active[path]
             stack.pop()
     return Tokens({
-        path: Token(path, resolved[path][0], css[path], raw[path].description, raw[path].location)
+        path: Token(path, resolved[path][0], css[path], raw[path].description, raw[path].location,
+                    resolved[path][1])
         for path in sorted(raw)
     })
 
@@ -386,21 +393,24 @@ def _substitute(value: Any, resolved: Mapping[str, tuple[str, Any]]) -> Any:
 # -- Sass output ------------------------------------------------------------------
 
 
-def to_scss(tokens: Tokens, target: str) -> str:
+def to_scss(tokens: Tokens, target: str, email_background: Color = WHITE) -> str:
     """Render tokens as Sass: literal variables for emails, CSS custom properties for pages.
 
     Every target also gets `$token-values`, a map of literals, because Sass colour
-    functions cannot work on `var(--...)`.
+    functions cannot work on `var(--...)`. Colours are written per target (`literals`).
     """
+    every = tokens.by_path.values()
+    literal = literals(every, target, email_background)
     lines = ["// Generated from design tokens; do not edit."]
-    for token in tokens.by_path.values():
-        value = f"var(--{token.sass_name})" if target == "page" else token.css
+    for token in every:
+        value = f"var(--{token.sass_name})" if target == "page" else literal[token.path]
         lines.append(f"${token.sass_name}: {value};")
     lines.append("$token-values: (")
-    lines.extend(f"  \"{t.sass_name}\": ({t.css})," for t in tokens.by_path.values())
+    lines.extend(f"  \"{t.sass_name}\": ({literal[t.path]})," for t in every)
     lines.append(");")
     lines.append("@function token($name) { @return map-get($token-values, $name); }")
     lines.append("@mixin token-custom-properties {")
-    lines.extend(f"  --{t.sass_name}: {t.css};" for t in tokens.by_path.values())
+    lines.extend(f"  --{t.sass_name}: {literal[t.path]};" for t in every)
+    lines.extend(wide_colours(every, literal) if target == "page" else ())
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coloraide import Color
 from markupsafe import Markup
 
 from ..auth0.contract import PAGE_LANGUAGE_SOURCES
 from ..auth0.resources import BRANDING, PAGE_RESOURCES, THEME, email_resource, organization_resource
 from ..brand.catalogues import Translations, load_translations
+from ..brand.colours import WHITE, ColourError, parse_colour, srgb_hex
 from ..brand.config import Config, EmailConfig, TenantConfig, load_config
 from ..brand.sources import SourceError, read_source
 from ..brand.tokens import (
@@ -176,7 +178,8 @@ def build_tenant(
             translation_keys=_used(localiser),
         )
     if "emails" in tenant.manage and config.emails:
-        email_css = compile_css(config.email_style, to_scss(tokens, "email"),
+        email_css = compile_css(config.email_style,
+                                to_scss(tokens, "email", _email_background(config, tokens)),
                                 config.brand_dir, config.style_locations.get("email"))
         for email in config.emails.values():
             yield from _build_email(
@@ -192,10 +195,11 @@ def build_tenant(
         yield json_artifact(tenant.name, "branding", "branding", BRANDING, settings,
                              (shared.brand_toml, *shared.common))
     if "theme" in tenant.manage and config.theme:
+        origins: list[tuple[str, str, Location]] = []
         theme = _resolve_settings(config.theme, tokens, renderer, context,
-                                  brand_toml, ("theme",))
+                                  brand_toml, ("theme",), origins)
         yield json_artifact(tenant.name, "theme", "theme", THEME, theme,
-                             (shared.brand_toml, *shared.common))
+                             (shared.brand_toml, *shared.common), origins=origins)
     if translations is not None and config.languages is not None:
         yield from language_artifacts(tenant, translations, shared.brand_toml)
     if "partials" in tenant.manage:
@@ -295,14 +299,18 @@ def _sources(renderer: Renderer, template: str, *groups: tuple[str, ...]) -> tup
 
 def _resolve_settings(
     settings: Mapping[str, Any], tokens: Tokens, renderer: Renderer, context: Mapping[str, Any],
-    brand_toml: Path, table: tuple[str, ...],
+    brand_toml: Path, table: tuple[str, ...], origins: list[tuple[str, str, Location]] | None = None,
 ) -> dict[str, Any]:
-    """Resolve `{token.path}` aliases and build-time Jinja in a settings table."""
+    """Resolve `{token.path}` aliases and build-time Jinja in a settings table.
+
+    A colour token becomes the hex Auth0 takes (sRGB, `#rrggbbaa` when translucent), and
+    `origins` collects each value that came from a token, under its key below `table`.
+    """
     resolved: dict[str, Any] = {}
     for key, value in settings.items():
         if isinstance(value, Mapping):
             resolved[key] = _resolve_settings(value, tokens, renderer, context, brand_toml,
-                                              (*table, key))
+                                              (*table, key), origins)
         elif not isinstance(value, str):
             resolved[key] = value
         elif (path := alias_path(value)) is not None:
@@ -310,10 +318,36 @@ def _resolve_settings(
                 raise BrandError(f"unknown token reference '{value}' in '{'.'.join(table)}.{key}'",
                                  _setting_location(brand_toml, (*table, key)),
                                  did_you_mean(path, tokens.by_path) or "reference a defined token")
-            resolved[key] = tokens.css(path)
+            token = tokens.by_path[path]
+            resolved[key] = (srgb_hex(parse_colour(token.value)) if token.type == "color"
+                             and token.value is not None else token.css)
+            if origins is not None:
+                origins.append((".".join((*table, key)[1:]), path, token.location))
         else:
             resolved[key] = _render_setting(renderer, value, context, brand_toml, (*table, key))
     return resolved
+
+
+def _email_background(config: Config, tokens: Tokens) -> Color:
+    """Return the colour a translucent colour is blended onto in emails (white if undeclared)."""
+    declared = config.colours.get("email_background")
+    if declared is None:
+        return WHITE
+    brand_toml = config.brand_dir / "brand.toml"
+    path = alias_path(declared)
+    token = tokens.by_path.get(path) if path is not None else None
+    if path is not None and token is None:
+        raise BrandError(f"unknown token reference '{declared}' in 'colours.email_background'",
+                         _setting_location(brand_toml, ("colours", "email_background")),
+                         did_you_mean(path, tokens.by_path) or "reference a colour token")
+    try:
+        if token is not None and token.type != "color":
+            raise ColourError(f"'{path}' is a {token.type} token", "reference a colour token")
+        return parse_colour(token.value if token is not None else declared)
+    except ColourError as error:
+        raise BrandError(f"colours.email_background is not a colour: {error}",
+                         _setting_location(brand_toml, ("colours", "email_background")),
+                         error.hint) from error
 
 
 def _render_setting(renderer: Renderer, value: str, context: Mapping[str, Any],
