@@ -19,8 +19,8 @@ from pydantic_core import PydanticCustomError
 from ..auth0.contract import EMAIL_TEMPLATES
 from ..auth0.languages import LANGUAGES, language_hint
 from ..auth0.organizations import ORGANIZATION_NAME, ORGANIZATION_NAME_RULE
-from ..auth0.theme import is_color
 from ..errors import ConfigError, Location, did_you_mean, printable
+from .colours import ColourError, parse_colour
 from .tokens import alias_path
 
 MANAGED = ("login", "password_reset", "error_page", "emails", "branding", "theme", "classic_login",
@@ -243,12 +243,17 @@ def _organization_name(name: str) -> str:
 
 
 def _org_color(value: str) -> str:
-    # A token alias is resolved, and its value checked, by the build.
-    if alias_path(value) is not None or is_color(value):
+    # A token alias is resolved, and its value checked, by the build, which also writes
+    # any colour as the hex Auth0 takes.
+    if alias_path(value) is not None:
         return value
-    raise _rule("'{dotted}' is '{value}', not a hex colour",
-                'write e.g. "#0055aa" or a token alias such as "{color.brand.primary}"',
-                printable(value))
+    try:
+        parse_colour(value)
+    except ColourError:
+        raise _rule("'{dotted}' is '{value}', not a colour",
+                    'write e.g. "#0055aa", "oklch(0.45 0.1 250)" or a token alias such as '
+                    '"{color.brand.primary}"', printable(value)) from None
+    return value
 
 
 def _https(value: str) -> str:

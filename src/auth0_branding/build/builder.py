@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from ..auth0.contract import PAGE_LANGUAGE_SOURCES
 from ..auth0.resources import BRANDING, PAGE_RESOURCES, THEME, email_resource, organization_resource
+from ..auth0.theme import THEME_FIELDS
 from ..brand.catalogues import Translations, load_translations
 from ..brand.colours import WHITE, ColourError, parse_colour, srgb_hex
 from ..brand.config import Config, EmailConfig, TenantConfig, load_config
@@ -325,7 +326,26 @@ def _resolve_settings(
                 origins.append((".".join((*table, key)[1:]), path, token.location))
         else:
             resolved[key] = _render_setting(renderer, value, context, brand_toml, (*table, key))
+            if _colour_field(table, key):
+                resolved[key] = _auth0_colour(resolved[key])
     return resolved
+
+
+def _colour_field(table: tuple[str, ...], key: str) -> bool:
+    """Tell whether `key` of `table` is one of Auth0's colour fields (theme, branding, org)."""
+    if table[:1] == ("theme",) and len(table) == 2:
+        field_ = THEME_FIELDS.get(table[1], {}).get(key)
+        return field_ is not None and field_.kind == "color"
+    return table[-1:] == ("colors",)
+
+
+def _auth0_colour(value: str) -> str:
+    # Any colour CSS reads becomes the hex Auth0 takes; what is not a colour stays as written,
+    # for the settings checks to report at its line.
+    try:
+        return srgb_hex(parse_colour(value))
+    except ColourError:
+        return value
 
 
 def _email_background(config: Config, tokens: Tokens) -> Color:

@@ -16,7 +16,7 @@ from typing import Any
 from coloraide import Color
 
 from ..auth0.theme import CONTRAST_PAIRS
-from ..brand.colours import ColourError, contrast, opaque, parse_colour
+from ..brand.colours import WHITE, ColourError, contrast, opaque, parse_colour
 from ..brand.sourcemap import toml_location
 from ..brand.tokens import Tokens, alias_path
 from ..errors import Location, Problem
@@ -52,25 +52,25 @@ def _theme_contrast(subject: Subject) -> Iterator[Problem]:
     brand_toml = subject.artifact.sources[0] if subject.artifact.sources else subject.artifact.path
     page_background = data.get("page_background")
     page = _colour(page_background.get("background_color")
-                   if isinstance(page_background, Mapping) else None)
+                   if isinstance(page_background, Mapping) else None) or WHITE
+    # What shows through a translucent background: the page under the widget, the widget
+    # under everything drawn on it.
+    widget = opaque(_colour(colours.get("widget_background")) or WHITE, page)
     for foreground, background, kind in CONTRAST_PAIRS:
         fore, back = _colour(colours.get(foreground)), _colour(colours.get(background))
         if fore is None or back is None:
             continue  # absent (optional) or not a colour: the settings checks say so
-        if background == "widget_background" and page is not None:
-            back = opaque(back, page)  # a translucent widget shows the page through it
-        ratio = contrast(fore, back)
+        ratio = contrast(fore, opaque(back, page if background == "widget_background" else widget))
         if ratio >= MINIMUM[kind]:
             continue
         where = origins.get(f"colors.{foreground}")
-        yield _problem(kind, ratio, _named(foreground, where), _named(background,
-                       origins.get(f"colors.{background}")),
+        yield _problem(kind, ratio, _named(foreground, where),
+                       _named(background, origins.get(f"colors.{background}")),
                        where[1] if where else toml_location(brand_toml, f"theme.colors.{foreground}"))
 
 
 def _named(field: str, origin: tuple[str, Location] | None) -> str:
-    name = f"theme colors.{field}" if origin is None else f"colors.{field}"
-    return f"{name} ({{{origin[0]}}})" if origin is not None else name
+    return f"theme colors.{field}" + (f" ({{{origin[0]}}})" if origin is not None else "")
 
 
 def _colour(value: Any) -> Color | None:

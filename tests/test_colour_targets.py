@@ -1,0 +1,110 @@
+"""Alpha and wide-gamut colours reach every output, each in the form its target takes.
+
+The alpha fixture (tests/fixtures/alpha/, over the minimal brand) writes its colours in the
+DTCG object form: an oklch primary at alpha 0.9, muted text of black at alpha 0.5 beside a
+`hex` fallback, an hsl page background at 0.5, a shadow aliasing the muted text, and prod's
+override of the primary as a display-p3 colour at 0.75 in tenants.toml.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from brand_overlay import FIXTURES, make_brand, run_cli
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("alpha")
+    make_brand(FIXTURES / "alpha", root)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        outcome = run_cli("build", "--brand", "brand", "--out", "dist")
+    assert outcome.exit_code == 0, outcome.stderr
+    return root / "dist"
+
+
+def _style(page: Path) -> str:
+    found = re.search(r"<style>(.*?)</style>", page.read_text(encoding="utf-8"), re.S)
+    assert found is not None
+    return found.group(1)
+
+
+def test_pages_keep_the_written_space_with_an_srgb_fallback(dist: Path) -> None:
+    css = _style(dist / "dev/pages/login.html")
+    # sRGB first, for every browser; the original space where CSS Color 4 is read.
+    assert ":root{--color-background: #ffffff;--color-primary: #0053a5e6;" in css
+    assert "--color-text-body: #1a1a1ae6;--color-text-muted: #00000080;--color-veil: #f1f5f980;" in css
+    assert "--shadow-card: 0px 1px 2px 0px #00000080;" in css
+    assert "@supports (color: oklch(0 0 0)){:root{--color-primary: oklch(0.45 0.15 255 / 0.9)}}" in css
+    # Sass functions get sRGB literals, alpha and all.
+    assert ".sass{border-color:rgba(0,83,165,0.901961)}" in css
+
+
+def test_a_tenant_override_keeps_its_space_and_alpha(dist: Path) -> None:
+    css = _style(dist / "prod/pages/login.html")
+    assert "--color-primary: #004e9ebf;" in css
+    assert "{:root{--color-primary: color(display-p3 0.1 0.3 0.6 / 0.75)}}" in css
+
+
+def test_emails_get_opaque_hex_blended_onto_their_background(dist: Path) -> None:
+    dev = (dist / "dev/emails/verify_email.html").read_text(encoding="utf-8")
+    prod = (dist / "prod/emails/verify_email.html").read_text(encoding="utf-8")
+    # Black at 0.5 on white is #808080, which libsass writes by its name.
+    assert 'style="color:gray"' in dev
+    assert 'style="background:#1964ae; padding:16px; box-shadow:0 1px 2px 0 gray"' in dev
+    assert 'style="background:#407ab7; padding:16px; box-shadow:0 1px 2px 0 gray"' in prod
+    for html in (dev, prod):
+        assert "rgba(" not in html and "oklch" not in html and "display-p3" not in html
+        assert not re.search(r"#[0-9a-f]{8}\b", html)  # no alpha hex either: Outlook drops it
+
+
+def test_the_theme_and_branding_get_auth0s_8_digit_hex(dist: Path) -> None:
+    dev = json.loads((dist / "dev/theme.json").read_text(encoding="utf-8"))["colors"]
+    prod = json.loads((dist / "prod/theme.json").read_text(encoding="utf-8"))["colors"]
+    assert dev["body_text"] == "#1a1a1ae6"
+    assert dev["input_labels_placeholders"] == "#00000080"  # not the same as opaque black
+    assert dev["primary_button"] == dev["links_focused_components"] == "#0053a5e6"
+    assert prod["primary_button"] == "#004e9ebf"
+    for tenant, primary in (("dev", "#0053a5e6"), ("prod", "#004e9ebf")):
+        branding = json.loads((dist / tenant / "branding.json").read_text(encoding="utf-8"))
+        assert branding["colors"] == {"page_background": "#f1f5f980", "primary": primary}
+
+
+def test_literal_colours_in_brand_toml_become_auth0_hex(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    brand = make_brand(FIXTURES / "alpha", tmp_path)
+    toml = brand / "brand.toml"
+    text = toml.read_text(encoding="utf-8")
+    text = text.replace('error = "#d03c38"', 'error = "oklch(0.5 0.2 25)"')
+    text = text.replace('success = "#13a688"', 'success = "rgb(19 166 136 / 50%)"')
+    toml.write_text(text, encoding="utf-8")
+    outcome = run_cli("build", "--brand", "brand", "--out", "dist", "--tenant", "dev")
+    assert outcome.exit_code == 0, outcome.stderr
+    colours = json.loads((tmp_path / "dist/dev/theme.json").read_text(encoding="utf-8"))["colors"]
+    assert colours["error"] == "#bb061e"  # as color.js maps it
+    assert colours["success"] == "#13a68880"
+
+
+def test_the_reference_brands_card_shadow_stays_translucent_in_the_object_form(
+        tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    brand = tmp_path / "brand"
+    shutil.copytree(REPO / "brand", brand)
+    core = brand / "tokens/core.tokens.json"
+    text = core.read_text(encoding="utf-8")
+    for hex_, components, alpha in (("#17201c14", [0.0902, 0.1255, 0.1098], 0.08),
+                                    ("#17201c1f", [0.0902, 0.1255, 0.1098], 0.12)):
+        value = {"colorSpace": "srgb", "components": components, "alpha": alpha, "hex": hex_[:7]}
+        text = text.replace(f'"{hex_}"', json.dumps(value))
+    core.write_text(text, encoding="utf-8")
+    outcome = run_cli("build", "--brand", "brand", "--out", "dist", "--tenant", "prod")
+    assert outcome.exit_code == 0, outcome.stderr
+    css = _style(tmp_path / "dist/prod/pages/login.html")
+    assert "--elevation-card: 0px 1px 2px 0px #17201c14, 0px 12px 32px -8px #17201c1f" in css
