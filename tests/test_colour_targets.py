@@ -65,6 +65,15 @@ def test_emails_get_opaque_hex_blended_onto_their_background(dist: Path) -> None
         assert not re.search(r"#[0-9a-f]{8}\b", html)  # no alpha hex either: Outlook drops it
 
 
+def test_templates_read_each_outputs_own_literal(dist: Path) -> None:
+    # A value in a template has no @supports to fall back on: sRGB with its alpha in pages,
+    # the blended hex in emails (hsl(210 40% 96%) at 0.5 on white).
+    page = (dist / "prod/pages/login.html").read_text(encoding="utf-8")
+    assert '<meta name="theme-color" content="#004e9ebf">' in page
+    email = (dist / "dev/emails/verify_email.html").read_text(encoding="utf-8")
+    assert 'bgcolor="#f8fafc"' in email
+
+
 def test_the_theme_and_branding_get_auth0s_8_digit_hex(dist: Path) -> None:
     dev = json.loads((dist / "dev/theme.json").read_text(encoding="utf-8"))["colors"]
     prod = json.loads((dist / "prod/theme.json").read_text(encoding="utf-8"))["colors"]

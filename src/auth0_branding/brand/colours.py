@@ -174,11 +174,15 @@ def opaque(colour: Color, background: Color = WHITE) -> Color:
 
 
 def _in_srgb(colour: Color) -> Color:
+    if colour.space() == "srgb" and colour.in_gamut("srgb"):
+        return colour  # the common case, and a third of the time of converting
     return colour.convert("srgb").fit("srgb", method=_GAMUT_MAP)
 
 
 def email_hex(colour: Color, background: Color = WHITE) -> str:
     """Write `colour` for an email: opaque #rrggbb, blended onto `background` if translucent."""
+    if colour.alpha() >= 1:
+        return _in_srgb(colour).to_string(hex=True)
     return opaque(colour, background).to_string(hex=True)
 
 

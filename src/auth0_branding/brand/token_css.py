@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
+from functools import lru_cache
 from typing import Any
 
 from coloraide import Color
@@ -98,10 +99,18 @@ def shown_value(value: Any, limit: int = 60) -> str:
 
 
 def _color(value: Any) -> str:
+    writer = _COLOUR_WRITER.get()
     try:
-        return _COLOUR_WRITER.get()(parse_colour(value))
+        if isinstance(value, str):  # aliases repeat their target's string: write it once
+            return _written(writer, value)
+        return writer(parse_colour(value))
     except ColourError as error:
         raise _Invalid(str(error), error.hint) from error
+
+
+@lru_cache(maxsize=8192)
+def _written(writer: Callable[[Color], str], value: str) -> str:
+    return writer(parse_colour(value))
 
 
 def _length(units: tuple[str, ...]) -> Callable[[Any], str]:

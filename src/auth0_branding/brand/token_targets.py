@@ -8,6 +8,7 @@ the same tokens written again with another colour writer.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from functools import partial
 from typing import TYPE_CHECKING
 
 from coloraide import Color
@@ -21,9 +22,9 @@ if TYPE_CHECKING:
 
 def literals(tokens: Collection[Token], target: str, email_background: Color) -> dict[str, str]:
     """Return each token's literal for `target`: sRGB for pages, blended hex for emails."""
-    if target == "page":
-        return {t.path: retarget(t, srgb_hex) for t in tokens}
-    return {t.path: retarget(t, lambda c: email_hex(c, email_background)) for t in tokens}
+    # One writer object per call, so the colour strings it writes are cached for the call.
+    writer = srgb_hex if target == "page" else partial(email_hex, background=email_background)
+    return {t.path: retarget(t, writer) for t in tokens}
 
 
 def retarget(token: Token, colour: Callable[[Color], str]) -> str:

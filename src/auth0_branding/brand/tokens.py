@@ -46,8 +46,7 @@ class Token:
     css: str
     description: str | None
     location: Location
-    # The resolved DTCG value, for the targets that write it their own way (emails, Auth0).
-    value: Any = field(default=None, compare=False, repr=False)
+    value: Any = field(default=None, compare=False, repr=False)  # each target writes it anew
 
     @property
     def sass_name(self) -> str:
@@ -71,7 +70,7 @@ class Tokens:
     def css(self, path: str) -> str:
         return self.by_path[path].css
 
-    def tree(self) -> TokenGroup:
+    def tree(self, values: Mapping[str, str] | None = None) -> TokenGroup:
         """Return the tokens as nested groups, for `[[ tokens.color.brand.primary ]]`."""
         root = TokenGroup()
         for path, token in self.by_path.items():
@@ -79,7 +78,7 @@ class Tokens:
             parts = path.split(".")
             for depth, part in enumerate(parts[:-1]):
                 group = group.setdefault(part, TokenGroup(".".join(parts[: depth + 1])))
-            group[parts[-1]] = token.css
+            group[parts[-1]] = values[path] if values is not None else token.css
         return root
 
 

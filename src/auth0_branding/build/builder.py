@@ -18,6 +18,7 @@ from ..brand.catalogues import Translations, load_translations
 from ..brand.colours import WHITE, ColourError, parse_colour, srgb_hex
 from ..brand.config import Config, EmailConfig, TenantConfig, load_config
 from ..brand.sources import SourceError, read_source
+from ..brand.token_targets import literals
 from ..brand.tokens import (
     Tokens,
     alias_path,
@@ -151,7 +152,8 @@ def build_tenant(
         "tenant": {"name": tenant.name, "domain": tenant.domain,
                    "custom_domain": tenant.custom_domain},
         "vars": {**config.variables, **tenant.variables},
-        "tokens": tokens.tree(),
+        # A template's value has no @supports to fall back on: sRGB (alpha kept) for pages.
+        "tokens": tokens.tree(literals(tokens.by_path.values(), "page", WHITE)),
     }
     shared = shared or _SharedSources.of(config, translations)
     pages = [page for page in PAGE_RESOURCES if page in tenant.manage]
@@ -179,12 +181,14 @@ def build_tenant(
             translation_keys=_used(localiser),
         )
     if "emails" in tenant.manage and config.emails:
-        email_css = compile_css(config.email_style,
-                                to_scss(tokens, "email", _email_background(config, tokens)),
+        background = _email_background(config, tokens)
+        email_css = compile_css(config.email_style, to_scss(tokens, "email", background),
                                 config.brand_dir, config.style_locations.get("email"))
+        email_context = {**context, "tokens": tokens.tree(
+            literals(tokens.by_path.values(), "email", background))}
         for email in config.emails.values():
             yield from _build_email(
-                config, tenant, email, renderer, context, email_css,
+                config, tenant, email, renderer, email_context, email_css,
                 _sources(renderer, f"emails/{email.name}.html", shared.email_styles,
                          shared.common, shared.catalogues),
                 shared.brand_toml, translations,
