@@ -101,6 +101,22 @@ def test_literal_colours_in_brand_toml_become_auth0_hex(tmp_path, monkeypatch) -
     assert colours["success"] == "#13a68880"
 
 
+def test_organization_colours_become_auth0_hex(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    brand = make_brand(FIXTURES / "alpha", tmp_path)
+    tenants = brand / "tenants.toml"
+    text = tenants.read_text(encoding="utf-8").replace(
+        '"branding", "theme"]', '"branding", "theme", "organizations"]', 1)
+    tenants.write_text(text + '\n[tenants.dev.organizations.acme.branding]\n'
+                       'colors = { primary = "oklch(0.5 0.1 250 / 0.5)", '
+                       'page_background = "{color.veil}" }\n', encoding="utf-8")
+    outcome = run_cli("build", "--brand", "brand", "--out", "dist", "--tenant", "dev")
+    assert outcome.exit_code == 0, outcome.stderr
+    org = json.loads((tmp_path / "dist/dev/organizations/acme.json").read_text(encoding="utf-8"))
+    # The primary as color.js writes it.
+    assert org["branding"]["colors"] == {"page_background": "#f1f5f980", "primary": "#32669a80"}
+
+
 def test_the_reference_brands_card_shadow_stays_translucent_in_the_object_form(
         tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)

@@ -28,6 +28,12 @@ FIXTURE_WARNINGS = [
      f"({{color.primary}}): contrast 4.46:1 {AA_TEXT}", BRAND, 50),
     ("warning", "contrast", "theme colors.links_focused_components ({color.primary}) on theme "
      f"colors.widget_background: contrast 4.46:1 {AA_TEXT}", TENANTS, 19),
+    # Not contrast, but the fixture's too: alpha in branding colours is unverified at Auth0.
+    *(("warning", "translucent-colour", f"branding.colors.{key} is translucent ({value}); Auth0 "
+       "may not take alpha in branding colours (unverified), so check how it shows, or make "
+       "the colour opaque", BRAND, line)
+      for key, value, line in (("primary", "#0053a5e6", 22), ("primary", "#004e9ebf", 22),
+                               ("page_background", "#f1f5f980", 23))),
 ]
 
 
@@ -77,7 +83,8 @@ def test_weak_pairs_are_reported_at_their_token(tmp_path, monkeypatch, edits, ad
     assert outcome.exception is None
     # A line added to [theme.colors] moves the primary_button_label key one line down.
     moved = 1 if "base_focus_color" in str(edits) else 0
-    expected = [(*p[:4], p[4] + moved) if p[3] == BRAND else p for p in FIXTURE_WARNINGS]
+    expected = [(*p[:4], p[4] + moved) if p[3] == BRAND and p[4] > 39 else p
+                for p in FIXTURE_WARNINGS]
     if added == "transparent-widget":
         header = ("warning", "contrast", "theme colors.header on theme colors.widget_background: "
                   f"contrast 1.00:1 {AA_TEXT}", BRAND, 42)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import TypeGuard
 
 # Auth0's own pattern, as its API quotes it in a 400 ("String does not match pattern ...").
+# Branding and organization colours are held to it too: no source states theirs, so the
+# 8-digit (translucent) forms the build writes there are UNVERIFIED beyond the theme.
 COLOR_PATTERN = r"^#(([0-9a-fA-F]{3}){1,2}|([0-9a-fA-F]{4}){1,2})$"
 _COLOR = re.compile(COLOR_PATTERN)
 
