@@ -2,33 +2,21 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
 import pytest
-from brand_overlay import FIXTURES, make_brand, run_cli
+from brand_overlay import FIXTURES, build_overlay
+from browser_marks import NEEDS_CHROMIUM
 
-from auth0_branding.review.browser import find_chromium, launch_chromium
+from auth0_branding.review.browser import launch_chromium
 
-pytestmark = [
-    pytest.mark.skipif(find_chromium() is None,
-                       reason="no Chromium found: apt-get install -y chromium "
-                              "(or set CHROMIUM_PATH to a Chromium binary)"),
-    pytest.mark.skipif(importlib.util.find_spec("playwright") is None,
-                       reason="Playwright is not installed: pip install -e '.[test]'"),
-]
+pytestmark = NEEDS_CHROMIUM
 
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("alpha-browser")
-    make_brand(FIXTURES / "alpha", root)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(root)
-        outcome = run_cli("build", "--brand", "brand", "--out", "dist")
-    assert outcome.exit_code == 0, outcome.stderr
-    return root / "dist"
+    return build_overlay(FIXTURES / "alpha", tmp_path_factory.mktemp("alpha-browser"))
 
 
 @pytest.fixture(scope="module")

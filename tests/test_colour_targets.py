@@ -14,20 +14,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from brand_overlay import FIXTURES, make_brand, run_cli
+from brand_overlay import FIXTURES, build_overlay, make_brand, run_cli
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("alpha")
-    make_brand(FIXTURES / "alpha", root)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(root)
-        outcome = run_cli("build", "--brand", "brand", "--out", "dist")
-    assert outcome.exit_code == 0, outcome.stderr
-    return root / "dist"
+    return build_overlay(FIXTURES / "alpha", tmp_path_factory.mktemp("alpha"))
 
 
 def _style(page: Path) -> str:
