@@ -129,3 +129,17 @@ def test_a_bad_colours_table_says_what_where_and_what_next(tmp_path, monkeypatch
     outcome = _check(tmp_path, monkeypatch, [("brand.toml", old, new)])
     assert outcome.exit_code == 1
     assert outcome.problems() == [("error", "build", message, BRAND, line)]
+
+
+def test_equal_themes_report_the_token_each_tenant_took(tmp_path, monkeypatch) -> None:
+    # prod overrides the muted text with the same colour: its theme is dev's, byte for byte,
+    # but its warning belongs at the override.
+    outcome = _check(tmp_path, monkeypatch, [(
+        "tenants.toml", '"color.primary" = { colorSpace = "display-p3", components = [0.1, 0.3, '
+        '0.6], alpha = 0.75 }',
+        '"color.text.muted" = { colorSpace = "srgb", components = [0, 0, 0], alpha = 0.5 }')])
+    muted = ("warning", "contrast", "theme colors.input_labels_placeholders ({color.text.muted}) "
+             f"on theme colors.input_background: contrast 4.00:1 {AA_TEXT}")
+    problems = outcome.problems()
+    assert (*muted, TOKENS, 8) in problems
+    assert (*muted, TENANTS, 19) in problems
