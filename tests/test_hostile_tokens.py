@@ -20,6 +20,8 @@ BASE = ('{\n  "color": {\n    "$type": "color",\n    "primary": { "$value": "#00
         '  },\n  "size": {\n    "$type": "dimension",\n'
         '    "gap": { "$value": { "value": 16, "unit": "px" } }\n  }')
 TYPE_HINT = "see the DTCG format for this $type"
+COLOUR_HINT = ('write "#1a2b3c", "oklch(0.6 0.15 250)" or {"colorSpace": "srgb", '
+               '"components": [0.1, 0.2, 0.3]}')
 FONT_HINT = "remove it: font names are letters, digits, spaces, - and _"
 NUL_HINT = "remove it: Auth0 and browsers treat NUL as the end of the text"
 
@@ -198,8 +200,8 @@ CASES = [
     case("integer-too-long", _typed("number", "1" + "0" * 5000),
          f"{TOKENS}:14: a number longer than 100 characters (write a number CSS can use)"),
     case("colour-with-a-trailing-newline", _typed("color", '"#fff\\n"'),
-         f"{TOKENS}:14: invalid color value \"#fff\\n\" for 'extra.x': expected a hex colour "
-         f"such as #1a2b3c ({TYPE_HINT})"),
+         f"{TOKENS}:14: invalid color value \"#fff\\n\" for 'extra.x': the colour has spaces "
+         "around it or control characters in it (write the colour alone, such as \"#1a2b3c\")"),
     case("nul-escape-in-a-value", _typed("color", '"#fff\\u0000"'),
          f"{TOKENS}:14: a string holds a NUL character (\\u0000) ({NUL_HINT})"),
     case("nul-escape-in-a-description",
@@ -341,15 +343,15 @@ CASES = [
          "(remove the \\u0000 escape)"),
     case("override-after-a-comment-naming-it",
          _override('# color.background stays close to white\n"color.background" = "nope"'),
-         f"{TENANTS}:21: invalid color value \"nope\" for 'color.background': expected a "
-         f"hex colour such as #1a2b3c ({TYPE_HINT})"),
+         f"{TENANTS}:21: invalid color value \"nope\" for 'color.background': not a "
+         f"colour CSS can read ({COLOUR_HINT})"),
     case("override-in-an-inline-table",
          _override('color = { background = "nope" }'),
-         f"{TENANTS}:20: invalid color value \"nope\" for 'color.background': expected a "
-         f"hex colour such as #1a2b3c ({TYPE_HINT})"),
+         f"{TENANTS}:20: invalid color value \"nope\" for 'color.background': not a "
+         f"colour CSS can read ({COLOUR_HINT})"),
     case("override-a-date", _override('"color.background" = 1979-05-27'),
          f"{TENANTS}:20: invalid color value \"1979-05-27\" for 'color.background': expected a "
-         f"hex colour such as #1a2b3c ({TYPE_HINT})"),
+         f"colour object or a CSS colour string ({COLOUR_HINT})"),
     case("override-unknown-alias", _override('"color.background" = "{color.nope}"'),
          f"{TENANTS}:20: unknown token reference '{{color.nope}}' in 'color.background' "
          "(reference a defined token)"),

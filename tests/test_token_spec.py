@@ -88,7 +88,7 @@ def test_a_plain_field_beside_value_is_no_child(tmp_path, monkeypatch) -> None:
     # Primer's exports write "alpha": 0 beside $value: not an object, so no token or group.
     tokens = _tokens(tmp_path, monkeypatch, {"a": {"$type": "color", "$value": "#fff",
                                                    "alpha": 0}})
-    assert tokens.css("a") == "#fff"
+    assert tokens.css("a") == "#ffffff"
 
 
 # -- 5.2 properties ---------------------------------------------------------------------
@@ -128,7 +128,7 @@ def test_extends_inherits_a_group_and_local_tokens_win(tmp_path, monkeypatch) ->
         "button": {"$type": "color", "bg": {"$value": "#111"}, "fg": {"$value": "#fff"}},
         "danger": {"$extends": "{button}", "bg": {"$type": "color", "$value": "#c00"}}})
     assert {p: t.css for p, t in tokens.by_path.items() if p.startswith("danger")} == {
-        "danger.bg": "#c00", "danger.fg": "#fff"}
+        "danger.bg": "#cc0000", "danger.fg": "#ffffff"}
 
 
 def test_extends_chains_and_takes_json_pointers(tmp_path, monkeypatch) -> None:
@@ -212,7 +212,7 @@ def test_references_inside_composites_and_shadow_arrays_resolve(tmp_path, monkey
               "both": {"$value": ["{s.low}", {"color": "#fff", "offsetX": "0px",
                                               "offsetY": "0px", "blur": "4px", "spread": "1px",
                                               "inset": True}]}}})
-    assert tokens.css("s.both") == "1px 1px 2px 0px #000, inset 0px 0px 4px 1px #fff"
+    assert tokens.css("s.both") == "1px 1px 2px 0px #000000, inset 0px 0px 4px 1px #ffffff"
 
 
 # -- 8 types ------------------------------------------------------------------------------
@@ -226,13 +226,13 @@ def test_references_inside_composites_and_shadow_arrays_resolve(tmp_path, monkey
     ("strokeStyle", "dotted", "dotted"),
     ("strokeStyle", {"dashArray": ["2px", {"value": 1, "unit": "rem"}], "lineCap": "round"},
      "dashed"),
-    ("border", {"color": "#000", "width": "1px", "style": "solid"}, "1px solid #000"),
+    ("border", {"color": "#000", "width": "1px", "style": "solid"}, "1px solid #000000"),
     ("transition", {"duration": "200ms", "delay": "0ms", "timingFunction": [0, 0, 1, 1]},
      "200ms cubic-bezier(0, 0, 1, 1) 0ms"),
     # Positions outside 0-1 are clamped, as the spec says.
     ("gradient", [{"color": "#000", "position": -1}, {"color": "#fff", "position": 0.5},
                   {"color": "#f00", "position": 42}],
-     "linear-gradient(#000 0%, #fff 50%, #f00 100%)"),
+     "linear-gradient(#000000 0%, #ffffff 50%, #ff0000 100%)"),
     ("typography", {"fontFamily": "Inter", "fontSize": {"value": 1, "unit": "rem"},
                     "fontWeight": 600, "letterSpacing": "0.01em", "lineHeight": 1.25},
      "600 1rem/1.25 Inter"),
@@ -355,7 +355,7 @@ def test_composites_reach_sass_as_properties_and_only_used_tokens_reach_the_page
                      "p { font: $font-heading; }\n")
     page = keep_used_tokens(compile_css(entry, to_scss(tokens, "page")), tokens)
     email = compile_css(entry, to_scss(tokens, "email"))
-    assert page.startswith(":root{--border-card:1px solid #ddd;"
+    assert page.startswith(":root{--border-card:1px solid #dddddd;"
                            "--font-heading:600 24px/1.2 'Source Serif Pro', serif}")
     assert "#123456" not in page
     # Sass writes the quoted name its own way.

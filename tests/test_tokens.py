@@ -98,8 +98,8 @@ def test_override_of_an_unknown_token_names_the_tenant_line(two_files):
     ('{\n  "a": {"$type": "color",\n    "x": {"$value": "{a.yy}"},\n    "y": {"$value": "#fff"}}\n}',
      "t.tokens.json:3: unknown token reference '{a.yy}' in 'a.x' (did you mean 'a.y'?)"),
     ('{\n  "a": {"$type": "color",\n    "x": {"$value": "#ff"}\n  }\n}',
-     't.tokens.json:3: invalid color value "#ff" for \'a.x\': expected a hex colour such as '
-     "#1a2b3c (see the DTCG format for this $type)"),
+     't.tokens.json:3: invalid color value "#ff" for \'a.x\': not a colour CSS can read (write '
+     '"#1a2b3c", "oklch(0.6 0.15 250)" or {"colorSpace": "srgb", "components": [0.1, 0.2, 0.3]})'),
     ('{\n  "a": {\n    "x": {"$value": "#fff"}\n  }\n}',
      "t.tokens.json:3: token 'a.x' has no $type (add $type to it or to its group)"),
     ('{\n  "a": {"$type": "color",\n    "x": {"$value": "#fff"},\n  }\n}',
@@ -221,7 +221,7 @@ def test_font_names_are_quoted_unless_they_are_css_identifiers(names, css):
     ("number", 0.5, "0.5"), ("number", 16.0, "16"), ("number", 1e-7, "0.0000001"),
     ("number", -3, "-3"), ("dimension", {"value": 1.5, "unit": "rem"}, "1.5rem"),
     ("dimension", 0, "0"), ("duration", {"value": 200, "unit": "ms"}, "200ms"),
-    ("fontWeight", 450.5, "450.5"), ("color", {"hex": "#ABC"}, "#abc"),
+    ("fontWeight", 450.5, "450.5"), ("color", {"hex": "#ABC"}, "#aabbcc"),
 ])
 def test_numbers_become_plain_css_numbers(token_type, value, css):
     assert to_css(token_type, value, "t", Location("t.json", 1)) == (css, {})

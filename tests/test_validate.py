@@ -222,7 +222,7 @@ CHECK_CASES: list[tuple[str, str, str, str, str, int | None]] = [
      "theme.borders.buttons_style is 'round'; Auth0 accepts one of pill, rounded, sharp",
      'brand/brand.toml', 30),
     ('theme-bad-colour', 'error', 'theme-invalid',
-     'theme.colors.error is \'red\'; Auth0 accepts a hex colour such as "#0055aa"',
+     'theme.colors.error is \'reddish\'; Auth0 accepts a hex colour such as "#0055aa"',
      'brand/brand.toml', 40),
     ('theme-font-size-out-of-range', 'error', 'theme-invalid',
      'theme.fonts.title.size is 50; Auth0 accepts a number from 75 to 150',

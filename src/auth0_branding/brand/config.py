@@ -88,6 +88,8 @@ class Config:
     languages: LanguagesConfig | None = None  # None: a brand in one language, no catalogues
     # [phone]: `from`, and a table (disabled, from) per message type.
     phone: Mapping[str, Any] = field(default_factory=dict)
+    # [colours]: email_background, and the email_text / email_components contrast pairs.
+    colours: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def templates_dir(self) -> Path:
@@ -232,6 +234,7 @@ def load_config(brand_dir: Path) -> Config:
                          if key in styles},
         languages=languages,
         phone=data.get("phone", {}),
+        colours=data.get("colours", {}),
     )
 
 

@@ -11,10 +11,15 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import lru_cache
 from typing import Any
 
-from ..auth0.theme import is_color
+from coloraide import Color
+
+from .colours import ColourError, page_css, parse_colour
 
 DIMENSION_UNITS = ("px", "rem", "em", "%", "vw", "vh", "ch", "ex", "pt")
 DURATION_UNITS = ("ms", "s")
@@ -32,6 +37,10 @@ _FONT_WEIGHTS = {
     "heavy": 900, "extra-black": 950, "ultra-black": 950,
 }
 _DEFAULT_HINT = "see the DTCG format for this $type"
+# How the value being converted writes its colours (a page's CSS, an email's hex, ...). A
+# context rather than a parameter, so every type holding colours (shadows, borders,
+# gradients) writes them the same way without each converter passing it along.
+_COLOUR_WRITER: ContextVar[Callable[[Color], str]] = ContextVar("colour_writer", default=page_css)
 
 
 class _Invalid(ValueError):
@@ -42,6 +51,16 @@ class _Invalid(ValueError):
         self.hint = hint
 
 
+@contextmanager
+def writing_colours(colour: Callable[[Color], str]) -> Iterator[None]:
+    """Write every colour converted inside the block with `colour` (a target's writer)."""
+    reset = _COLOUR_WRITER.set(colour)
+    try:
+        yield
+    finally:
+        _COLOUR_WRITER.reset(reset)
+
+
 def shown_value(value: Any, limit: int = 60) -> str:
     """Show a value as JSON, shortened, for an error message."""
     text = json.dumps(value, default=str, ensure_ascii=True)
@@ -49,11 +68,18 @@ def shown_value(value: Any, limit: int = 60) -> str:
 
 
 def _color(value: Any) -> str:
-    if isinstance(value, dict) and "hex" in value:
-        value = value["hex"]
-    if not isinstance(value, str) or not is_color(value):
-        raise _Invalid("expected a hex colour such as #1a2b3c")
-    return value.lower()
+    writer = _COLOUR_WRITER.get()
+    try:
+        if isinstance(value, str):  # aliases repeat their target's string: write it once
+            return _written(writer, value)
+        return writer(parse_colour(value))
+    except ColourError as error:
+        raise _Invalid(str(error), error.hint) from error
+
+
+@lru_cache(maxsize=8192)
+def _written(writer: Callable[[Color], str], value: str) -> str:
+    return writer(parse_colour(value))
 
 
 def _length(units: tuple[str, ...]) -> Callable[[Any], str]:

@@ -7,14 +7,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coloraide import Color
 from markupsafe import Markup
 
 from ..auth0.contract import PAGE_LANGUAGE_SOURCES
 from ..auth0.resources import BRANDING, PAGE_RESOURCES, THEME, email_resource, organization_resource
+from ..auth0.theme import THEME_FIELDS
 from ..brand.catalogues import Translations, load_translations
+from ..brand.colours import WHITE, ColourError, parse_colour, srgb_hex
 from ..brand.config import Config, EmailConfig, TenantConfig, load_config
 from ..brand.sources import read_source
-from ..brand.tokens import Tokens, alias_path, keep_used_tokens, to_scss
+from ..brand.tokens import Tokens, alias_path, keep_used_tokens, literals, to_scss
 from ..brand.toml_lines import nearest_line
 from ..errors import (
     BrandError,
@@ -115,7 +118,8 @@ def build_tenant(
         "tenant": {"name": tenant.name, "domain": tenant.domain,
                    "custom_domain": tenant.custom_domain},
         "vars": {**config.variables, **tenant.variables},
-        "tokens": tokens.tree(),
+        # A template's value has no @supports to fall back on: sRGB (alpha kept) for pages.
+        "tokens": tokens.tree(literals(tokens.by_path.values(), "page", WHITE)),
     }
     shared = shared or _SharedSources.of(config, translations)
     pages = [page for page in PAGE_RESOURCES if page in tenant.manage]
@@ -144,11 +148,14 @@ def build_tenant(
             translation_keys=_used(localiser),
         )
     if "emails" in tenant.manage and config.emails:
-        email_css = compile_css(config.email_style, to_scss(tokens, "email"),
+        background = _email_background(config, tokens)
+        email_css = compile_css(config.email_style, to_scss(tokens, "email", background),
                                 config.brand_dir, config.style_locations.get("email"))
+        email_context = {**context, "tokens": tokens.tree(
+            literals(tokens.by_path.values(), "email", background))}
         for email in config.emails.values():
             yield from _build_email(
-                config, tenant, email, renderer, context, email_css,
+                config, tenant, email, renderer, email_context, email_css,
                 _sources(renderer, f"emails/{email.name}.html", shared.email_styles,
                          shared.common, shared.catalogues),
                 shared.brand_toml, translations,
@@ -160,10 +167,11 @@ def build_tenant(
         yield json_artifact(tenant.name, "branding", "branding", BRANDING, settings,
                              (shared.brand_toml, *shared.common))
     if "theme" in tenant.manage and config.theme:
+        origins: list[tuple[str, str, Location]] = []
         theme = _resolve_settings(config.theme, tokens, renderer, context,
-                                  brand_toml, ("theme",))
+                                  brand_toml, ("theme",), origins)
         yield json_artifact(tenant.name, "theme", "theme", THEME, theme,
-                             (shared.brand_toml, *shared.common))
+                             (shared.brand_toml, *shared.common), origins=origins)
     if translations is not None and config.languages is not None:
         yield from language_artifacts(tenant, translations, shared.brand_toml)
     if "partials" in tenant.manage:
@@ -263,14 +271,18 @@ def _sources(renderer: Renderer, template: str, *groups: tuple[str, ...]) -> tup
 
 def _resolve_settings(
     settings: Mapping[str, Any], tokens: Tokens, renderer: Renderer, context: Mapping[str, Any],
-    brand_toml: Path, table: tuple[str, ...],
+    brand_toml: Path, table: tuple[str, ...], origins: list[tuple[str, str, Location]] | None = None,
 ) -> dict[str, Any]:
-    """Resolve `{token.path}` aliases and build-time Jinja in a settings table."""
+    """Resolve `{token.path}` aliases and build-time Jinja in a settings table.
+
+    A colour token becomes the hex Auth0 takes (sRGB, `#rrggbbaa` when translucent), and
+    `origins` collects each value that came from a token, under its key below `table`.
+    """
     resolved: dict[str, Any] = {}
     for key, value in settings.items():
         if isinstance(value, Mapping):
             resolved[key] = _resolve_settings(value, tokens, renderer, context, brand_toml,
-                                              (*table, key))
+                                              (*table, key), origins)
         elif not isinstance(value, str):
             resolved[key] = value
         elif (path := alias_path(value)) is not None:
@@ -278,10 +290,55 @@ def _resolve_settings(
                 raise BrandError(f"unknown token reference '{value}' in '{'.'.join(table)}.{key}'",
                                  _setting_location(brand_toml, (*table, key)),
                                  did_you_mean(path, tokens.by_path) or "reference a defined token")
-            resolved[key] = tokens.css(path)
+            token = tokens.by_path[path]
+            resolved[key] = (srgb_hex(parse_colour(token.value)) if token.type == "color"
+                             and token.value is not None else token.css)
+            if origins is not None:
+                origins.append((".".join((*table, key)[1:]), path, token.location))
         else:
             resolved[key] = _render_setting(renderer, value, context, brand_toml, (*table, key))
+            if _colour_field(table, key):
+                resolved[key] = _auth0_colour(resolved[key])
     return resolved
+
+
+def _colour_field(table: tuple[str, ...], key: str) -> bool:
+    """Tell whether `key` of `table` is one of Auth0's colour fields (theme, branding, org)."""
+    if table[:1] == ("theme",) and len(table) == 2:
+        field_ = THEME_FIELDS.get(table[1], {}).get(key)
+        return field_ is not None and field_.kind == "color"
+    return table[-1:] == ("colors",)
+
+
+def _auth0_colour(value: str) -> str:
+    # Any colour CSS reads becomes the hex Auth0 takes; what is not a colour stays as written,
+    # for the settings checks to report at its line.
+    try:
+        return srgb_hex(parse_colour(value))
+    except ColourError:
+        return value
+
+
+def _email_background(config: Config, tokens: Tokens) -> Color:
+    """Return the colour a translucent colour is blended onto in emails (white if undeclared)."""
+    declared = config.colours.get("email_background")
+    if declared is None:
+        return WHITE
+    brand_toml = config.brand_dir / "brand.toml"
+    path = alias_path(declared)
+    token = tokens.by_path.get(path) if path is not None else None
+    if path is not None and token is None:
+        raise BrandError(f"unknown token reference '{declared}' in 'colours.email_background'",
+                         _setting_location(brand_toml, ("colours", "email_background")),
+                         did_you_mean(path, tokens.by_path) or "reference a colour token")
+    try:
+        if token is not None and token.type != "color":
+            raise ColourError(f"'{path}' is a {token.type} token", "reference a colour token")
+        return parse_colour(token.value if token is not None else declared)
+    except ColourError as error:
+        raise BrandError(f"colours.email_background is not a colour: {error}",
+                         _setting_location(brand_toml, ("colours", "email_background")),
+                         error.hint) from error
 
 
 def _render_setting(renderer: Renderer, value: str, context: Mapping[str, Any],

@@ -3,8 +3,9 @@
 The stages, one module each: `discovery` (which files, in which order), `parse` (files to
 one flat table of raw tokens: groups, `$root`, `$extends`, redefinitions, names; `studio`
 reads Tokens Studio's legacy format), `overrides` (a tenant's tokens from tenants.toml),
-`resolve` (aliases and JSON Pointers; `types` turns each value into CSS) and `emit` (Sass,
-the page's custom properties, tokens.css, tokens.json).
+`resolve` (aliases and JSON Pointers; `types` turns each value into CSS), `targets` (each
+output's colours: sRGB, an email's blended hex) and `emit` (Sass, the page's custom
+properties, tokens.css, tokens.json).
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from .overrides import apply_overrides
 from .parse import load_raw_tokens
 from .references import alias_path
 from .resolve import resolve_tokens
+from .targets import literals
 
 __all__ = [
     "RawToken", "RawTokens", "Token", "TokenGroup", "TokenLayout", "Tokens", "alias_path",
-    "apply_overrides", "find_token_files", "ignored_problems", "kebab", "keep_used_tokens", "load_raw_tokens",
-    "resolve_tokens", "to_scss", "tokens_css", "tokens_json",
+    "apply_overrides", "find_token_files", "ignored_problems", "kebab", "keep_used_tokens", "literals",
+    "load_raw_tokens", "resolve_tokens", "to_scss", "tokens_css", "tokens_json",
 ]

@@ -82,13 +82,16 @@ class Tokens:
     def css(self, path: str) -> str:
         return self.by_path[path].css
 
-    def tree(self) -> TokenGroup:
-        """Return the tokens as nested groups, for `[[ tokens.color.brand.primary ]]`."""
+    def tree(self, values: Mapping[str, str] | None = None) -> TokenGroup:
+        """Return the tokens as nested groups, for `[[ tokens.color.brand.primary ]]`.
+
+        `values` replaces each token's CSS (a target's literals, `targets.literals`).
+        """
         root = TokenGroup()
         for path, token in self.by_path.items():
             group = root
             parts = path.split(".")
             for depth, part in enumerate(parts[:-1]):
                 group = group.setdefault(part, TokenGroup(".".join(parts[: depth + 1])))
-            group[parts[-1]] = token.css
+            group[parts[-1]] = values[path] if values is not None else token.css
         return root

@@ -12,9 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from coloraide import Color
+
 from ...errors import Location, TokenError, did_you_mean, printable
 from .. import token_css as base
-from ..token_css import Invalid, shown_value
+from ..colours import page_css
+from ..token_css import Invalid, shown_value, writing_colours
 
 SIMPLE_TYPES = ("color", "dimension", "fontFamily", "fontWeight", "duration", "cubicBezier",
                 "number")
@@ -22,6 +25,8 @@ SIMPLE_TYPES = ("color", "dimension", "fontFamily", "fontWeight", "duration", "c
 EXTRA_TYPES = ("string",)
 COMPOSITE_TYPES = ("strokeStyle", "border", "transition", "shadow", "gradient", "typography")
 SUPPORTED_TYPES = SIMPLE_TYPES + COMPOSITE_TYPES + EXTRA_TYPES
+# The types whose values hold colours, written again for each target (tokens/targets.py).
+COLOUR_TYPES = frozenset({"color", "border", "shadow", "gradient"})
 # Each ends a CSS string, a declaration, a rule or the <style> element.
 _BREAKERS = frozenset('"\'\\;{}<>')
 STROKE_STYLES = ("solid", "dashed", "dotted", "double", "groove", "ridge", "outset", "inset")
@@ -30,15 +35,21 @@ LINE_CAPS = ("round", "butt", "square")
 Converted = tuple[str, dict[str, str]]
 
 
-def to_css(token_type: str, value: Any, path: str, location: Location) -> Converted:
-    """Return `value` of `token_type` as CSS and its properties, or raise TokenError."""
+def to_css(token_type: str, value: Any, path: str, location: Location,
+           colour: Callable[[Color], str] = page_css) -> Converted:
+    """Return `value` of `token_type` as CSS and its properties, or raise TokenError.
+
+    `colour` writes each colour in it: `page_css` (the default) for pages, or a target's own
+    writer (`srgb_hex`, an email's blend onto its background).
+    """
     convert = _CONVERTERS.get(token_type)
     if convert is None:
         raise TokenError(
             f"unsupported $type '{printable(token_type)}' for '{printable(path)}'", location,
             type_hint(token_type))
     try:
-        return convert(value)
+        with writing_colours(colour):
+            return convert(value)
     except Invalid as error:
         raise TokenError(f"invalid {token_type} value {shown_value(value)} for "
                          f"'{printable(path)}': {error}", location, error.hint) from error
