@@ -8,6 +8,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from auth0_branding.cli import cli
@@ -67,6 +68,16 @@ def run_cli(*args: str) -> Outcome:
                                 prog_name="auth0-branding")
     exception = result.exception if not isinstance(result.exception, SystemExit) else None
     return Outcome(result.exit_code, result.stdout, result.stderr, exception)
+
+
+def build_overlay(overlay: Path, root: Path) -> Path:
+    """Build `overlay` (over the minimal brand) into `root/dist` with the CLI; return dist."""
+    make_brand(overlay, root)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        outcome = run_cli("build", "--brand", "brand", "--out", "dist")
+    assert outcome.exit_code == 0, outcome.stderr
+    return root / "dist"
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

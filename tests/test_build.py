@@ -132,9 +132,12 @@ def test_tenant_option_builds_only_the_named_tenants(workdir):
 def test_tenant_overrides_reach_pages_as_custom_properties_and_emails_as_literals(workdir):
     result = build(Path("brand"))
     outputs = {a.path: a.content for a in result.artifacts}
-    assert "--color-primary: #004488" in outputs["prod/pages/login.html"]
-    assert "--color-primary: #0055aa" in outputs["dev/pages/login.html"]
+    # The page declares only the custom properties its rules read (color.text aliases primary).
+    assert ":root{--color-background:#ffffff;--color-text:#004488}" in outputs[
+        "prod/pages/login.html"]
+    assert "--color-text:#0055aa" in outputs["dev/pages/login.html"]
     assert "var(--color-text)" in outputs["prod/pages/login.html"]
+    assert "--color-primary: #004488;" in outputs["prod/tokens.css"]  # every token is there
     assert re.search(r'class="button"[^>]*background:#048', outputs["prod/emails/verify_email.html"])
     assert "var(" not in outputs["prod/emails/verify_email.html"]
 
@@ -201,7 +204,7 @@ def test_build_py_runs_the_same_cli(workdir):
         capture_output=True, text=True, timeout=120,
     )
     assert completed.returncode == 0, completed.stderr
-    assert "Built 14 outputs for 2 tenant(s)" in completed.stdout
+    assert "Built 18 outputs for 2 tenant(s)" in completed.stdout
     assert (workdir / "out/manifest.json").is_file()
 
 
@@ -276,7 +279,7 @@ def test_unknown_styles_key_is_an_error(workdir):
 def test_tenant_overrides_may_be_written_as_dotted_toml_keys(workdir):
     _edit(workdir / "brand/tenants.toml", '"color.primary" = "#004488"', 'color.primary = "#004488"')
     outputs = {a.path: a.content for a in build(Path("brand")).artifacts}
-    assert "--color-primary: #004488" in outputs["prod/pages/login.html"]
+    assert "--color-text:#004488" in outputs["prod/pages/login.html"]
 
 
 def test_a_managed_page_without_a_template_says_to_create_it_or_unmanage_it(workdir):

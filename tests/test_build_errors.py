@@ -40,7 +40,8 @@ BUILD_ERRORS: list[tuple[str, str, int, str]] = [
      "'tenants.prod.manage' must be a list, not a string (set manage to a list)"),
     ("tenant-unknown-key", "brand/tenants.toml", 6,
      "unknown key 'tenants.dev.region' (known keys: domain, custom_domain, plan, client_id_env, "
-     "client_secret_env, manage, variables, tokens, organizations)"),
+     "client_secret_env, manage, variables, tokens, tokens_themes,"
+     " organizations)"),
     ("email-template-missing", "brand/brand.toml", 14,
      "template not found: 'emails/enrollment_email.html' (create "
      "templates/emails/enrollment_email.html or remove [emails.enrollment_email])"),

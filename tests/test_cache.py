@@ -53,7 +53,8 @@ def test_a_cached_build_of_a_generated_fleet_is_byte_identical(tmp_path: Path) -
     warm = _build(brand, tmp_path / "warm", Cache(tmp_path / "cache"), jobs=2)
 
     assert warm == uncached
-    assert len(json.loads(uncached["manifest.json"])["outputs"]) == 100 * (1 + 24 + 2)
+    # Each tenant's page, emails, branding and theme, and its tokens.css and tokens.json.
+    assert len(json.loads(uncached["manifest.json"])["outputs"]) == 100 * (1 + 24 + 2 + 2)
 
 
 def test_tenants_with_the_same_inputs_share_their_work(tmp_path: Path) -> None:
@@ -61,13 +62,14 @@ def test_tenants_with_the_same_inputs_share_their_work(tmp_path: Path) -> None:
     cache = Cache()
     result = build_and_check(brand, jobs=1, cache=cache)
 
-    assert len(result.artifacts) == 20 * 25
+    assert len(result.artifacts) == 20 * (25 + 2)  # and tokens.css, tokens.json
     # One tenant's worth of renders, inlining and checks; the other 19 reuse them.
     assert cache.stats.missed["inline"] == 12
     assert cache.stats.memory["inline"] == 19 * 12
     # The markup is checked once (the emails' HTML before inlining apart); the JSON outputs
-    # (cheap) once per tenant, as their checks may name the tenant's table.
-    assert cache.stats.missed["check"] == 13 + 12 + 20 * 12
+    # (cheap) once per tenant, as their checks may name the tenant's table, and so are the
+    # tenant's tokens.css and tokens.json.
+    assert cache.stats.missed["check"] == 13 + 12 + 20 * (12 + 2)
     assert cache.stats.memory["check"] == 19 * (13 + 12)
 
 
@@ -82,9 +84,10 @@ _EDITS = {
     # A rule no email uses: premailer drops it, the pages' <style> keeps it.
     "sass-partial": ("styles/partials/_base.scss", None, "\n.ap-edited { color: red; }\n",
                      ["*/pages/*.html"]),
-    # The accent colour appears on the pages only.
-    "token": ("tokens/semantic.tokens.json", '"accent": { "$value": "{palette.ember.500}" }',
-              '"accent": { "$value": "#123456" }', ["*/pages/*.html"]),
+    # The panel's text colour appears on the pages only, and in each tenant's resolved tokens.
+    "token": ("tokens/semantic.tokens.json",
+              '"panel-text": { "$value": "{color.brand.primary-contrast}" }',
+              '"panel-text": { "$value": "#123456" }', ["*/pages/*.html", "*/tokens.*"]),
     "catalogue": ("translations/fr.json", "Astuce : enregistrez", "Conseil : enregistrez",
                   ["*/emails/welcome_email.html"]),
     "setting": ("brand.toml", "url_lifetime_in_seconds = 3600", "url_lifetime_in_seconds = 3601",

@@ -31,7 +31,7 @@ def test_each_output_gets_the_checks_it_declares() -> None:
     assert _names("email", "verify_email") == [*markup, "email-liquid", "html"]
     assert _names("email_settings", "verify_email") == ["email-settings"]
     assert _names("branding", "branding") == ["branding"]
-    assert _names("theme", "theme") == ["theme"]
+    assert _names("theme", "theme") == ["theme", "contrast"]
     assert _names("something-new", "x") == []
 
 

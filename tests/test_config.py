@@ -125,7 +125,8 @@ EVERY_PROBLEM = [
     "brand/brand.toml:3: styles.page '../outside.scss' lies outside the brand folder (use a "
     "path relative to the brand folder, inside it)",
     "brand/tenants.toml:5: unknown key 'tenants.dev.region' (known keys: domain, custom_domain, "
-    "plan, client_id_env, client_secret_env, manage, variables, tokens, organizations)",
+    "plan, client_id_env, client_secret_env, manage, variables, tokens, tokens_themes, "
+    "organizations)",
     "brand/tenants.toml:6: 'tenants.dev.manage' must be a list, not a string "
     "(set manage to a list)",
     "brand/tenants.toml:9: invalid domain 'prod example' for tenant 'prod' "

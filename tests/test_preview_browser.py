@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import shutil
 import time
@@ -10,21 +9,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from browser_marks import NEEDS_CHROMIUM
 
 from auth0_branding.preview.site import start_preview
-from auth0_branding.review.browser import find_chromium, launch_chromium
+from auth0_branding.review.browser import launch_chromium
 
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
 
-pytestmark = [
-    pytest.mark.skipif(find_chromium() is None,
-                       reason="no Chromium found: apt-get install -y chromium "
-                              "(or set CHROMIUM_PATH to a Chromium binary)"),
-    pytest.mark.skipif(importlib.util.find_spec("playwright") is None,
-                       reason="Playwright is not installed: pip install -e '.[test]'"),
-]
+pytestmark = NEEDS_CHROMIUM
 
 PANEL_COLOUR = "getComputedStyle(document.querySelector('.ap-panel')).backgroundColor"
 

@@ -33,15 +33,18 @@ def test_a_token_edit_redoes_only_the_stages_it_reaches(tmp_path: Path) -> None:
         full = dict(cache.stats.missed)
         cache.stats.missed.clear()
         tokens = brand / "tokens/semantic.tokens.json"
-        _edit(tokens, '"accent": { "$value": "{palette.ember.500}" }',
-              '"accent": { "$value": "#123456" }')
+        _edit(tokens, '"panel-text": { "$value": "{color.brand.primary-contrast}" }',
+              '"panel-text": { "$value": "#123456" }')
 
         rebuilt = preview.rebuild(frozenset({tokens}))
 
-    # The accent colour is on the pages only: their views change, nothing else's.
+    # The panel's text colour is on the pages only: their views change, and each tenant's
+    # resolved tokens, nothing else.
     assert rebuilt.failure is None
     assert rebuilt.changed == {f"{t}/page/{p}" for t in TENANTS
-                               for p in ("login", "password_reset", "error_page")}
+                               for p in ("login", "password_reset", "error_page")} | {
+                                   f"{t}/tokens/tokens.{ext}" for t in TENANTS
+                                   for ext in ("css", "json")}
     # Both stylesheets were compiled again (for dev's own tokens and the others'); the
     # nine pages rendered again; no email was rendered or inlined again.
     assert cache.stats.missed == {"sass": 2 * 2, "render": 9}

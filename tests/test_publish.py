@@ -394,6 +394,38 @@ def test_a_changed_dist_file_is_refused_before_any_call(
 
 
 
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def test_tokens_css_and_json_are_built_marked_unpublished_and_never_sent(
+    emu: Emulator, dist_dir: Path, tmp_path: Path
+) -> None:
+    manifest = json.loads((dist_dir / "manifest.json").read_text(encoding="utf-8"))
+    unsent = [o for o in manifest["outputs"] if o.get("published") is False]
+    assert sorted(o["path"] for o in unsent) == sorted(
+        f"{t}/tokens.{ext}" for t in TENANTS for ext in ("css", "json"))
+    assert {(o["kind"], o["resource"]) for o in unsent} == {("tokens", "")}
+    assert not publish(load_dist(dist_dir), options(emu, tmp_path)).failed
+    stored = list(_strings(emu.dump_state()))
+    assert not any("generated from design tokens" in text or '"$type"' in text
+                   for text in stored)
+    # Not sent, but verified like every output of dist/.
+    tampered = tmp_path / "tampered"
+    shutil.copytree(dist_dir, tampered)
+    with open(tampered / "prod" / "tokens.css", "a", encoding="utf-8") as handle:
+        handle.write("/* edited */\n")
+    with pytest.raises(DistError, match="prod/tokens.css: does not match the manifest"):
+        load_dist(tampered)
+
+
 @pytest.mark.parametrize("path", ["../../etc/passwd", "/etc/passwd", "dev/../../outside.html"])
 def test_a_manifest_path_escaping_dist_is_refused(
     dist_dir: Path, tmp_path: Path, path: str

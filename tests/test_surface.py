@@ -346,10 +346,10 @@ FATAL = [
          "brand/tenants.toml:13: 'tenants.dev.organizations.acme.branding.logo_url' must be an "
          "https:// URL, not 'http://assets.minimal.example/acme.png' (Auth0 accepts only "
          "https:// logo URLs)"),
-    case("organization-not-a-colour", _surface(_replace("tenants.toml", '"#f4f4f4"', '"grey"')),
+    case("organization-not-a-colour", _surface(_replace("tenants.toml", '"#f4f4f4"', '"greyish"')),
          "brand/tenants.toml:14: 'tenants.dev.organizations.acme.branding.colors.page_background' "
-         "is 'grey', not a hex colour (write e.g. \"#0055aa\" or a token alias such as "
-         "\"{color.brand.primary}\")"),
+         "is 'greyish', not a colour (write e.g. \"#0055aa\", \"oklch(0.45 0.1 250)\" or a token "
+         "alias such as \"{color.brand.primary}\")"),
     case("organization-unknown-token", _surface(_replace("tenants.toml", "{color.primary}",
                                                          "{color.primry}")),
          "brand/tenants.toml:14: unknown token reference '{color.primry}' in "

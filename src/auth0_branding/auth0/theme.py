@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import TypeGuard
 
 # Auth0's own pattern, as its API quotes it in a 400 ("String does not match pattern ...").
+# Branding and organization colours are held to it too: no source states theirs, so the
+# 8-digit (translucent) forms the build writes there are UNVERIFIED beyond the theme.
 COLOR_PATTERN = r"^#(([0-9a-fA-F]{3}){1,2}|([0-9a-fA-F]{4}){1,2})$"
 _COLOR = re.compile(COLOR_PATTERN)
 
@@ -86,3 +88,17 @@ THEME_FIELDS: dict[str, dict[str, ThemeField]] = {
     },
 }
 THEME_GROUPS = tuple(THEME_FIELDS)
+
+# The colour pairs Universal Login draws from the theme, foreground on background, and what
+# the foreground is: "text" needs 4.5:1 under WCAG 2.2 AA, a "component" (a focus ring, an
+# input's border) 3:1. The widget itself sits on the page background.
+CONTRAST_PAIRS: tuple[tuple[str, str, str], ...] = (
+    ("body_text", "widget_background", "text"),
+    ("header", "widget_background", "text"),
+    ("primary_button_label", "primary_button", "text"),
+    ("links_focused_components", "widget_background", "text"),
+    ("base_focus_color", "widget_background", "component"),
+    ("input_filled_text", "input_background", "text"),
+    ("input_labels_placeholders", "input_background", "text"),
+    ("error", "widget_background", "text"),
+)

@@ -50,6 +50,8 @@ class TenantConfig:
     variables: Mapping[str, Any]
     token_overrides: Mapping[str, Any]
     location: Location
+    # The Tokens Studio themes ($themes.json) whose token sets this tenant's tokens come from.
+    tokens_themes: tuple[str, ...] = ()
     # Organization name -> its branding table, as written (token aliases unresolved).
     organizations: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     plan: str | None = None  # Auth0's plan, when tenants.toml says it
@@ -88,6 +90,8 @@ class Config:
     languages: LanguagesConfig | None = None  # None: a brand in one language, no catalogues
     # [phone]: `from`, and a table (disabled, from) per message type.
     phone: Mapping[str, Any] = field(default_factory=dict)
+    # [colours]: email_background, and the email_text / email_components contrast pairs.
+    colours: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def templates_dir(self) -> Path:
@@ -237,6 +241,7 @@ def load_config(brand_dir: Path) -> Config:
                          if key in styles},
         languages=languages,
         phone=data.get("phone", {}),
+        colours=data.get("colours", {}),
     )
 
 
@@ -340,6 +345,7 @@ def _load_tenant(file: _File, name: str, table: Mapping[str, Any]) -> TenantConf
         variables=table.get("variables", {}),
         token_overrides=table.get("tokens", {}),
         location=file.at("tenants", name),
+        tokens_themes=tuple(table.get("tokens_themes", ())),
         organizations={org: spec["branding"]
                        for org, spec in table.get("organizations", {}).items()},
         plan=table.get("plan"),

@@ -20,8 +20,8 @@ from ..auth0.contract import EMAIL_TEMPLATES
 from ..auth0.languages import LANGUAGES, language_hint
 from ..auth0.organizations import ORGANIZATION_NAME, ORGANIZATION_NAME_RULE
 from ..auth0.plans import PLAN_NAMES
-from ..auth0.theme import is_color
 from ..errors import ConfigError, Location, did_you_mean, printable
+from .colours import ColourError, parse_colour
 from .tokens import alias_path
 
 MANAGED = ("login", "password_reset", "error_page", "emails", "branding", "theme", "classic_login",
@@ -185,6 +185,32 @@ class _Phone(_Table):
     password_breach: _PhoneMessage | None = None
 
 
+def _alias(value: str) -> str:
+    if alias_path(value) is not None:
+        return value
+    raise _rule("'{dotted}' holds '{value}', not a token alias",
+                'write a colour token\'s path in braces, such as "{color.text.body}"',
+                printable(value))
+
+
+def _pair(pair: list[str]) -> list[str]:
+    if len(pair) != 2:
+        raise _rule("'{dotted}' must pair two tokens, a foreground and its background",
+                    'write e.g. ["{color.text.body}", "{color.surface.card}"]')
+    return pair
+
+
+_Pair = Annotated[list[Annotated[str, AfterValidator(_alias)]], AfterValidator(_pair)]
+
+
+class _Colours(_Table):
+    """[colours]: what emails blend alpha onto, and the pairs their contrast is checked on."""
+
+    email_background: str | None = None
+    email_text: list[_Pair] = []
+    email_components: list[_Pair] = []
+
+
 class BrandFile(_Table):
     """brand.toml."""
 
@@ -192,7 +218,7 @@ class BrandFile(_Table):
     # keys), the order in which they were found before they were all collected.
     check_order: ClassVar[tuple[str, ...]] = (
         "styles!", "email_defaults", "emails", "theme", "name", "inliner", "styles",
-        "variables", "branding", "preview", "languages", "phone")
+        "variables", "branding", "preview", "languages", "phone", "colours")
 
     name: str
     inliner: Annotated[str, _one_of(INLINERS)] = "premailer"
@@ -206,6 +232,7 @@ class BrandFile(_Table):
     preview: _Preview = _Preview()
     languages: _Languages | None = None
     phone: _Phone = _Phone.model_construct()
+    colours: _Colours = _Colours()
 
 
 def _organization_name(name: str) -> str:
@@ -217,12 +244,17 @@ def _organization_name(name: str) -> str:
 
 
 def _org_color(value: str) -> str:
-    # A token alias is resolved, and its value checked, by the build.
-    if alias_path(value) is not None or is_color(value):
+    # A token alias is resolved, and its value checked, by the build, which also writes
+    # any colour as the hex Auth0 takes.
+    if alias_path(value) is not None:
         return value
-    raise _rule("'{dotted}' is '{value}', not a hex colour",
-                'write e.g. "#0055aa" or a token alias such as "{color.brand.primary}"',
-                printable(value))
+    try:
+        parse_colour(value)
+    except ColourError:
+        raise _rule("'{dotted}' is '{value}', not a colour",
+                    'write e.g. "#0055aa", "oklch(0.45 0.1 250)" or a token alias such as '
+                    '"{color.brand.primary}"', printable(value)) from None
+    return value
 
 
 def _https(value: str) -> str:
@@ -275,6 +307,7 @@ class _Tenant(_Table):
     manage: list[Annotated[Any, _one_of(MANAGED)]] = list(DEFAULT_MANAGED)
     variables: dict[str, Any] = {}
     tokens: dict[str, Any] = {}
+    tokens_themes: list[str] = []
     organizations: dict[Annotated[str, AfterValidator(_organization_name)], _Organization] = {}
 
 

@@ -11,13 +11,16 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import lru_cache
 from typing import Any
 
-from ..auth0.theme import is_color
-from ..errors import Location, TokenError, did_you_mean, printable
+from coloraide import Color
 
-SUPPORTED_TYPES = ("color", "dimension", "fontFamily", "fontWeight", "shadow", "number", "duration")
+from .colours import ColourError, page_css, parse_colour
+
 DIMENSION_UNITS = ("px", "rem", "em", "%", "vw", "vh", "ch", "ex", "pt")
 DURATION_UNITS = ("ms", "s")
 # Larger magnitudes have no use in CSS, and Python would print them with an exponent.
@@ -34,6 +37,10 @@ _FONT_WEIGHTS = {
     "heavy": 900, "extra-black": 950, "ultra-black": 950,
 }
 _DEFAULT_HINT = "see the DTCG format for this $type"
+# How the value being converted writes its colours (a page's CSS, an email's hex, ...). A
+# context rather than a parameter, so every type holding colours (shadows, borders,
+# gradients) writes them the same way without each converter passing it along.
+_COLOUR_WRITER: ContextVar[Callable[[Color], str]] = ContextVar("colour_writer", default=page_css)
 
 
 class _Invalid(ValueError):
@@ -44,34 +51,14 @@ class _Invalid(ValueError):
         self.hint = hint
 
 
-def to_css(token_type: str, value: Any, path: str, location: Location) -> str:
-    """Return `value` of `token_type` as a CSS literal, or raise TokenError at `location`."""
-    convert = _CONVERTERS.get(token_type)
-    if convert is None:
-        raise TokenError(
-            f"unsupported $type '{printable(token_type)}' for '{path}'", location,
-            did_you_mean(token_type, SUPPORTED_TYPES) or f"use one of {', '.join(SUPPORTED_TYPES)}",
-        )
+@contextmanager
+def writing_colours(colour: Callable[[Color], str]) -> Iterator[None]:
+    """Write every colour converted inside the block with `colour` (a target's writer)."""
+    reset = _COLOUR_WRITER.set(colour)
     try:
-        return convert(value)
-    except _Invalid as error:
-        raise TokenError(f"invalid {token_type} value {shown_value(value)} for '{path}': {error}",
-                         location, error.hint) from error
-
-
-def unsupported_type(token_type: Any) -> str | None:
-    """Return why `token_type` cannot be a `$type`, or None if it can."""
-    if not isinstance(token_type, str):
-        return f"$type must be a string, not {shown_value(token_type)}"
-    if token_type not in SUPPORTED_TYPES:
-        return f"unsupported $type '{printable(token_type)}'"
-    return None
-
-
-def type_hint(token_type: Any) -> str:
-    """Say what to write instead of a bad `$type`."""
-    close = did_you_mean(token_type, SUPPORTED_TYPES) if isinstance(token_type, str) else None
-    return close or f"use one of {', '.join(SUPPORTED_TYPES)}"
+        yield
+    finally:
+        _COLOUR_WRITER.reset(reset)
 
 
 def shown_value(value: Any, limit: int = 60) -> str:
@@ -81,11 +68,18 @@ def shown_value(value: Any, limit: int = 60) -> str:
 
 
 def _color(value: Any) -> str:
-    if isinstance(value, dict) and "hex" in value:
-        value = value["hex"]
-    if not isinstance(value, str) or not is_color(value):
-        raise _Invalid("expected a hex colour such as #1a2b3c")
-    return value.lower()
+    writer = _COLOUR_WRITER.get()
+    try:
+        if isinstance(value, str):  # aliases repeat their target's string: write it once
+            return _written(writer, value)
+        return writer(parse_colour(value))
+    except ColourError as error:
+        raise _Invalid(str(error), error.hint) from error
+
+
+@lru_cache(maxsize=8192)
+def _written(writer: Callable[[Color], str], value: str) -> str:
+    return writer(parse_colour(value))
 
 
 def _length(units: tuple[str, ...]) -> Callable[[Any], str]:
@@ -97,6 +91,8 @@ def _length(units: tuple[str, ...]) -> Callable[[Any], str]:
             if set(value) - {"value", "unit"} or "value" not in value or "unit" not in value:
                 raise _Invalid(expected)
             unit = value["unit"]
+            if unit == "" and value["value"] == 0:  # a bare zero, as Carbon writes it
+                return "0"
             if unit not in units:
                 raise _Invalid(f"unknown unit {shown_value(unit)}",
                                f"use one of {', '.join(units)}")
@@ -132,7 +128,17 @@ def _font_family(value: Any) -> str:
     names = [value] if isinstance(value, str) else value
     if not isinstance(names, list) or not names:
         raise _Invalid('expected a font name or a list such as ["Inter", "sans-serif"]')
-    return ", ".join(_font_name(name) for name in names)
+    # A string may hold a CSS list ("Times New Roman, serif", Primer's "'Mona Sans', serif"):
+    # each name in it is a family of its own.
+    return ", ".join(_font_name(_unquoted(part.strip())) for name in names
+                     for part in (name.split(",") if isinstance(name, str) else [name]))
+
+
+def _unquoted(name: str) -> str:
+    # CSS quotes a name in a list ("'IBM Plex Mono', monospace"): the name is what is inside.
+    if len(name) > 1 and name[0] == name[-1] and name[0] in "'\"":
+        return name[1:-1]
+    return name
 
 
 def _font_name(name: Any) -> str:
@@ -144,10 +150,13 @@ def _font_name(name: Any) -> str:
                else "is a control or unpaired character")
         raise _Invalid(f"the font name holds {shown_value(bad)}, which {why}",
                        "remove it: font names are letters, digits, spaces, - and _")
-    return name if _IDENTIFIER.fullmatch(name) else f'"{name}"'
+    # Quoted as Style Dictionary quotes them; no name can hold a quote (refused above).
+    return name if _IDENTIFIER.fullmatch(name) else f"'{name}'"
 
 
 def _font_weight(value: Any) -> str:
+    if isinstance(value, bool):  # JSON's true is no weight (Python would take it for 1)
+        raise _Invalid("expected 1-1000 or a weight name, not true or false")
     if isinstance(value, str):
         if value not in _FONT_WEIGHTS:
             raise _Invalid("expected 1-1000 or a weight name such as bold")
@@ -158,32 +167,11 @@ def _font_weight(value: Any) -> str:
     return text
 
 
-def _shadow(value: Any) -> str:
-    shadows = value if isinstance(value, list) else [value]
-    if not shadows:
-        raise _Invalid("expected a shadow object or a list of them")
-    return ", ".join(_one_shadow(shadow) for shadow in shadows)
-
-
-def _one_shadow(value: Any) -> str:
-    keys = ("offsetX", "offsetY", "blur", "spread")
-    if not isinstance(value, Mapping):
-        raise _Invalid("expected a shadow object with color, offsetX, offsetY, blur, spread")
-    missing = [key for key in (*keys, "color") if key not in value]
-    if missing:
-        raise _Invalid(f"the shadow lacks {', '.join(missing)}")
-    if not isinstance(value.get("inset", False), bool):
-        raise _Invalid("expected inset to be true or false")
-    shadow = " ".join([*(_dimension(value[key]) for key in keys), _color(value["color"])])
-    return f"inset {shadow}" if value.get("inset") else shadow
-
-
-_CONVERTERS: dict[str, Callable[[Any], str]] = {
-    "color": _color,
-    "dimension": _dimension,
-    "duration": _length(DURATION_UNITS),
-    "fontFamily": _font_family,
-    "fontWeight": _font_weight,
-    "shadow": _shadow,
-    "number": _number,
-}
+# The names the token types (tokens/types.py) convert with; colours have this one door.
+Invalid = _Invalid
+color_css = _color
+dimension_css = _dimension
+duration_css = _length(DURATION_UNITS)
+number_css = _number
+font_family_css = _font_family
+font_weight_css = _font_weight

@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coloraide import Color
 from markupsafe import Markup
 
 from ..auth0.contract import PAGE_LANGUAGE_SOURCES
 from ..auth0.resources import BRANDING, PAGE_RESOURCES, THEME, email_resource, organization_resource
+from ..auth0.theme import THEME_FIELDS
 from ..brand.catalogues import Translations, load_translations
+from ..brand.colours import WHITE, ColourError, parse_colour, srgb_hex
 from ..brand.config import Config, EmailConfig, TenantConfig, load_config
-from ..brand.sources import SourceError, read_source
-from ..brand.tokens import (
-    Tokens,
-    alias_path,
-    apply_overrides,
-    load_raw_tokens,
-    resolve_tokens,
-    to_scss,
-)
+from ..brand.sources import read_source
+from ..brand.tokens import Tokens, alias_path, keep_used_tokens, literals, to_scss
 from ..brand.toml_lines import nearest_line
 from ..errors import (
     BrandError,
@@ -43,6 +38,7 @@ from .phone import phone_artifacts
 from .stages import compile_css_cached
 from .styles import style_sources
 from .templates import Renderer
+from .token_outputs import TenantTokens, token_artifacts, token_sources
 
 
 @dataclass(frozen=True)
@@ -72,26 +68,16 @@ def build(brand_dir: Path, tenant_names: Iterable[str] = (),
     """
     config = config if config is not None else load_config(brand_dir)
     tenants = tuple(config.tenant(n) for n in dict.fromkeys(tenant_names)) or config.tenants
-    token_files = _token_files(config)
-    if not token_files:
-        raise BrandError("no design token files found", Location(display_path(config.tokens_dir)),
-                         "add a *.tokens.json file in the DTCG format")
-    raw_tokens = load_raw_tokens(token_files, config.brand_dir)
+    tenant_tokens = TenantTokens(config)
     translations = load_brand_translations(config)
     renderer = Renderer(config.templates_dir)
     shared = _SharedSources.of(config, translations)
-    base: Tokens | None = None
     artifacts: list[Artifact] = []
     tokens_by_tenant: dict[str, Tokens] = {}
     for done, tenant in enumerate(tenants, 1):
-        if tenant.token_overrides:
-            tokens = resolve_tokens(
-                apply_overrides(raw_tokens, tenant.token_overrides, tenant.location,
-                                ("tenants", tenant.name, "tokens")))
-        else:
-            tokens = base = base or resolve_tokens(raw_tokens)
-        tokens_by_tenant[tenant.name] = tokens
+        tokens = tokens_by_tenant[tenant.name] = tenant_tokens.of(tenant)
         artifacts.extend(build_tenant(config, tenant, tokens, renderer, shared, translations))
+        artifacts.extend(token_artifacts(tenant.name, tokens, shared.common))
         if progress is not None:
             progress("build", done, len(tenants))
     return BuildResult(config, tenants, tuple(artifacts), tokens=tokens_by_tenant,
@@ -107,22 +93,6 @@ def load_brand_translations(config: Config) -> Translations | None:
                              languages.supported, languages.location)
 
 
-def _token_files(config: Config) -> list[Path]:
-    # Whatever the names lead to (folders, FIFOs, links out of the brand) is refused when
-    # each file is read, through read_source. The folder itself must be listable: glob would
-    # take an unreadable one for an empty one.
-    try:
-        names = os.listdir(config.tokens_dir)
-    except FileNotFoundError:
-        return []
-    except OSError as error:
-        raise SourceError(f"cannot list the token folder ({error.strerror})",
-                          Location(display_path(config.tokens_dir)),
-                          "make it readable by the user running the build") from error
-    return sorted(config.tokens_dir / name for name in names
-                  if name.endswith(".json") and not name.startswith("."))
-
-
 @dataclass(frozen=True)
 class _SharedSources:
     """The source files every tenant's outputs share, found once per build."""
@@ -135,7 +105,7 @@ class _SharedSources:
 
     @classmethod
     def of(cls, config: Config, translations: Translations | None = None) -> _SharedSources:
-        tokens = tuple(display_path(p) for p in _token_files(config))
+        tokens = tuple(display_path(p) for p in token_sources(config))
         return cls(
             page_styles=tuple(display_path(p) for p in
                               style_sources(config.page_style, config.brand_dir)),
@@ -158,13 +128,15 @@ def build_tenant(
         "tenant": {"name": tenant.name, "domain": tenant.domain,
                    "custom_domain": tenant.custom_domain},
         "vars": {**config.variables, **tenant.variables},
-        "tokens": tokens.tree(),
+        # A template's value has no @supports to fall back on: sRGB (alpha kept) for pages.
+        "tokens": tokens.tree(literals(tokens.by_path.values(), "page", WHITE)),
     }
     shared = shared or _SharedSources.of(config, translations)
     pages = [page for page in PAGE_RESOURCES if page in tenant.manage]
     if pages:
-        page_css = Markup(compile_css_cached(config.page_style, to_scss(tokens, "page"),
-                                      config.brand_dir, config.style_locations.get("page")))
+        page_css = Markup(keep_used_tokens(compile_css_cached(
+            config.page_style, to_scss(tokens, "page"), config.brand_dir,
+            config.style_locations.get("page")), tokens))
     for page in pages:
         template = f"pages/{page}.html"
         if not renderer.exists(template):
@@ -186,11 +158,14 @@ def build_tenant(
             translation_keys=_used(localiser),
         )
     if "emails" in tenant.manage and config.emails:
-        email_css = compile_css_cached(config.email_style, to_scss(tokens, "email"),
+        background = _email_background(config, tokens)
+        email_css = compile_css_cached(config.email_style, to_scss(tokens, "email", background),
                                 config.brand_dir, config.style_locations.get("email"))
+        email_context = {**context, "tokens": tokens.tree(
+            literals(tokens.by_path.values(), "email", background))}
         for email in config.emails.values():
             yield from _build_email(
-                config, tenant, email, renderer, context, email_css,
+                config, tenant, email, renderer, email_context, email_css,
                 _sources(renderer, f"emails/{email.name}.html", shared.email_styles,
                          shared.common, shared.catalogues),
                 shared.brand_toml, translations,
@@ -202,10 +177,11 @@ def build_tenant(
         yield json_artifact(tenant.name, "branding", "branding", BRANDING, settings,
                              (shared.brand_toml, *shared.common))
     if "theme" in tenant.manage and config.theme:
+        origins: list[tuple[str, str, Location]] = []
         theme = _resolve_settings(config.theme, tokens, renderer, context,
-                                  brand_toml, ("theme",))
+                                  brand_toml, ("theme",), origins)
         yield json_artifact(tenant.name, "theme", "theme", THEME, theme,
-                             (shared.brand_toml, *shared.common))
+                             (shared.brand_toml, *shared.common), origins=origins)
     if translations is not None and config.languages is not None:
         yield from language_artifacts(tenant, translations, shared.brand_toml)
     if "partials" in tenant.manage:
@@ -305,14 +281,18 @@ def _sources(renderer: Renderer, template: str, *groups: tuple[str, ...]) -> tup
 
 def _resolve_settings(
     settings: Mapping[str, Any], tokens: Tokens, renderer: Renderer, context: Mapping[str, Any],
-    brand_toml: Path, table: tuple[str, ...],
+    brand_toml: Path, table: tuple[str, ...], origins: list[tuple[str, str, Location]] | None = None,
 ) -> dict[str, Any]:
-    """Resolve `{token.path}` aliases and build-time Jinja in a settings table."""
+    """Resolve `{token.path}` aliases and build-time Jinja in a settings table.
+
+    A colour token becomes the hex Auth0 takes (sRGB, `#rrggbbaa` when translucent), and
+    `origins` collects each value that came from a token, under its key below `table`.
+    """
     resolved: dict[str, Any] = {}
     for key, value in settings.items():
         if isinstance(value, Mapping):
             resolved[key] = _resolve_settings(value, tokens, renderer, context, brand_toml,
-                                              (*table, key))
+                                              (*table, key), origins)
         elif not isinstance(value, str):
             resolved[key] = value
         elif (path := alias_path(value)) is not None:
@@ -320,10 +300,55 @@ def _resolve_settings(
                 raise BrandError(f"unknown token reference '{value}' in '{'.'.join(table)}.{key}'",
                                  _setting_location(brand_toml, (*table, key)),
                                  did_you_mean(path, tokens.by_path) or "reference a defined token")
-            resolved[key] = tokens.css(path)
+            token = tokens.by_path[path]
+            resolved[key] = (srgb_hex(parse_colour(token.value)) if token.type == "color"
+                             and token.value is not None else token.css)
+            if origins is not None:
+                origins.append((".".join((*table, key)[1:]), path, token.location))
         else:
             resolved[key] = _render_setting(renderer, value, context, brand_toml, (*table, key))
+            if _colour_field(table, key):
+                resolved[key] = _auth0_colour(resolved[key])
     return resolved
+
+
+def _colour_field(table: tuple[str, ...], key: str) -> bool:
+    """Tell whether `key` of `table` is one of Auth0's colour fields (theme, branding, org)."""
+    if table[:1] == ("theme",) and len(table) == 2:
+        field_ = THEME_FIELDS.get(table[1], {}).get(key)
+        return field_ is not None and field_.kind == "color"
+    return table[-1:] == ("colors",)
+
+
+def _auth0_colour(value: str) -> str:
+    # Any colour CSS reads becomes the hex Auth0 takes; what is not a colour stays as written,
+    # for the settings checks to report at its line.
+    try:
+        return srgb_hex(parse_colour(value))
+    except ColourError:
+        return value
+
+
+def _email_background(config: Config, tokens: Tokens) -> Color:
+    """Return the colour a translucent colour is blended onto in emails (white if undeclared)."""
+    declared = config.colours.get("email_background")
+    if declared is None:
+        return WHITE
+    brand_toml = config.brand_dir / "brand.toml"
+    path = alias_path(declared)
+    token = tokens.by_path.get(path) if path is not None else None
+    if path is not None and token is None:
+        raise BrandError(f"unknown token reference '{declared}' in 'colours.email_background'",
+                         _setting_location(brand_toml, ("colours", "email_background")),
+                         did_you_mean(path, tokens.by_path) or "reference a colour token")
+    try:
+        if token is not None and token.type != "color":
+            raise ColourError(f"'{path}' is a {token.type} token", "reference a colour token")
+        return parse_colour(token.value if token is not None else declared)
+    except ColourError as error:
+        raise BrandError(f"colours.email_background is not a colour: {error}",
+                         _setting_location(brand_toml, ("colours", "email_background")),
+                         error.hint) from error
 
 
 def _render_setting(renderer: Renderer, value: str, context: Mapping[str, Any],

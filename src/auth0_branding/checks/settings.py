@@ -16,6 +16,7 @@ from ..auth0.contract import (
     RESULT_URL_VARIABLES,
 )
 from ..auth0.theme import THEME_FIELDS, ThemeField, is_color
+from ..brand.colours import parse_colour
 from ..brand.sourcemap import toml_key_line, toml_location, toml_table_line
 from ..errors import Location, Problem, TemplateError, did_you_mean
 from ..render.liquid import parse_liquid
@@ -123,7 +124,19 @@ def check_branding(data: Mapping[str, Any], artifact: Any) -> list[Problem]:
             problems.append(Problem("error", "branding-invalid",
                                     f"{path} is {value!r}, not a hex colour; write e.g. "
                                     "\"#0055aa\"", toml_location(brand_toml, path)))
+        elif parse_colour(value).alpha() < 1:
+            problems.append(_translucent(f"branding.colors.{key}", value,
+                                         toml_location(brand_toml, f"branding.colors.{key}")))
     return problems
+
+
+def _translucent(path: str, value: str, where: Location) -> Problem:
+    # Lenient, as the contract asks of what no source confirms: Auth0 documents its colour
+    # pattern (which takes #rrggbbaa) for the theme only.
+    return Problem("warning", "translucent-colour",
+                   f"{path} is translucent ({value}); Auth0 may not take alpha in branding "
+                   "colours (unverified), so check how it shows, or make the colour opaque",
+                   where)
 
 
 def check_organization(data: Mapping[str, Any], artifact: Any) -> list[Problem]:
@@ -141,6 +154,9 @@ def check_organization(data: Mapping[str, Any], artifact: Any) -> list[Problem]:
                                     f"{table}.colors.{key} is {value!r}, not a hex colour; "
                                     "write e.g. \"#0055aa\" or alias a hex colour token",
                                     toml_location(tenants_toml, f"{table}.colors.{key}")))
+        elif parse_colour(value).alpha() < 1:
+            problems.append(_translucent(f"{table}.colors.{key}", value,
+                                         toml_location(tenants_toml, f"{table}.colors.{key}")))
     return problems
 
 

@@ -32,10 +32,11 @@ from ..build.artifacts import Artifact
 from ..build.builder import BuildResult
 from ..build.cache import key_of
 from ..build.stages import cached, files_digest, problems_from_data, problems_to_data
-from ..errors import Location, Problem, TemplateError, did_you_mean
+from ..errors import Location, Problem, TemplateError, did_you_mean, display_path
 from ..render.liquid import AUTH0_FILTERS, FILE_TAGS, parse_liquid
 from ..render.liquid_usage import LiquidUsage, TagUse
 from . import mfa_page, settings  # noqa: F401 - register the MFA page's and the JSON outputs' checks
+from .contrast import check_email_contrast
 from .html import check_html, in_html_comment, scan_html
 from .messages import liquid_message
 from .partials import check_partial_tenants, check_partial_texts
@@ -62,6 +63,12 @@ def check_build(result: BuildResult, translations: bool = True) -> list[Problem]
     problems.extend(check_partial_tenants(result.tenants, result.artifacts))
     problems.extend(check_partial_texts(result.translations, result.artifacts))
     problems.extend(check_phone_messages(result.translations, result.artifacts))
+    # What reading the tokens found: redefinitions, deprecated tokens in use, skipped tokens.
+    problems.extend(p for tokens in result.tokens.values() for p in tokens.problems)
+    if result.config.colours and any(a.kind == "email" for a in result.artifacts):
+        problems.extend(check_email_contrast(
+            result.config.colours, result.tokens,
+            display_path(result.config.brand_dir / "brand.toml")))
     if translations:
         problems.extend(check_translations(
             result.translations, result.artifacts,

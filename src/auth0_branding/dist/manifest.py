@@ -37,6 +37,8 @@ def manifest_of(result: BuildResult) -> dict[str, Any]:
             {
                 "tenant": a.tenant, "kind": a.kind, "name": a.name, "path": a.path,
                 "resource": a.resource, "sha256": a.sha256, "size": a.size,
+                # tokens.css and tokens.json are for the customer's apps, not for Auth0.
+                **({} if a.published else {"published": False}),
                 "sources": list(a.sources),
             }
             for a in result.artifacts

@@ -111,6 +111,8 @@ def _desired(dist_dir: Path, outputs: list[Mapping[str, Any]], contents: Mapping
     bodies: dict[str, str] = {}
     settings: dict[str, Any] = {}
     for output in outputs:
+        if output.get("published") is False:  # verified like the rest, sent nowhere
+            continue
         text, resource = contents[output["path"]], output["resource"]
         kind = output["kind"]
         if kind == "page" and resource == UL_TEMPLATE:
