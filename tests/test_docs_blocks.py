@@ -121,3 +121,16 @@ def test_the_publishing_quick_start_runs_verbatim_twice(workdir: Path, tmp_path:
         **shipped["colors"], "primary": "#ff00ff"}
     assert (workdir / ".env").read_text(encoding="utf-8").startswith("# Written by the")
     assert _untouched(guarded) == before  # nothing landed in the checkout
+
+
+def test_the_emulator_quick_start_runs_verbatim(workdir: Path, tmp_path: Path) -> None:
+    block = first_sh_block(ROOT / "docs" / "emulator.md", "## Quick start")
+    output = run_block(block, workdir, _environment(tmp_path), timeout=240)
+
+    assert re.search(r"^Built \d+ outputs for 3 tenant\(s\) into dist/ \(0 error", output, re.M)
+    for tenant in ("dev", "staging", "prod"):
+        publish, drift = ([row[1], *map(int, row[2:8])] for row in _rows(output, tenant))
+        assert publish[0] == "ok" and publish[1] > 40 and publish[4] == publish[1] + publish[2]
+        assert drift[0] == "ok" and drift[1:3] == [0, 0]  # exit 0 (else the block fails)
+    state = json.loads((workdir / ".emulator" / "state.json").read_text(encoding="utf-8"))
+    assert sorted(state["tenants"]) == ["dev", "prod", "staging"]
