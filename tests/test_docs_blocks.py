@@ -79,10 +79,21 @@ def run_block(block: str, cwd: Path, env: dict[str, str], timeout: float) -> str
     return output
 
 
-def _rows(output: str, tenant: str) -> list[list[str]]:
-    """Return the summary table rows of `tenant`, in the order the commands printed them."""
-    return [line.split() for line in output.splitlines()
-            if re.match(rf"^\s*{tenant}\s+(ok|failed|differs|drift)\b", line)]
+def _rows(output: str, tenant: str) -> list[dict[str, str]]:
+    """Return the summary table rows of `tenant`, by column, in the order they were printed."""
+    rows: list[dict[str, str]] = []
+    header: list[str] = []
+    for line in output.splitlines():
+        words = line.split()
+        if words[:2] == ["tenant", "status"]:
+            header = words
+        elif header and words[:1] == [tenant]:
+            rows.append(dict(zip(header, words, strict=False)))
+    return rows
+
+
+def _counts(row: dict[str, str]) -> dict[str, int]:
+    return {name: int(row[name]) for name in ("create", "update", "same", "written")}
 
 
 def _untouched(paths: list[Path]) -> dict[Path, float | None]:
@@ -99,18 +110,20 @@ def test_the_publishing_quick_start_runs_verbatim_twice(workdir: Path, tmp_path:
     assert built.returncode == 0, built.stderr
     output = run_block(block, workdir, env, timeout=240)
 
-    # tenant, status, create, update, same, written, calls, retries: diff, publish, publish,
-    # drift, publish, drift, in the block's order.
-    rows = [[row[1], *map(int, row[2:8])] for row in _rows(output, "dev")]
+    # diff, publish, publish, drift, publish, drift, in the block's order.
+    rows = _rows(output, "dev")
     assert len(rows) == 6, output
-    diff, publish, again, drifted, repair, clean = rows
-    assert all(row[0] == "ok" for row in rows), output
-    assert diff[1] > 40 and diff[4] == 0  # a fresh tenant: everything to create, nothing written
-    assert publish[4] == diff[1] + diff[2] and publish[1:3] == diff[1:3]
-    assert again[1:3] == [0, 0] and again[4] == 0  # the second publish writes nothing
-    assert drifted[1:3] == [0, 1] and "DRIFT dev: branding\n" in output  # the curl edit, exit 2
-    assert repair[1:3] == [0, 1] and repair[4] == 1
-    assert clean[1:3] == [0, 0]  # drift exit 0 (a non-zero exit would have failed the block)
+    assert all(row["status"] == "ok" for row in rows), output
+    diff, publish, again, drifted, repair, clean = map(_counts, rows)
+    # A fresh tenant: everything to create, nothing written.
+    assert diff["create"] > 40 and diff["written"] == 0
+    assert publish["written"] == diff["create"] + diff["update"]
+    assert (publish["create"], publish["update"]) == (diff["create"], diff["update"])
+    assert (again["create"], again["update"], again["written"]) == (0, 0, 0)  # nothing to do
+    # The curl edit: drift exits 2 naming branding; the repair writes it back.
+    assert (drifted["create"], drifted["update"]) == (0, 1) and "DRIFT dev: branding\n" in output
+    assert (repair["update"], repair["written"]) == (1, 1)
+    assert (clean["create"], clean["update"]) == (0, 0)  # drift exit 0 (else the block fails)
 
     log = (workdir / ".emulator" / "log").read_text(encoding="utf-8")
     assert "State saved to .emulator/state.json" in log and log.endswith("Emulator stopped.\n")
@@ -129,8 +142,11 @@ def test_the_emulator_quick_start_runs_verbatim(workdir: Path, tmp_path: Path) -
 
     assert re.search(r"^Built \d+ outputs for 3 tenant\(s\) into dist/ \(0 error", output, re.M)
     for tenant in ("dev", "staging", "prod"):
-        publish, drift = ([row[1], *map(int, row[2:8])] for row in _rows(output, tenant))
-        assert publish[0] == "ok" and publish[1] > 40 and publish[4] == publish[1] + publish[2]
-        assert drift[0] == "ok" and drift[1:3] == [0, 0]  # exit 0 (else the block fails)
+        publish_row, drift_row = _rows(output, tenant)
+        assert publish_row["status"] == drift_row["status"] == "ok", output
+        publish, drift = _counts(publish_row), _counts(drift_row)
+        assert publish["create"] > 40
+        assert publish["written"] == publish["create"] + publish["update"]
+        assert (drift["create"], drift["update"]) == (0, 0)  # exit 0 (else the block fails)
     state = json.loads((workdir / ".emulator" / "state.json").read_text(encoding="utf-8"))
     assert sorted(state["tenants"]) == ["dev", "prod", "staging"]
