@@ -9,7 +9,7 @@ Shared sources are scanned once, whatever the number of tenants: one warning per
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +22,15 @@ from ..errors import Location, Problem, display_path, printable
 
 # Strings are kept (`token("...")` quotes its name, `"#{$x}"` interpolates); comments are
 # blanked, their line breaks kept.
-_SASS_LEXEME = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|/\*.*?\*/|//[^\n]*',
+# An unclosed comment or block runs to the end (`\Z`), so a hostile file is read in linear time.
+_SASS_LEXEME = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|/\*.*?(?:\*/|\Z)|//[^\n]*',
                           re.DOTALL)
 _SASS_USE = re.compile(
     r"\$(?P<variable>[A-Za-z0-9_-]+)(?!\s*:(?!:))"
     r"|\b(?:token|token-properties)\(\s*[\"'](?P<name>[^\"']+)[\"']"
     r"|\bvar\(\s*--(?P<custom>[A-Za-z0-9_-]+)")
-_JINJA = re.compile(r"\[\[.*?\]\]|\[%.*?%\]", re.DOTALL)
-_JINJA_COMMENT = re.compile(r"\[#.*?#\]", re.DOTALL)
+_JINJA = re.compile(r"\[\[.*?(?:\]\]|\Z)|\[%.*?(?:%\]|\Z)", re.DOTALL)
+_JINJA_COMMENT = re.compile(r"\[#.*?(?:#\]|\Z)", re.DOTALL)
 _JINJA_TOKENS = re.compile(
     r"\btokens((?:\s*\.\s*[\w$-]+|\s*\[\s*[\"'][^\"']+[\"']\s*\])+)")
 _PART = re.compile(r"\.\s*([\w$-]+)|\[\s*[\"']([^\"']+)[\"']\s*\]")
@@ -52,11 +53,16 @@ def check_deprecated_uses(result: BuildResult) -> list[Problem]:
         if template.is_file():
             problems.extend(_template_uses(template, config.brand_dir, shared))
     brand_toml = config.brand_dir / "brand.toml"
+    # A settings table counts where some tenant built gets it, as the build reads it only then.
+    managed = {part for tenant in result.tenants for part in tenant.manage}
     for table in ("theme", "branding", "colours"):
-        settings = getattr(config, table)
-        problems.extend(_setting_uses(settings, (table,), brand_toml, shared))
+        if table in managed or table == "colours":
+            settings = getattr(config, table)
+            problems.extend(_setting_uses(settings, (table,), brand_toml, shared))
     for tenant in result.tenants:
-        own = _deprecated([result.tokens[tenant.name]]) if tenant.name in result.tokens else {}
+        if "organizations" not in tenant.manage or tenant.name not in result.tokens:
+            continue
+        own = _deprecated([result.tokens[tenant.name]])
         for name, branding in tenant.organizations.items():
             problems.extend(_setting_uses(
                 branding, ("tenants", tenant.name, "organizations", name, "branding"),
@@ -72,10 +78,9 @@ def deprecated_use(path: str, token: Token, where: Location) -> Problem:
                    where)
 
 
-def _deprecated(sets: Any) -> dict[str, Token]:
+def _deprecated(sets: Iterable[Tokens]) -> dict[str, Token]:
     found: dict[str, Token] = {}
     for tokens in sets:
-        assert isinstance(tokens, Tokens)
         for path, token in tokens.by_path.items():
             if token.deprecated is not False:
                 found.setdefault(path, token)
