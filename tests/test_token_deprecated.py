@@ -116,3 +116,16 @@ def test_no_warning_without_a_deprecated_token_in_use(brand: Path) -> None:
     outcome = _build()
     assert outcome.exit_code == 0, outcome.stderr
     assert _warnings(outcome.stderr) == []
+
+
+def test_a_name_beyond_ascii_is_found(brand: Path) -> None:
+    (brand / "tokens" / "farbe.tokens.json").write_text(
+        '{\n  "farbe": {"$type": "color", "$deprecated": true,\n'
+        '    "grün": {"$value": "#00aa00"}\n  }\n}', encoding="utf-8")
+    (brand / "styles" / "email.scss").write_text(
+        '@import "tokens";\n.button { color: $farbe-grün; }\n', encoding="utf-8")
+    outcome = _build()
+    assert outcome.exit_code == 0, outcome.stderr
+    assert _warnings(outcome.stderr) == [
+        "WARNING brand/styles/email.scss:2: token-deprecated 'farbe.grün' is deprecated "
+        "(defined at brand/tokens/farbe.tokens.json:3)"]

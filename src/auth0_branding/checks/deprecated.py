@@ -26,9 +26,9 @@ from ..errors import Location, Problem, display_path, printable
 _SASS_LEXEME = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|/\*.*?(?:\*/|\Z)|//[^\n]*',
                           re.DOTALL)
 _SASS_USE = re.compile(
-    r"\$(?P<variable>[A-Za-z0-9_-]+)(?!\s*:(?!:))"
+    r"\$(?P<variable>[\w-]+)(?!\s*:(?!:))"
     r"|\b(?:token|token-properties)\(\s*[\"'](?P<name>[^\"']+)[\"']"
-    r"|\bvar\(\s*--(?P<custom>[A-Za-z0-9_-]+)")
+    r"|\bvar\(\s*--(?P<custom>[\w-]+)")
 _JINJA = re.compile(r"\[\[.*?(?:\]\]|\Z)|\[%.*?(?:%\]|\Z)", re.DOTALL)
 _JINJA_COMMENT = re.compile(r"\[#.*?(?:#\]|\Z)", re.DOTALL)
 _JINJA_TOKENS = re.compile(
