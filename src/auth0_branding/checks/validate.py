@@ -37,6 +37,7 @@ from ..render.liquid import AUTH0_FILTERS, FILE_TAGS, parse_liquid
 from ..render.liquid_usage import LiquidUsage, TagUse
 from . import mfa_page, settings  # noqa: F401 - register the MFA page's and the JSON outputs' checks
 from .contrast import check_email_contrast
+from .deprecated import check_deprecated_uses
 from .html import check_html, in_html_comment, scan_html
 from .messages import liquid_message
 from .partials import check_partial_tenants, check_partial_texts
@@ -65,6 +66,7 @@ def check_build(result: BuildResult, translations: bool = True) -> list[Problem]
     problems.extend(check_phone_messages(result.translations, result.artifacts))
     # What reading the tokens found: redefinitions, deprecated tokens in use, skipped tokens.
     problems.extend(p for tokens in result.tokens.values() for p in tokens.problems)
+    problems.extend(check_deprecated_uses(result))
     if result.config.colours and any(a.kind == "email" for a in result.artifacts):
         problems.extend(check_email_contrast(
             result.config.colours, result.tokens,
