@@ -27,7 +27,7 @@ from ..brand.sourcemap import SourceMap
 from ..build.artifacts import Artifact
 from ..build.partials import fragment_source
 from ..errors import Location, Problem, TemplateError, did_you_mean
-from ..render.liquid import parse_liquid
+from ..render.liquid import check_liquid
 from ..render.liquid_usage import liquid_usage
 from .messages import liquid_message
 from .registry import Subject, check
@@ -107,7 +107,7 @@ def _fragment(fragment: Fragment) -> Iterator[Problem]:
                       f"the partial has {size:,} characters once built; Auth0 accepts at most "
                       f"{MAX_PARTIAL_CHARS:,} (make it smaller)", fragment.file)
     try:
-        parse_liquid(fragment.html, fragment.file.path)
+        check_liquid(fragment.html, fragment.file.path)
     except TemplateError as error:
         line = error.location.line if error.location else None
         yield Problem("error", "liquid-syntax",

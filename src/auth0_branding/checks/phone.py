@@ -33,7 +33,7 @@ from ..build.cache import key_of
 from ..build.phone import VOICE_SUFFIX
 from ..build.stages import cached, problems_from_data, problems_to_data
 from ..errors import Problem, TemplateError, did_you_mean
-from ..render.liquid import parse_liquid, render_liquid
+from ..render.liquid import check_liquid, render_liquid
 from .messages import liquid_message
 from .registry import Subject, check
 
@@ -93,7 +93,7 @@ def _plain(kind: str, part: str, text: str, where: SourceMap) -> Iterator[Proble
                           "messages are plain text (remove it)",
                           where.at_output(number, match.group(0)))
     try:
-        parse_liquid(text, where.file.path)
+        check_liquid(text, where.file.path)
     except TemplateError as error:
         yield Problem("error", "liquid-syntax",
                       liquid_message(error),

@@ -19,7 +19,7 @@ from ..auth0.theme import THEME_FIELDS, ThemeField, is_color
 from ..brand.colours import parse_colour
 from ..brand.sourcemap import toml_key_line, toml_location, toml_table_line
 from ..errors import Location, Problem, TemplateError, did_you_mean
-from ..render.liquid import parse_liquid
+from ..render.liquid import check_liquid
 from ..render.liquid_usage import liquid_usage
 from .registry import Subject, check
 
@@ -74,7 +74,7 @@ def _email_key(path: str, name: str, key: str) -> Location:
 
 def _subject(subject: str, name: str, where: Location) -> list[Problem]:
     try:
-        parse_liquid(subject, f"{name} subject")
+        check_liquid(subject, f"{name} subject")
         usage = liquid_usage(subject)
     except TemplateError as error:
         return [Problem("error", "liquid-syntax", f"subject of {name}: {error.message} "

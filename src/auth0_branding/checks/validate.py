@@ -33,7 +33,7 @@ from ..build.builder import BuildResult
 from ..build.cache import key_of
 from ..build.stages import cached, files_digest, problems_from_data, problems_to_data
 from ..errors import Location, Problem, TemplateError, did_you_mean, display_path
-from ..render.liquid import AUTH0_FILTERS, FILE_TAGS, parse_liquid
+from ..render.liquid import AUTH0_FILTERS, FILE_TAGS, check_liquid
 from ..render.liquid_usage import LiquidUsage, TagUse
 from . import mfa_page, settings  # noqa: F401 - register the MFA page's and the JSON outputs' checks
 from .contrast import check_email_contrast
@@ -132,7 +132,7 @@ def check_key(artifact: Artifact) -> str:
 @check("liquid-syntax", kinds=MARKUP, gate=True)
 def _liquid_syntax(subject: Subject) -> Iterator[Problem]:
     try:
-        parse_liquid(subject.artifact.content, subject.artifact.path)
+        check_liquid(subject.artifact.content, subject.artifact.path)
     except TemplateError as error:
         where = subject.where
         line, col = (error.location.line, error.location.col) if error.location else (None, None)

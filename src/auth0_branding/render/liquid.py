@@ -25,6 +25,7 @@ from liquid.token import TOKEN_DOC, TOKEN_EXPRESSION, TOKEN_ILLEGAL, TOKEN_TAG, 
 from ..errors import Location, TemplateError, did_you_mean
 from .liquid_dates import DATE_FILTERS
 from .liquid_filters import FILTERS
+from .liquid_skeleton import skeleton_of
 from .liquid_tags import BlockTag, LayoutTag, accept_keyword_properties, template_lexer
 from .liquidjs import liquidjs_engine
 
@@ -289,6 +290,18 @@ def parse_liquid(text: str, name: str = "<template>") -> BoundTemplate:
         return _parse_cached(text)
     except LiquidError as error:
         raise _template_error(error, name) from error
+
+
+def check_liquid(text: str, name: str = "<template>") -> None:
+    """Raise TemplateError, at `name:line`, where `text` does not parse as Auth0 Liquid.
+
+    Parses the text's skeleton (`liquid_skeleton`), which texts with the same Liquid share;
+    a failure is reported from the text itself, at its own line and column.
+    """
+    try:
+        _parse_cached(skeleton_of(text).text)
+    except LiquidError:
+        parse_liquid(text, name)
 
 
 @contextmanager

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -15,6 +15,7 @@ from liquid.builtin.expressions import FilteredExpression, Path
 from liquid.builtin.output import OutputNode
 from liquid.token import TOKEN_TAG
 
+from ..errors import TemplateError
 from .liquid import (
     _DECODING_FILTERS,
     _SANITISING_FILTERS,
@@ -23,8 +24,10 @@ from .liquid import (
     FILE_TAGS,
     LIQUIDJS_FILTERS,
     UNVERIFIED_TAGS,
+    check_liquid,
     parse_liquid,
 )
+from .liquid_skeleton import skeleton_of
 
 if TYPE_CHECKING:
     from liquid.expression import Expression
@@ -157,7 +160,20 @@ def _paths(expressions: Iterable[Expression]) -> list[str]:
     return found
 
 
-def _output_use(node: OutputNode, text: str, lines: _Lines) -> OutputUse:
+@dataclass(frozen=True)
+class _OutputFacts:
+    """What the parse tells of one output; where it is, the text tells."""
+
+    index: int
+    echo: bool  # `{% echo %}` rather than `{{ }}`
+    markup: str
+    variables: tuple[str, ...]
+    filters: tuple[str, ...]
+    escaped: bool
+    unescaped_variables: tuple[str, ...]
+
+
+def _output_facts(node: OutputNode) -> _OutputFacts:
     expr = node.expression
     left, filters = (expr.left, expr.filters or []) if isinstance(expr, FilteredExpression) else (
         expr, []
@@ -175,16 +191,17 @@ def _output_use(node: OutputNode, text: str, lines: _Lines) -> OutputUse:
         elif arg_paths:
             tainted += arg_paths
             escaped = False
-    index = node.token.start_index
-    if node.token.kind == TOKEN_TAG:
-        markup = _tag_use("echo", index, text, lines).markup
-    else:
-        markup = node.token.value
-    line, col = lines.at(index)
-    return OutputUse(
-        markup, line, col, tuple(dict.fromkeys(seen)), tuple(f.name for f in filters),
-        escaped and not tainted, tuple(dict.fromkeys(tainted)),
+    return _OutputFacts(
+        node.token.start_index, node.token.kind == TOKEN_TAG, node.token.value,
+        tuple(dict.fromkeys(seen)), tuple(f.name for f in filters), escaped and not tainted,
+        tuple(dict.fromkeys(tainted)),
     )
+
+
+def _output_use(facts: _OutputFacts, index: int, text: str, lines: _Lines) -> OutputUse:
+    markup = _tag_use("echo", index, text, lines).markup if facts.echo else facts.markup
+    return OutputUse(markup, *lines.at(index), facts.variables, facts.filters, facts.escaped,
+                     facts.unescaped_variables)
 
 
 def _walk(nodes: Iterable[Node], context: RenderContext) -> Iterator[Node]:
@@ -193,32 +210,62 @@ def _walk(nodes: Iterable[Node], context: RenderContext) -> Iterator[Node]:
         yield from _walk(node.children(context, include_partials=False), context)
 
 
+@dataclass(frozen=True)
+class LiquidAnalysis:
+    """What parsing a text tells of its Liquid, at offsets into the text parsed."""
+
+    variables: tuple[tuple[int, str], ...]
+    filters: tuple[tuple[int, str], ...]
+    tags: tuple[tuple[int, str], ...]
+    outputs: tuple[_OutputFacts, ...]
+
+
 @lru_cache(maxsize=512)
-def _usage_cached(text: str) -> LiquidUsage:
+def analysis_of(text: str) -> LiquidAnalysis:
+    """Parse and analyse `text` itself (its skeleton's analysis is shared, this is not)."""
     template = parse_liquid(text)
     analysis = template.analyze(include_partials=False)
-    lines = _Lines(text)
+    return LiquidAnalysis(
+        variables=tuple(sorted((var.span.index, str(var)) for uses in analysis.globals.values()
+                               for var in uses)),
+        filters=tuple(sorted((span.index, name) for name, spans in analysis.filters.items()
+                             for span in spans)),
+        tags=tuple(sorted((span.index, name) for name, spans in analysis.tags.items()
+                          for span in spans)),
+        outputs=tuple(_output_facts(node)
+                      for node in _walk(template.nodes, RenderContext(template))
+                      if isinstance(node, OutputNode)),
+    )
 
-    variables = sorted(
-        (var.span.index, str(var)) for uses in analysis.globals.values() for var in uses
-    )
-    filters = sorted((span.index, name) for name, spans in analysis.filters.items()
-                     for span in spans)
-    tags = sorted((span.index, name) for name, spans in analysis.tags.items() for span in spans)
-    outputs = [
-        _output_use(node, text, lines)
-        for node in _walk(template.nodes, RenderContext(template))
-        if isinstance(node, OutputNode)
-    ]
+
+@lru_cache(maxsize=512)
+def _usage_cached(text: str) -> LiquidUsage:
+    # Outputs whose Liquid is the same (a fleet's tenants) share one analysis, of the
+    # skeleton; the positions and markup are then read off the text itself.
+    skeleton = skeleton_of(text)
+    try:
+        return usage_from(text, analysis_of(skeleton.text), skeleton.original_index)
+    except TemplateError:  # never seen: the text parsed, so would its skeleton
+        return usage_from(text, analysis_of(text), _same_index)
+
+
+def usage_from(text: str, facts: LiquidAnalysis, at: Callable[[int], int]) -> LiquidUsage:
+    """Return the usage of `text` from an analysis whose offsets `at` maps to the text's."""
+    lines = _Lines(text)
     return LiquidUsage(
-        variables=tuple(Use(name, *lines.at(index)) for index, name in variables),
-        tags=tuple(_tag_use(name, index, text, lines) for index, name in tags),
-        filters=tuple(Use(name, *lines.at(index)) for index, name in filters),
-        outputs=tuple(outputs),
+        variables=tuple(Use(name, *lines.at(at(index))) for index, name in facts.variables),
+        tags=tuple(_tag_use(name, at(index), text, lines) for index, name in facts.tags),
+        filters=tuple(Use(name, *lines.at(at(index))) for index, name in facts.filters),
+        outputs=tuple(_output_use(output, at(output.index), text, lines)
+                      for output in facts.outputs),
     )
+
+
+def _same_index(index: int) -> int:
+    return index
 
 
 def liquid_usage(text: str, name: str = "<template>") -> LiquidUsage:
     """Report the variables, tags, filters and outputs of `text` by static analysis."""
-    parse_liquid(text, name)  # raise a located TemplateError before analysing
+    check_liquid(text, name)  # raise a located TemplateError before analysing
     return _usage_cached(text)
