@@ -15,6 +15,7 @@ from ..checks.translations import check_translations
 from ..checks.validate import check_build, merge_problems
 from .builder import BuildResult, build, load_brand_translations
 from .cache import Cache, active, using
+from .collector import build_collector
 
 # Below this many tenants a second process costs more than it saves.
 PARALLEL_FROM_TENANTS = 8
@@ -31,10 +32,11 @@ def build_and_check(
     stage results are kept between runs (None: this process's memory only). The folder is
     pruned to its size bound afterwards.
     """
-    if cache is None:
-        return _build_and_check(brand_dir, tenant_names, jobs, active(), progress)
-    with using(cache):
-        result = _build_and_check(brand_dir, tenant_names, jobs, cache, progress)
+    with build_collector():
+        if cache is None:
+            return _build_and_check(brand_dir, tenant_names, jobs, active(), progress)
+        with using(cache):
+            result = _build_and_check(brand_dir, tenant_names, jobs, cache, progress)
     cache.prune()
     return result
 
