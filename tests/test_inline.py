@@ -166,3 +166,62 @@ def test_start_tag_error_counts_lines_of_the_source_not_of_the_protected_html():
     with pytest.raises(InlineError) as caught:
         inline_css(html, "td { color: red; }", "premailer", "emails/x.html")
     assert caught.value.location.line == 6
+
+
+# -- the classification of where Liquid sits, shared by emails differing only in words ----
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from auth0_branding.build import inline as inline_module  # noqa: E402
+
+
+def _both_ways(html: str) -> tuple[object, object]:
+    """Classify `html` as the build does (shared) and on its own masked text."""
+    prefix = "LQ1A2B3C4D"
+    constructs = list(inline_module._PROTECTED.finditer(html))
+    tokens = [f"{prefix}{index:05d}Q" for index in range(len(constructs))]
+    masked = inline_module._masked(html, constructs, tokens)
+    return (inline_module._where_liquid_sits(html, masked, prefix, len(constructs)),
+            inline_module._classify(masked, prefix))
+
+
+def test_a_fleets_copies_of_one_email_share_one_classification() -> None:
+    inline_module._classified.cache_clear()
+    for name in ("Customer 0001 Outfitters", "Ünïcode Customer Co", "X"):
+        html = (f'<html><head><title>{name}</title></head><body style="color:#a1b2c3">'
+                f'<!--[if mso]><p>{name}</p><![endif]--><p>Hi {{{{ user.name }}}}, {name}</p>'
+                f'<a href="{{{{ url }}}}">{name}</a>{{% if a %}}<b>x</b>{{% endif %}}</body></html>')
+        shared, alone = _both_ways(html)
+        assert shared == alone
+        protect_liquid(html)
+    assert inline_module._classified.cache_info().currsize == 1
+
+
+@pytest.mark.parametrize("html", [
+    "<title></ title>{{ a }}", "<script></ script>{{ a }}", "< p>{{ a }}</p>",
+    "<![if !mso]>{{ a }}<![endif]>", "<!-- {{ a }} --> {{ b }}", "<td {{ a }}>", "<td{{ a }}>",
+    "<{{ a }}>", "<style>p{color:{{ c }}}</style><p>{{ d }}</p>", "<a href={{ u }}>x</a>",
+    "&amp;{{ a }} &#169;{{ b }}", "<textarea>{{ a }}</textarea>{{ b }}",
+    "<td a b=1 {{ x }}>", "<v:fill src=\"{{ s }}\"></v:fill>{{ t }}", "<p>é {{ a }} ü</p>",
+    "<p>LQ00000000 word {{ a }}</p>",
+])
+def test_edge_cases_classify_as_on_their_own(html: str) -> None:
+    shared, alone = _both_ways(html)
+    assert shared == alone
+
+
+HTML_PIECES = st.sampled_from([
+    "<", ">", "</", "<!--", "-->", "<![if mso]>", "<![endif]>", "<!DOCTYPE html>", "<title>",
+    "</title>", "<style>", "</style>", "<script>", "</script>", "<textarea>", "</textarea>",
+    "<td", "<p", "</p>", "<v:fill", " ", "\n", '"', "'", "=", "{{ a }}", "{% if b %}",
+    "{% endif %}", "word", "Word2", "&amp;", "&#123;", "&", "#", "/", ":", "x-y", "title",
+    "style", "script", "Q", "LQ", "00001", "<br/>", "[", "]", "!", "é", "_", "\xa0",
+])
+
+
+@settings(max_examples=3000, deadline=None, database=None)
+@given(st.lists(HTML_PIECES, max_size=30).map("".join))
+def test_the_shared_classification_equals_the_emails_own(html: str) -> None:
+    shared, alone = _both_ways(html)
+    assert shared == alone

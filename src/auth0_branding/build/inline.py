@@ -73,34 +73,75 @@ def _inline_cached(html: str, css: str, inliner: str, name: str) -> str:
 def protect_liquid(html: str, name: str = "<email>") -> Protected:
     """Swap each Liquid construct for a token no inliner will alter or move."""
     prefix = _unused_prefix(html)
-    originals: dict[str, str] = {}
-    starts: dict[str, int] = {}
-
-    def swap(match: re.Match[str]) -> str:
-        token = f"{prefix}{len(originals):05d}Q"
-        originals[token] = match.group(0)
-        starts[token] = match.start()
-        return token
-
-    masked = _PROTECTED.sub(swap, html)
-    scanner = _ContextScanner(re.compile(re.escape(prefix) + r"\d{5}Q"))
-    scanner.feed(masked)
-    scanner.close()
-    if scanner.in_start_tag:
-        token = scanner.in_start_tag[0]
-        line = html.count("\n", 0, starts[token]) + 1
+    constructs = list(_PROTECTED.finditer(html))
+    tokens = [f"{prefix}{index:05d}Q" for index in range(len(constructs))]
+    originals = {token: match.group(0) for token, match in zip(tokens, constructs, strict=True)}
+    masked = _masked(html, constructs, tokens)
+    in_start_tag, in_content = _where_liquid_sits(html, masked, prefix, len(constructs))
+    if in_start_tag:
+        first = constructs[in_start_tag[0]]
+        line = html.count("\n", 0, first.start()) + 1
         raise InlineError(
-            f"Liquid inside a start tag cannot survive CSS inlining: {originals[token]}",
+            f"Liquid inside a start tag cannot survive CSS inlining: {first.group(0)}",
             Location(name, line),
             "move the condition around the whole element, or put the Liquid inside an "
             "attribute value",
-            snippet=originals[token],
+            snippet=first.group(0),
         )
     # A token inside an HTML comment (an Outlook conditional block, say) stays plain: a
     # comment within it would end the outer comment early.
-    for token in scanner.in_content:
+    commented = [tokens[index] for index in in_content]
+    for token in commented:
         masked = masked.replace(token, f"<!--{token}-->", 1)
-    return Protected(masked, originals, frozenset(scanner.in_content))
+    return Protected(masked, originals, frozenset(commented))
+
+
+def _masked(html: str, constructs: list[re.Match[str]], tokens: list[str]) -> str:
+    pieces, end = [], 0
+    for match, token in zip(constructs, tokens, strict=True):
+        pieces += [html[end:match.start()], token]
+        end = match.end()
+    pieces.append(html[end:])
+    return "".join(pieces)
+
+
+# Where a construct sits (a start tag, text, a comment, a raw-text element) is decided by
+# the markup around it, not by the words of the text or of attribute values, so an email's
+# copies for a fleet's tenants (their names, their colours) are classified once, on the
+# email with each run of words shortened to "x". Only a run after whitespace, `>`, a quote,
+# `=` or `,.;:()` is shortened: never a tag's or an entity's name, nor what follows `<!`,
+# `<![`, `&#` or `/`; the spaces it takes separate no attribute holding Liquid, as a run
+# holds none. The parser reads a name after whitespace in one place, `</ name>`: an email
+# with a `<` before whitespace is classified on its own, as is one whose shortened text
+# holds the stand-ins' prefix.
+_WORDS = re.compile(r"(?<=[\s>\"'=,.;:()])\w+(?:\s+\w+)*")
+_NAME_AFTER_SPACE = re.compile(r"</?\s")
+_SHARED_PREFIX = "LQ00000000"
+
+
+def _where_liquid_sits(html: str, masked: str, prefix: str, count: int
+                       ) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Return the constructs (by number) inside a start tag, and those in plain text."""
+    shortened = _WORDS.sub("x", html)
+    if _NAME_AFTER_SPACE.search(html) is None and _SHARED_PREFIX not in shortened:
+        constructs = list(_PROTECTED.finditer(shortened))
+        if len(constructs) == count:  # shortening words moves no construct's bounds
+            return _classified(_masked(shortened, constructs, [
+                f"{_SHARED_PREFIX}{index:05d}Q" for index in range(count)]), _SHARED_PREFIX)
+    return _classify(masked, prefix)
+
+
+@lru_cache(maxsize=256)
+def _classified(text: str, prefix: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    return _classify(text, prefix)
+
+
+def _classify(text: str, prefix: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    scanner = _ContextScanner(re.compile(re.escape(prefix) + r"(\d{5})Q"))
+    scanner.feed(text)
+    scanner.close()
+    return (tuple(int(number) for number in scanner.in_start_tag),
+            tuple(int(number) for number in scanner.in_content))
 
 
 def restore_liquid(html: str, protected: Protected, name: str = "<email>") -> str:
