@@ -327,3 +327,26 @@ def test_parallel_build_matches_a_single_process_build(tmp_path, monkeypatch):
         [(a.path, a.content) for a in single.artifacts]
     assert parallel.problems == single.problems
     assert [p.code for p in single.problems] == ["unescaped"]
+
+
+def test_a_second_build_in_one_process_reads_an_edited_template_and_its_new_include(
+        tmp_path: Path) -> None:
+    # A process (the preview) keeps its renderer from build to build: what it kept must
+    # follow the files, an include added since among them.
+    brand = tmp_path / "brand"
+    shutil.copytree(ROOT / "brand", brand)
+    first = {a.path: a for a in build(brand, ["prod"]).artifacts}
+    assert "templates/partials/signature.html" not in " ".join(
+        first["prod/emails/welcome_email.html"].sources)
+    (brand / "templates/partials/signature.html").write_text(
+        '<p class="ap-signature">The edited signature</p>\n', encoding="utf-8")
+    template = brand / "templates/emails/welcome_email.html"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace('[% block content %]',
+                                     '[% block content %][% include "partials/signature.html" %]',
+                                     1), encoding="utf-8")
+    second = {a.path: a for a in build(brand, ["prod"]).artifacts}
+    email = second["prod/emails/welcome_email.html"]
+    assert "The edited signature" in email.content
+    assert any(s.endswith("templates/partials/signature.html") for s in email.sources)
+    assert second["prod/pages/login.html"].content == first["prod/pages/login.html"].content

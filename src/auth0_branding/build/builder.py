@@ -37,7 +37,7 @@ from .partials import partial_artifacts
 from .phone import phone_artifacts
 from .stages import compile_css_cached
 from .styles import style_sources
-from .templates import Renderer
+from .templates import Renderer, shared_renderer
 from .token_outputs import TenantTokens, token_artifacts, token_sources
 
 
@@ -70,7 +70,7 @@ def build(brand_dir: Path, tenant_names: Iterable[str] = (),
     tenants = tuple(config.tenant(n) for n in dict.fromkeys(tenant_names)) or config.tenants
     tenant_tokens = TenantTokens(config)
     translations = load_brand_translations(config)
-    renderer = Renderer(config.templates_dir)
+    renderer = shared_renderer(config.templates_dir)
     shared = _SharedSources.of(config, translations)
     artifacts: list[Artifact] = []
     tokens_by_tenant: dict[str, Tokens] = {}

@@ -34,12 +34,19 @@ class _TemplateFacts:
     computed: bool  # whether it includes a template by a computed name
 
 
-def render_key(env: jinja2.Environment, templates_dir: Path, root: Path, name: str,
-               context: Mapping[str, Any], localiser: Any) -> str | None:
-    """Return the key of rendering `name` with `context`, None when it cannot be keyed."""
-    texts: list[list[str]] = []
-    names: set[str] = set()
-    computed = False
+def referenced_templates(env: jinja2.Environment, templates_dir: Path, root: Path, name: str
+                         ) -> tuple[str, ...]:
+    """Return `name` and every template it extends, includes or imports, recursively.
+
+    Read from each file's current version, so an include added since is found; a missing
+    or broken template ends its branch (rendering reports it).
+    """
+    return tuple(current for current, _ in _closure(env, templates_dir, root, name))
+
+
+def _closure(env: jinja2.Environment, templates_dir: Path, root: Path, name: str
+             ) -> list[tuple[str, _TemplateFacts | None]]:
+    found: list[tuple[str, _TemplateFacts | None]] = []
     pending, seen = [name], set()
     while pending:
         current = pending.pop()
@@ -47,12 +54,24 @@ def render_key(env: jinja2.Environment, templates_dir: Path, root: Path, name: s
             continue
         seen.add(current)
         facts = _facts_of(env, str(templates_dir), str(root), current)
+        found.append((current, facts))
+        if facts is not None:
+            pending.extend(facts.references)
+    return found
+
+
+def render_key(env: jinja2.Environment, templates_dir: Path, root: Path, name: str,
+               context: Mapping[str, Any], localiser: Any) -> str | None:
+    """Return the key of rendering `name` with `context`, None when it cannot be keyed."""
+    texts: list[list[str]] = []
+    names: set[str] = set()
+    computed = False
+    for current, facts in _closure(env, templates_dir, root, name):
         if facts is None:
             return None  # missing or broken: the render reports it
         texts.append([current, facts.digest])
         names |= facts.names
         computed |= facts.computed
-        pending.extend(facts.references)
     used = sorted(context) if computed else sorted(names & set(context))
     try:
         values = [[key, canonical(context[key])] for key in used]

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import jinja2
-import jinja2.meta
 
 from ..brand.sourcemap import source_version
 from ..brand.sources import read_source
@@ -18,7 +18,7 @@ from ..brand.tokens import TokenGroup
 from ..errors import BrandError, Location, TemplateError, did_you_mean, display_path
 from .cache import MISSING, active
 from .localise import Localiser, liquid
-from .render_cache import render_key
+from .render_cache import referenced_templates, render_key
 
 # Liquid owns {{ }} and {% %}; CSS and HTML own single brackets. These stay out of their way.
 DELIMITERS = {
@@ -86,6 +86,16 @@ def _walk(folder: Path) -> Iterator[str]:
             yield os.path.relpath(os.path.join(directory, name), folder).replace(os.sep, "/")
 
 
+@lru_cache(maxsize=8)
+def shared_renderer(templates_dir: Path) -> Renderer:
+    """Return this process's renderer of a templates folder, kept from build to build.
+
+    What it keeps (Jinja's compiled templates, the facts of each file) is checked against
+    each file's version before use, so an edited template is read again and nothing else.
+    """
+    return Renderer(templates_dir)
+
+
 class Renderer:
     """Render the brand's templates; one per brand folder, shared by all tenants."""
 
@@ -108,7 +118,6 @@ class Renderer:
             comment_end_string=DELIMITERS["comment_end_string"],
         )
         self._string_templates: dict[str, jinja2.Template] = {}
-        self._sources: dict[str, tuple[str, ...]] = {}
         # Globals, not context: imported macros see them too, without `with context`.
         self._localiser: Localiser | None = None
         self.env.globals.update(t=self._t, t_script=self._t_script, liquid=liquid,
@@ -219,9 +228,7 @@ class Renderer:
 
     def sources_of(self, name: str) -> tuple[str, ...]:
         """Return `name` and every template it extends, includes or imports, recursively."""
-        if name not in self._sources:
-            self._sources[name] = _referenced(self.env, name)
-        return self._sources[name]
+        return referenced_templates(self.env, self.templates_dir, self.root, name)
 
     def _wrap(self, error: Exception, name: str, context: Mapping[str, Any]) -> TemplateError:
         if isinstance(error, jinja2.TemplateNotFound):
@@ -290,20 +297,3 @@ def _template_frame(traceback: TracebackType | None, templates_dir: Path) -> Loc
             found = Location(display_path(filename), traceback.tb_lineno)
         traceback = traceback.tb_next
     return found
-
-
-def _referenced(env: jinja2.Environment, name: str) -> tuple[str, ...]:
-    seen: list[str] = []
-    pending = [name]
-    while pending:
-        current = pending.pop()
-        if current in seen:
-            continue
-        seen.append(current)
-        try:
-            source = env.loader.get_source(env, current)[0]  # type: ignore[union-attr]
-            ast = env.parse(source)
-        except (jinja2.TemplateNotFound, jinja2.TemplateSyntaxError):
-            continue
-        pending.extend(ref for ref in jinja2.meta.find_referenced_templates(ast) if ref)
-    return tuple(seen)

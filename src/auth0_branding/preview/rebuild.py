@@ -18,7 +18,7 @@ from ..brand.scenarios import (
 from ..brand.tokens import Tokens
 from ..build.artifacts import Artifact
 from ..build.builder import BuildResult, build, build_tenant
-from ..build.templates import Renderer
+from ..build.templates import shared_renderer
 from ..render.languages import Languages
 from ..render.sample import RENDERED_KINDS
 from .watch import DependencyGraph, normalise
@@ -171,7 +171,7 @@ def build_outputs(result: BuildResult, tokens: Mapping[str, Tokens],
         tenant_name, group, name = key.split("/", 2)
         wanted.setdefault(tenant_name, set()).add((group, name))
     config = result.config
-    renderer = Renderer(config.templates_dir)  # fresh: templates and their includes changed
+    renderer = shared_renderer(config.templates_dir)  # reads each edited template again
     fresh: dict[str, list[Artifact]] = {}
     for tenant in result.tenants:
         parts = wanted.get(tenant.name, set())

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -35,6 +36,12 @@ def is_noise(path: Path) -> bool:
 
 def normalise(path: Path | str) -> Path:
     """Return the absolute, symlink-free form of `path`, the graph's one spelling of a file."""
+    return _resolved(str(path), os.getcwd())
+
+
+@lru_cache(maxsize=8192)
+def _resolved(path: str, cwd: str) -> Path:
+    # A rebuild spells the same few hundred sources again; resolving each is a walk of stats.
     return Path(path).resolve()
 
 
