@@ -204,7 +204,8 @@ def test_a_fleets_copies_of_one_email_share_one_classification() -> None:
     "<{{ a }}>", "<style>p{color:{{ c }}}</style><p>{{ d }}</p>", "<a href={{ u }}>x</a>",
     "&amp;{{ a }} &#169;{{ b }}", "<textarea>{{ a }}</textarea>{{ b }}",
     "<td a b=1 {{ x }}>", "<v:fill src=\"{{ s }}\"></v:fill>{{ t }}", "<p>é {{ a }} ü</p>",
-    "<p>LQ00000000 word {{ a }}</p>",
+    "<p>LQ00000000 word {{ a }}</p>", "<v:fill x-y{{ a }}>", "<a.b c{{ x }}>",
+    "<td\xa0x y{{ a }}>", "<td\vx y{{ a }}>",
 ])
 def test_edge_cases_classify_as_on_their_own(html: str) -> None:
     shared, alone = _both_ways(html)
@@ -217,6 +218,8 @@ HTML_PIECES = st.sampled_from([
     "<td", "<p", "</p>", "<v:fill", " ", "\n", '"', "'", "=", "{{ a }}", "{% if b %}",
     "{% endif %}", "word", "Word2", "&amp;", "&#123;", "&", "#", "/", ":", "x-y", "title",
     "style", "script", "Q", "LQ", "00001", "<br/>", "[", "]", "!", "é", "_", "\xa0",
+    "<a", "<b ", "x y", "\t", "\v", "\x1c", "\u2003", "<td title=", "<p class='", ",", ".",
+    "(", ")", ";", "<a.b",
 ])
 
 
@@ -225,3 +228,46 @@ HTML_PIECES = st.sampled_from([
 def test_the_shared_classification_equals_the_emails_own(html: str) -> None:
     shared, alone = _both_ways(html)
     assert shared == alone
+
+
+def _restored_one_token_at_a_time(html: str, protected) -> str:
+    """The plain reading of restoring: each token's one form counted, then replaced."""
+    for token, original in protected.originals.items():
+        form = f"<!--{token}-->" if token in protected.commented else token
+        count = html.count(form)
+        if count != 1:
+            raise InlineError(f"{'dropped' if count == 0 else 'duplicated'} {original!r}")
+        html = html.replace(form, original)
+    return html
+
+
+@settings(max_examples=500, deadline=None, database=None)
+@given(st.data())
+def test_restoring_in_one_pass_agrees_with_one_token_at_a_time(data: st.DataObject) -> None:
+    protected = protect_liquid('<p>{{ a }}</p><!--[if mso]>{{ b }}<![endif]--><a href="{{ c }}">'
+                               '{% if d %}x{% endif %}</a><p>{{ e }}</p>')
+    pieces = [protected.html]
+    forms = [*protected.originals, *(f"<!--{t}-->" for t in protected.originals), "<p>"]
+    for _ in range(data.draw(st.integers(0, 3))):  # what an inliner might do to the tokens
+        html = pieces[-1]
+        form = data.draw(st.sampled_from(forms))
+        action = data.draw(st.sampled_from(["drop", "double", "unwrap", "wrap"]))
+        if action == "drop":
+            html = html.replace(form, "", 1)
+        elif action == "double":
+            html = html.replace(form, form + form, 1)
+        elif action == "unwrap":
+            html = html.replace(f"<!--{form}-->", form, 1)
+        else:
+            html = html.replace(form, f"<!--{form}-->", 1)
+        pieces.append(html)
+    html = pieces[-1]
+    try:
+        expected: object = _restored_one_token_at_a_time(html, protected)
+    except InlineError as error:
+        expected = error.message.split()[0]
+    try:
+        found: object = restore_liquid(html, protected)
+    except InlineError as error:
+        found = error.message.split()[3]
+    assert found == expected

@@ -108,13 +108,15 @@ def _masked(html: str, constructs: list[re.Match[str]], tokens: list[str]) -> st
 # Where a construct sits (a start tag, text, a comment, a raw-text element) is decided by
 # the markup around it, not by the words of the text or of attribute values, so an email's
 # copies for a fleet's tenants (their names, their colours) are classified once, on the
-# email with each run of words shortened to "x". Only a run after whitespace, `>`, a quote,
-# `=` or `,.;:()` is shortened: never a tag's or an entity's name, nor what follows `<!`,
-# `<![`, `&#` or `/`; the spaces it takes separate no attribute holding Liquid, as a run
+# email with its words shortened to "x": a run of words after the whitespace that ends a
+# tag's name (ASCII: the parser takes a no-break space as part of the name) or `>`, one word
+# after a quote, `=` or `,.;:()` (which a tag's name may hold: a run there could swallow
+# the space after the name). Never a tag's or an entity's name, nor what follows `<!`,
+# `<![`, `&#` or `/`; the spaces a run takes separate no attribute holding Liquid, as a run
 # holds none. The parser reads a name after whitespace in one place, `</ name>`: an email
 # with a `<` before whitespace is classified on its own, as is one whose shortened text
 # holds the stand-ins' prefix.
-_WORDS = re.compile(r"(?<=[\s>\"'=,.;:()])\w+(?:\s+\w+)*")
+_WORDS = re.compile(r"(?<=[\t\n\r\f >])\w+(?:\s+\w+)*|(?<=[\"'=,.;:()])\w+")
 _NAME_AFTER_SPACE = re.compile(r"</?\s")
 _SHARED_PREFIX = "LQ00000000"
 
@@ -146,17 +148,33 @@ def _classify(text: str, prefix: str) -> tuple[tuple[int, ...], tuple[int, ...]]
 
 def restore_liquid(html: str, protected: Protected, name: str = "<email>") -> str:
     """Swap the tokens back for the original Liquid and check none went missing."""
-    for token, original in protected.originals.items():
-        form = f"<!--{token}-->" if token in protected.commented else token
-        count = html.count(form)
+    if not protected.originals:
+        return html
+    prefix = re.escape(next(iter(protected.originals))[:-6])
+    counts: dict[str, int] = dict.fromkeys(protected.originals, 0)
+
+    def back(match: re.Match[str]) -> str:
+        # One pass over the email: a token is swapped back in the form it was given (a
+        # token of the email's own comments keeps that comment around its Liquid).
+        token, commented = (match.group(1), True) if match.group(1) else (match.group(0), False)
+        original = protected.originals.get(token)
+        if original is None or (token in protected.commented and not commented):
+            return match.group(0)  # not ours, or a bare copy of a token given in a comment
+        counts[token] += 1
+        if commented and token not in protected.commented:
+            return f"<!--{original}-->"
+        return original
+
+    html = re.sub(rf"<!--({prefix}\d{{5}}Q)-->|{prefix}\d{{5}}Q", back, html)
+    for token, count in counts.items():
         if count != 1:
+            original = protected.originals[token]
             raise InlineError(
                 f"the CSS inliner {'dropped' if count == 0 else 'duplicated'} Liquid "
                 f"{original!r}",
                 Location(name), "report this template; meanwhile wrap the Liquid in an element",
                 snippet=original,
             )
-        html = html.replace(form, original)
     return html
 
 
