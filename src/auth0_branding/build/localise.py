@@ -55,6 +55,18 @@ _ESCAPERS: Mapping[str, Callable[[str], str]] = {
 }
 
 
+# Filled texts by catalogues, key, destination and values (`Localiser._texts`).
+_FILLED: dict[tuple[object, ...], tuple[Translations, dict[str, str]]] = {}
+_FILLED_MAX = 8192
+
+
+def _shown(value: object) -> tuple[bool, str]:
+    """Return how a placeholder's value is written: as markup, or as text to escape."""
+    if isinstance(value, LiquidValue) or hasattr(value, "__html__"):
+        return True, value.__html__()  # type: ignore[union-attr]
+    return False, str(value)
+
+
 def liquid(expression: str) -> LiquidValue:
     """Return the placeholder value `{{ expression }}`, e.g. liquid("user.name | escape")."""
     return LiquidValue(expression.strip())
@@ -87,8 +99,7 @@ class Localiser:
                 f"add it to the '{self.translations.default}' catalogue")
         self.used.add(key)
         html = into != "text"
-        texts = {language: self._fill(key, language, values, _ESCAPERS[into])
-                 for language in self.translations.languages}
+        texts = self._texts(key, into, values)
         if into == "script":
             texts = {language: f'"{text}"' for language, text in texts.items()}
         default = texts[self.translations.default]
@@ -121,6 +132,24 @@ class Localiser:
         return language_prelude(self.sources, self.translations.languages,
                                 self.translations.default)
 
+    def _texts(self, key: str, into: str, values: Mapping[str, object]) -> dict[str, str]:
+        """Return the text `key` in each language, filled; shared by the outputs of a build.
+
+        A fleet's tenants ask for the same texts with the same values (all but those naming
+        the tenant), so each is filled once per set of catalogues.
+        """
+        shown = tuple((name, *_shown(value)) for name, value in sorted(values.items()))
+        memo_key = (id(self.translations), key, into, shown)
+        held = _FILLED.get(memo_key)
+        if held is not None and held[0] is self.translations:
+            return held[1]
+        texts = {language: self._fill(key, language, values, _ESCAPERS[into])
+                 for language in self.translations.languages}
+        if len(_FILLED) >= _FILLED_MAX:
+            _FILLED.clear()
+        _FILLED[memo_key] = (self.translations, texts)
+        return texts
+
     def _fill(self, key: str, language: str, values: Mapping[str, object],
               escaped: Callable[[str], str]) -> str:
         message = self.translations.message(key, language)
@@ -140,11 +169,8 @@ class Localiser:
             return text
 
         def value(name: str) -> str:
-            filled = values[name]
-            if isinstance(filled, LiquidValue) or hasattr(filled, "__html__"):
-                shown = filled.__html__()  # type: ignore[union-attr]
-            else:
-                shown = escaped(str(filled))
+            markup, text = _shown(values[name])
+            shown = text if markup else escaped(text)
             return _ISOLATE + shown + _POP if rtl else shown
 
         pieces, last = [], 0
