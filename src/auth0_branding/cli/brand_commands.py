@@ -37,22 +37,53 @@ def build(
     cache_dir: Path | None, no_cache: bool,
 ) -> None:
     """Build the brand into dist/ (swapped in whole, only if every check passes)."""
+    from ..build.build_record import brand_key, record_build
     from ..build.parallel import build_and_check
+    from ..dist.manifest import manifest_of
     from ..dist.writer import write_dist
 
+    cache = open_cache(brand_dir, cache_dir, no_cache)
+    key = None if tenants or cache is None else brand_key(brand_dir, out_dir, cache.folder)
+    if _unchanged(cache, key, out_dir, strict):
+        return
     with progress_bars() as progress:
-        result = build_and_check(brand_dir, tenants, jobs, progress,
-                                 open_cache(brand_dir, cache_dir, no_cache))
+        result = build_and_check(brand_dir, tenants, jobs, progress, cache)
     problems = list(result.problems)
     _report_problems(problems, "text")
     if _failed(problems, strict):
         fail(f"build failed with {_count(problems)}{_strictly(problems, strict)}; "
              f"{out_dir} left unchanged")
     write_dist(result, out_dir, partial=bool(tenants))
+    # Recorded only if nothing changed while it built: the record stands for what was read.
+    if key is not None and key == brand_key(brand_dir, out_dir, cache.folder):
+        record_build(cache, key, manifest_of(result), problems)
     say(
         f"Built {len(result.artifacts)} outputs for {len(result.tenants)} tenant(s) "
         f"into {out_dir}/ ({_count(problems)})"
     )
+
+
+def _unchanged(cache: Any, key: str | None, out_dir: Path, strict: bool) -> bool:
+    """Report the recorded build when nothing it read has changed and dist/ still holds it."""
+    from ..build.build_record import unchanged_output
+    from ..dist.folder import resolve_output
+    from ..errors import DistError
+
+    try:
+        found = unchanged_output(cache, key, resolve_output(out_dir))
+    except DistError:
+        return False  # the build reports it, in its order
+    if found is None:
+        return False
+    problems, manifest = found
+    _report_problems(problems, "text")
+    if _failed(problems, strict):
+        fail(f"build failed with {_count(problems)}{_strictly(problems, strict)}; "
+             f"{out_dir} left unchanged")
+    say(f"Built {len(manifest['outputs'])} outputs for {len(manifest['tenants'])} tenant(s) "
+        f"into {out_dir}/ ({_count(problems)}); unchanged, as nothing it reads has changed since "
+        "the last build")
+    return True
 
 
 @cli.command()
@@ -71,13 +102,19 @@ def check(
     jobs: int | None, cache_dir: Path | None, no_cache: bool,
 ) -> None:
     """Build in memory and check every output against the Auth0 contract; write nothing."""
+    from ..build.build_record import brand_key, recorded_problems
     from ..build.parallel import build_and_check
 
     try:
-        with progress_bars() as progress:
-            problems = list(build_and_check(
-                brand_dir, tenants, jobs, progress,
-                open_cache(brand_dir, cache_dir, no_cache, writes=False)).problems)
+        cache = open_cache(brand_dir, cache_dir, no_cache, writes=False)
+        key = None if tenants or cache is None else brand_key(brand_dir, cache.folder)
+        recorded = recorded_problems(cache, key)
+        if recorded is not None:
+            problems = recorded
+        else:
+            with progress_bars() as progress:
+                problems = list(build_and_check(brand_dir, tenants, jobs, progress,
+                                                cache).problems)
     except BrandError as error:
         if output_format == "text":
             _build_failed(error)

@@ -146,6 +146,12 @@ def clean_leftovers(out_dir: Path, is_ours: Callable[[Path], bool]) -> None:
         discard(leftover)
 
 
+def has_leftovers(out_dir: Path) -> bool:
+    """Tell whether crashed runs left staging or retired folders beside `out_dir`."""
+    return any(next(out_dir.parent.glob(f".{glob.escape(out_dir.name)}-{role}-*"), None)
+               is not None for role in (_NEW, _OLD))
+
+
 def staging_folder(out_dir: Path) -> Path:
     """Make an empty sibling folder to build the next `out_dir` in."""
     staging = _sibling(out_dir, _NEW)
