@@ -228,36 +228,50 @@ class _ContextScanner(HTMLParser):
 class _SharedRulesPremailer(Premailer):
     """Premailer that turns a stylesheet into rules once, not once per email.
 
-    Every email of a tenant shares one stylesheet, and premailer spends most of its time
-    serialising the same rules again. Its options here never change, and it only reads the
-    returned lists, so sharing them between instances is safe.
+    Every email of a tenant shares one stylesheet, and parsing it (cssutils) is most of
+    premailer's time. The rules it makes of a stylesheet, and the text of the rules it
+    keeps in a <style> (the @media ones), are a stage of the build cache: kept between runs,
+    so an edited email is inlined without parsing its tenant's stylesheet again. Its options
+    here never change, and it only reads the returned lists, so sharing them is safe.
     """
 
     def _parse_style_rules(self, css_body: str, ruleset_index: int):  # type: ignore[override]
         return _parsed_rules(self, css_body, ruleset_index)
 
     def _css_rules_to_string(self, rules: list) -> str:  # type: ignore[override]
-        # The leftover (@media) rules come from the shared parse, so their text can be too.
-        cached = _LEFTOVER_TEXT.get(id(rules))
-        if cached is None or cached[0] is not rules:
-            cached = _LEFTOVER_TEXT[id(rules)] = (rules, super()._css_rules_to_string(rules))
-        return cached[1]
+        if isinstance(rules, _KeptRules):
+            return rules.text
+        return super()._css_rules_to_string(rules)
 
 
-_RULES_CACHE: dict[tuple[str, int], tuple] = {}
-_LEFTOVER_TEXT: dict[int, tuple[list, str]] = {}
+class _KeptRules(list):
+    """The rules premailer keeps in a <style>, standing for their text (empty: none)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__([text] if text else [])
+        self.text = text
 
 
-def _parsed_rules(premailer: Premailer, css_body: str, ruleset_index: int) -> tuple:
-    key = (css_body, ruleset_index)
-    if key not in _RULES_CACHE:
-        # Parsed rules are large; a tenant's emails share one stylesheet, built one after
-        # another, so a few suffice.
-        if len(_RULES_CACHE) > 8:
-            _RULES_CACHE.clear()
-            _LEFTOVER_TEXT.clear()
-        _RULES_CACHE[key] = Premailer._parse_style_rules(premailer, css_body, ruleset_index)
-    return _RULES_CACHE[key]
+_RULES: dict[str, tuple[list, _KeptRules]] = {}
+
+
+def _parsed_rules(premailer: Premailer, css_body: str, ruleset_index: int
+                  ) -> tuple[list, _KeptRules]:
+    key = key_of("premailer-rules", css_body, ruleset_index)
+    held = _RULES.get(key)
+    if held is None:
+        def parse() -> list:
+            rules, kept = Premailer._parse_style_rules(premailer, css_body, ruleset_index)
+            text = Premailer._css_rules_to_string(premailer, kept) if kept else ""
+            return [[[list(specificity), selector, bulk] for specificity, selector, bulk in rules],
+                    text]
+        rules, text = cached("premailer-rules", key, parse)
+        # A tenant's emails share one stylesheet, built one after another: a few suffice.
+        if len(_RULES) > 8:
+            _RULES.clear()
+        held = _RULES[key] = ([(tuple(specificity), selector, bulk)
+                               for specificity, selector, bulk in rules], _KeptRules(text))
+    return held
 
 
 def _premailer(html: str, css: str) -> str:
