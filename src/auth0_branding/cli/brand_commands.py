@@ -38,17 +38,20 @@ def build(
 ) -> None:
     """Build the brand into dist/ (swapped in whole, only if every check passes)."""
     from ..build.parallel import build_and_check
+    from ..dist.spool import spooling
     from ..dist.writer import write_dist
 
-    with progress_bars() as progress:
-        result = build_and_check(brand_dir, tenants, jobs, progress,
-                                 open_cache(brand_dir, cache_dir, no_cache))
-    problems = list(result.problems)
-    _report_problems(problems, "text")
-    if _failed(problems, strict):
-        fail(f"build failed with {_count(problems)}{_strictly(problems, strict)}; "
-             f"{out_dir} left unchanged")
-    write_dist(result, out_dir, partial=bool(tenants))
+    # The outputs are written beside out_dir as they are built, swapped in if all is well.
+    with spooling(out_dir, brand_dir) as spool:
+        with progress_bars() as progress:
+            result = build_and_check(brand_dir, tenants, jobs, progress,
+                                     open_cache(brand_dir, cache_dir, no_cache), spool)
+        problems = list(result.problems)
+        _report_problems(problems, "text")
+        if _failed(problems, strict):
+            fail(f"build failed with {_count(problems)}{_strictly(problems, strict)}; "
+                 f"{out_dir} left unchanged")
+        write_dist(result, out_dir, partial=bool(tenants), spool=spool)
     say(
         f"Built {len(result.artifacts)} outputs for {len(result.tenants)} tenant(s) "
         f"into {out_dir}/ ({_count(problems)})"
