@@ -98,7 +98,9 @@ def _build_chunk(brand_dir: Path, names: list[str], config: Config,
         for tenant in tenants:
             part = builder.build(tenant)
             problems.extend(check_build(part, translations=False))
-            # The pre-inlining HTML only serves the checks, which have run: don't ship it.
-            artifacts.extend(spool.write(a) if spool is not None else replace(a, rendered=None)
-                             for a in part.artifacts)
+            if spool is not None:
+                artifacts.extend(spool.write(a) for a in part.artifacts)
+            else:  # the pre-inlining HTML only serves the checks, which have run
+                artifacts.extend(replace(a, rendered=None) if a.rendered else a
+                                 for a in part.artifacts)
     return BuildResult(config, tenants, tuple(artifacts), tuple(merge_problems(problems)))
