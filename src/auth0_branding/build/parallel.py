@@ -65,7 +65,8 @@ def _build_and_check(brand_dir: Path, tenant_names: Iterable[str], jobs: int | N
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
     with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
         futures = [pool.submit(_build_chunk, brand_dir, chunk, config,
-                               (cache.folder, cache.max_bytes, cache.read_only), spool)
+                               (cache.folder, cache.max_bytes, cache.read_only),
+                               cache.memory_chars // len(chunks), spool)
                    for chunk in chunks]
         done = 0
         for finished in as_completed(futures):
@@ -84,11 +85,14 @@ def _build_and_check(brand_dir: Path, tenant_names: Iterable[str], jobs: int | N
 
 
 def _build_chunk(brand_dir: Path, names: list[str], config: Config,
-                 cache: tuple[Path | None, int, bool], spool: Spool | None) -> BuildResult:
+                 cache: tuple[Path | None, int, bool], memory_chars: int,
+                 spool: Spool | None) -> BuildResult:
     # A forked worker inherits its parent's memory layer; any worker reaches its folder.
     inherited = active()
     if (inherited.folder, inherited.read_only) != (cache[0], cache[2]):
         inherited = Cache(*cache)
+    # The workers share out one process's bound: a build holds as much as in one process.
+    inherited.memory_chars = memory_chars
     tenants = tuple(config.tenant(n) for n in names)
     artifacts: list[Artifact] = []
     problems: list[Problem] = []
