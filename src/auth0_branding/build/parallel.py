@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -63,17 +64,23 @@ def _build_and_check(brand_dir: Path, tenant_names: Iterable[str], jobs: int | N
     chunks = [names[i:i + size] for i in range(0, len(names), size)]
     # fork shares the already imported modules with the workers; elsewhere, the default.
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
-    with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
-        futures = [pool.submit(_build_chunk, brand_dir, chunk, config,
-                               (cache.folder, cache.max_bytes, cache.read_only),
-                               cache.memory_chars // len(chunks), spool)
-                   for chunk in chunks]
-        done = 0
-        for finished in as_completed(futures):
-            done += len(chunks[futures.index(finished)])
-            if progress is not None:
-                progress("build", done, len(names))
-        parts = [future.result() for future in futures]
+    # Forked workers share the parent's objects until they write to them; the collector of
+    # a worker walking them would copy every page they lie on.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
+            futures = [pool.submit(_build_chunk, brand_dir, chunk, config,
+                                   (cache.folder, cache.max_bytes, cache.read_only),
+                                   cache.memory_chars // len(chunks), spool)
+                       for chunk in chunks]
+            done = 0
+            for finished in as_completed(futures):
+                done += len(chunks[futures.index(finished)])
+                if progress is not None:
+                    progress("build", done, len(names))
+            parts = [future.result() for future in futures]
+    finally:
+        gc.unfreeze()
     artifacts = tuple(a for part in parts for a in part.artifacts)
     translations = load_brand_translations(config)
     problems = merge_problems([
