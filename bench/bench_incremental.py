@@ -49,23 +49,30 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def run_build(brand: Path, out: Path, *extra: str) -> tuple[float, float, int]:
-    """Run one build; return wall seconds, CPU seconds and peak bytes of all its processes."""
+def run_build(brand: Path, out: Path, *extra: str, code: Path = ROOT) -> tuple[float, float, int]:
+    """Run one build; return wall seconds, CPU seconds and peak bytes of all its processes.
+
+    `code`: the checkout whose build.py and src/ run (another one, to compare a change with
+    the code before it).
+    """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "build", "--brand", str(brand),
-         "--out", str(out), *extra],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
-    peak = 0
-    while process.poll() is None:
-        peak = max(peak, _tree_rss(process.pid))
-        time.sleep(0.02)
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if process.returncode != 0:
-        raise SystemExit(f"build of {brand} failed: {process.stderr.read().decode()[-2000:]}")
+    # A file, not a pipe: a fleet's warnings fill a pipe's buffer and the build would wait.
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(
+            [sys.executable, str(code / "build.py"), "build", "--brand", str(brand),
+             "--out", str(out), *extra],
+            stdout=subprocess.DEVNULL, stderr=errors,
+            env={**os.environ, "PYTHONPATH": str(code / "src")})
+        peak = 0
+        while process.poll() is None:
+            peak = max(peak, _tree_rss(process.pid))
+            time.sleep(0.02)
+        wall = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if process.returncode != 0:
+            errors.seek(0)
+            raise SystemExit(f"build of {brand} failed: {errors.read().decode()[-2000:]}")
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     return wall, cpu, peak
 

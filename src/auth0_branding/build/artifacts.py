@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
-from ..errors import Location
+from ..errors import DistError, Location, display_path
 
 # Outputs for the customer's own use (tokens.css, tokens.json): built, never published.
 TOKENS_KIND = "tokens"
@@ -52,6 +53,53 @@ class Artifact:
     @property
     def size(self) -> int:
         return len(self.data)
+
+
+class SpooledArtifact(Artifact):
+    """An output written into its build's staging folder already: its text stays on disk.
+
+    A build over worker processes writes each output once it is checked, and hands back
+    this: what the manifest and the writer need (hash, size, sources), not the text, which
+    `content` and `data` read from the staging folder, or from the output folder once that
+    staging folder is swapped in; always checked against the hash. Not for `replace`.
+    """
+
+    _size: int
+    _folders: tuple[Path, Path]  # the staging folder, then the output folder
+
+    def __init__(self, artifact: Artifact, staging: Path, out_dir: Path) -> None:
+        for each in fields(Artifact):
+            if each.name not in ("content", "rendered"):
+                object.__setattr__(self, each.name, getattr(artifact, each.name))
+        object.__setattr__(self, "sha256", artifact.sha256)
+        object.__setattr__(self, "_size", artifact.size)
+        object.__setattr__(self, "_folders", (staging, out_dir))
+
+    @property
+    def content(self) -> str:
+        return self.data.decode("utf-8")
+
+    @property
+    def data(self) -> bytes:
+        for folder in self._folders:
+            try:
+                data = (folder / self.path).read_bytes()
+            except FileNotFoundError:
+                continue
+            if hashlib.sha256(data).hexdigest() == self.sha256:
+                return data
+        shown = display_path(self._folders[1] / self.path)
+        raise DistError("is no longer what the build wrote", Location(shown),
+                        "build again, and read its outputs before another build replaces them")
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+    @property
+    def staging(self) -> Path:
+        """The staging folder it was written into."""
+        return self._folders[0]
 
 
 def json_artifact(tenant: str, kind: str, name: str, resource: str, data: Any,

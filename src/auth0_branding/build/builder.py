@@ -68,20 +68,41 @@ def build(brand_dir: Path, tenant_names: Iterable[str] = (),
     """
     config = config if config is not None else load_config(brand_dir)
     tenants = tuple(config.tenant(n) for n in dict.fromkeys(tenant_names)) or config.tenants
-    tenant_tokens = TenantTokens(config)
-    translations = load_brand_translations(config)
-    renderer = shared_renderer(config.templates_dir)
-    shared = _SharedSources.of(config, translations)
+    builder = TenantBuilder(config)
     artifacts: list[Artifact] = []
     tokens_by_tenant: dict[str, Tokens] = {}
     for done, tenant in enumerate(tenants, 1):
-        tokens = tokens_by_tenant[tenant.name] = tenant_tokens.of(tenant)
-        artifacts.extend(build_tenant(config, tenant, tokens, renderer, shared, translations))
-        artifacts.extend(token_artifacts(tenant.name, tokens, shared.common))
+        part = builder.build(tenant)
+        artifacts.extend(part.artifacts)
+        tokens_by_tenant.update(part.tokens)
         if progress is not None:
             progress("build", done, len(tenants))
     return BuildResult(config, tenants, tuple(artifacts), tokens=tokens_by_tenant,
-                       translations=translations)
+                       translations=builder.translations)
+
+
+class TenantBuilder:
+    """Build one tenant at a time, each as a build of that tenant alone.
+
+    What the tenants share (tokens files, catalogues, templates, style sources) is read once;
+    a caller that writes each tenant's outputs away before the next holds one tenant's text.
+    """
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.tenant_tokens = TenantTokens(config)
+        self.translations = load_brand_translations(config)
+        self.renderer = shared_renderer(config.templates_dir)
+        self.shared = _SharedSources.of(config, self.translations)
+
+    def build(self, tenant: TenantConfig) -> BuildResult:
+        """Build `tenant`'s outputs, as `build` would among the others."""
+        tokens = self.tenant_tokens.of(tenant)
+        artifacts = (*build_tenant(self.config, tenant, tokens, self.renderer, self.shared,
+                                   self.translations),
+                     *token_artifacts(tenant.name, tokens, self.shared.common))
+        return BuildResult(self.config, (tenant,), artifacts, tokens={tenant.name: tokens},
+                           translations=self.translations)
 
 
 def load_brand_translations(config: Config) -> Translations | None:

@@ -97,6 +97,7 @@ class Cache:
         self.stats = Stats()
         self._memory: OrderedDict[str, tuple[Any, int]] = OrderedDict()
         self._held = 0  # characters of text in memory
+        self.memory_chars = MEMORY_CHARS  # the bound on it
         self._root = os.path.join(folder, FORMAT) if folder is not None else ""
         self.written = 0  # entries written by this process: a build that wrote none, prunes none
         self._lock = threading.Lock()  # the preview renders from more than one thread
@@ -132,7 +133,7 @@ class Cache:
                 self._held -= earlier[1]
             self._memory[key] = (value, size)
             self._held += size
-            while self._held > MEMORY_CHARS and len(self._memory) > 1:
+            while self._held > self.memory_chars and len(self._memory) > 1:
                 self._held -= self._memory.popitem(last=False)[1][1]
 
     def _path(self, key: str) -> str:

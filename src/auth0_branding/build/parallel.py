@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -9,13 +10,19 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..brand.config import Config, load_config
 from ..checks.translations import check_translations
 from ..checks.validate import check_build, merge_problems
-from .builder import BuildResult, build, load_brand_translations
+from ..errors import Problem
+from .artifacts import Artifact
+from .builder import BuildResult, TenantBuilder, build, load_brand_translations
 from .cache import Cache, active, using
 from .collector import build_collector
+
+if TYPE_CHECKING:
+    from ..dist.spool import Spool
 
 # Below this many tenants a second process costs more than it saves.
 PARALLEL_FROM_TENANTS = 8
@@ -24,26 +31,28 @@ PARALLEL_FROM_TENANTS = 8
 def build_and_check(
     brand_dir: Path, tenant_names: Iterable[str] = (), jobs: int | None = None,
     progress: Callable[[str, int, int], None] | None = None,
-    cache: Cache | None = None,
+    cache: Cache | None = None, spool: Spool | None = None,
 ) -> BuildResult:
     """Build the brand in memory and run every check; problems ride on the result.
 
     `progress("build", done, total)` counts the tenants built (and checked). `cache`: where
     stage results are kept between runs (None: this process's memory only). The folder is
-    pruned to its size bound afterwards.
+    pruned to its size bound afterwards. `spool`: the staging folder of the output folder
+    to be written (`dist.spool.spooling`); worker processes write each output into it once
+    checked and hand back only its hash (`SpooledArtifact`), so no process holds them all.
     """
     with build_collector():
         if cache is None:
-            return _build_and_check(brand_dir, tenant_names, jobs, active(), progress)
+            return _build_and_check(brand_dir, tenant_names, jobs, active(), progress, spool)
         with using(cache):
-            result = _build_and_check(brand_dir, tenant_names, jobs, cache, progress)
+            result = _build_and_check(brand_dir, tenant_names, jobs, cache, progress, spool)
     cache.prune()
     return result
 
 
 def _build_and_check(brand_dir: Path, tenant_names: Iterable[str], jobs: int | None,
                      cache: Cache, progress: Callable[[str, int, int], None] | None,
-                     ) -> BuildResult:
+                     spool: Spool | None) -> BuildResult:
     config = load_config(brand_dir)
     names = [config.tenant(n).name for n in dict.fromkeys(tenant_names)] or [
         t.name for t in config.tenants
@@ -57,16 +66,23 @@ def _build_and_check(brand_dir: Path, tenant_names: Iterable[str], jobs: int | N
     chunks = [names[i:i + size] for i in range(0, len(names), size)]
     # fork shares the already imported modules with the workers; elsewhere, the default.
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
-    with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
-        futures = [pool.submit(_build_chunk, brand_dir, chunk, config,
-                               (cache.folder, cache.max_bytes, cache.read_only))
-                   for chunk in chunks]
-        done = 0
-        for finished in as_completed(futures):
-            done += len(chunks[futures.index(finished)])
-            if progress is not None:
-                progress("build", done, len(names))
-        parts = [future.result() for future in futures]
+    # Forked workers share the parent's objects until they write to them; the collector of
+    # a worker walking them would copy every page they lie on.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
+            futures = [pool.submit(_build_chunk, brand_dir, chunk, config,
+                                   (cache.folder, cache.max_bytes, cache.read_only),
+                                   cache.memory_chars // len(chunks), spool)
+                       for chunk in chunks]
+            done = 0
+            for finished in as_completed(futures):
+                done += len(chunks[futures.index(finished)])
+                if progress is not None:
+                    progress("build", done, len(names))
+            parts = [future.result() for future in futures]
+    finally:
+        gc.unfreeze()
     artifacts = tuple(a for part in parts for a in part.artifacts)
     translations = load_brand_translations(config)
     problems = merge_problems([
@@ -78,15 +94,26 @@ def _build_and_check(brand_dir: Path, tenant_names: Iterable[str], jobs: int | N
 
 
 def _build_chunk(brand_dir: Path, names: list[str], config: Config,
-                 cache: tuple[Path | None, int, bool]) -> BuildResult:
+                 cache: tuple[Path | None, int, bool], memory_chars: int,
+                 spool: Spool | None) -> BuildResult:
     # A forked worker inherits its parent's memory layer; any worker reaches its folder.
     inherited = active()
     if (inherited.folder, inherited.read_only) != (cache[0], cache[2]):
         inherited = Cache(*cache)
+    # The workers share out one process's bound: a build holds as much as in one process.
+    inherited.memory_chars = memory_chars
+    tenants = tuple(config.tenant(n) for n in names)
+    artifacts: list[Artifact] = []
+    problems: list[Problem] = []
     with using(inherited):
-        result = build(brand_dir, names, config=config)
-        problems = tuple(check_build(result, translations=False))
-    # The pre-inlining HTML only serves the checks, which have run: don't ship it back.
-    artifacts = tuple(replace(a, rendered=None) if a.rendered else a for a in result.artifacts)
-    return BuildResult(result.config, result.tenants, artifacts, problems)
-
+        builder = TenantBuilder(config)
+        # Tenant by tenant, each checked, then written away: one tenant's text at a time.
+        for tenant in tenants:
+            part = builder.build(tenant)
+            problems.extend(check_build(part, translations=False))
+            if spool is not None:
+                artifacts.extend(spool.write(a) for a in part.artifacts)
+            else:  # the pre-inlining HTML only serves the checks, which have run
+                artifacts.extend(replace(a, rendered=None) if a.rendered else a
+                                 for a in part.artifacts)
+    return BuildResult(config, tenants, tuple(artifacts), tuple(merge_problems(problems)))

@@ -40,20 +40,23 @@ def build(
     from ..build.build_record import brand_key, record_build
     from ..build.parallel import build_and_check
     from ..dist.manifest import manifest_of
+    from ..dist.spool import spooling
     from ..dist.writer import write_dist
 
     cache = open_cache(brand_dir, cache_dir, no_cache)
     key = None if tenants or cache is None else brand_key(brand_dir, out_dir, cache.folder)
     if _unchanged(cache, key, out_dir, strict):
         return
-    with progress_bars() as progress:
-        result = build_and_check(brand_dir, tenants, jobs, progress, cache)
-    problems = list(result.problems)
-    _report_problems(problems, "text")
-    if _failed(problems, strict):
-        fail(f"build failed with {_count(problems)}{_strictly(problems, strict)}; "
-             f"{out_dir} left unchanged")
-    write_dist(result, out_dir, partial=bool(tenants))
+    # The outputs are written beside out_dir as they are built, swapped in if all is well.
+    with spooling(out_dir, brand_dir) as spool:
+        with progress_bars() as progress:
+            result = build_and_check(brand_dir, tenants, jobs, progress, cache, spool)
+        problems = list(result.problems)
+        _report_problems(problems, "text")
+        if _failed(problems, strict):
+            fail(f"build failed with {_count(problems)}{_strictly(problems, strict)}; "
+                 f"{out_dir} left unchanged")
+        write_dist(result, out_dir, partial=bool(tenants), spool=spool)
     # Recorded only if nothing changed while it built: the record stands for what was read.
     if key is not None and key == brand_key(brand_dir, out_dir, cache.folder):
         record_build(cache, key, manifest_of(result), problems)

@@ -130,7 +130,8 @@ def output_lock(out_dir: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None
 def clean_leftovers(out_dir: Path, is_ours: Callable[[Path], bool]) -> None:
     """Remove the staging and retired folders of crashed runs; restore a lost `out_dir` first.
 
-    Call with the lock held: another run's staging folder is not a leftover.
+    Call with the lock held: another run's staging folder is not a leftover, nor is one
+    still marked `in_use` by a live build.
     """
     siblings = {role: sorted(out_dir.parent.glob(f".{glob.escape(out_dir.name)}-{role}-*"),
                              key=_mtime, reverse=True) for role in (_NEW, _OLD)}
@@ -142,6 +143,8 @@ def clean_leftovers(out_dir: Path, is_ours: Callable[[Path], bool]) -> None:
             os.rename(retired, out_dir)
             siblings[_OLD].remove(retired)
     for leftover in siblings[_NEW] + siblings[_OLD]:
+        if _in_use(leftover):
+            continue  # a build still writing into it (`in_use`), this one's own included
         log.info("removing %s, left by an interrupted run", leftover)
         discard(leftover)
 
@@ -158,6 +161,36 @@ def staging_folder(out_dir: Path) -> Path:
     # Not tempfile.mkdtemp: its folders are private (0700), and this one becomes the output.
     staging.mkdir()
     return staging
+
+
+@contextmanager
+def in_use(folder: Path) -> Iterator[None]:
+    """Mark `folder` as a live run's until the block ends, so `clean_leftovers` leaves it.
+
+    A build's staging folder lasts the whole build, without the output lock, which other
+    runs take meanwhile. The mark is a lock on the folder: it dies with the processes that
+    hold it (workers forked inside the block too), so a crashed run's folder is a leftover.
+    """
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # releases the mark
+
+
+def _in_use(folder: Path) -> bool:
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(descriptor)
+    return False
 
 
 def swap_in(staging: Path, out_dir: Path) -> None:

@@ -16,46 +16,44 @@ from .folder import (
     REVIEW_MARKER,
     clean_leftovers,
     contents_of,
-    discard,
     output_lock,
     refuse_unsafe,
     resolve_output,
-    staging_folder,
     swap_in,
 )
 from .manifest import MANIFEST, earlier_manifest, manifest_of
+from .spool import Spool, inside, spooling, unwritable
 
 if TYPE_CHECKING:
     from ..build.builder import BuildResult
 
 
 def write_dist(result: BuildResult, out_dir: Path, *, partial: bool = False,
-               lock_wait: float = LOCK_WAIT_SECONDS) -> None:
+               lock_wait: float = LOCK_WAIT_SECONDS, spool: Spool | None = None) -> None:
     """Write the build beside `out_dir`, then swap it in whole.
 
     Only a missing, empty or earlier build's folder is replaced. Files in it that no build
     wrote (a review gallery, a .gitkeep) are carried over. With `partial`, the build holds
     some tenants only: the others' outputs are carried over too, and the manifests merge.
+    `spool`: the staging folder (`spooling(out_dir, ...)`) the build wrote its outputs into
+    already, in part or whole; without it, one is made here.
     """
-    shown = display_path(out_dir)
+    if spool is None:
+        with spooling(out_dir, result.config.brand_dir, lock_wait) as made:
+            write_dist(result, out_dir, partial=partial, lock_wait=lock_wait, spool=made)
+        return
     target = resolve_output(out_dir)
+    if target != spool.out_dir:
+        raise ValueError(f"the staging folder {spool.folder} is not for {out_dir}")
     refuse_unsafe(target, result.config.brand_dir)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
         with output_lock(target, lock_wait):
             clean_leftovers(target, lambda folder: earlier_manifest(folder) is not None)
-            previous = _previous_build(target, shown)
-            staging = staging_folder(target)
-            try:
-                _fill(staging, result, target, previous, partial)
-                swap_in(staging, target)
-            except BaseException:
-                discard(staging)
-                raise
+            previous = _previous_build(target, spool.shown)
+            _fill(spool, result, target, previous, partial)
+            swap_in(spool.folder, target)
     except OSError as error:
-        raise DistError(f"cannot write the build: {error.strerror or error}", Location(shown),
-                        f"check that {shown} and its parent folder are writable and the disk "
-                        "has room") from error
+        raise unwritable(error, spool.shown) from error
 
 
 def _previous_build(target: Path, shown: str) -> dict[str, Any] | None:
@@ -71,8 +69,9 @@ def _previous_build(target: Path, shown: str) -> dict[str, Any] | None:
     return None
 
 
-def _fill(staging: Path, result: BuildResult, target: Path, previous: dict[str, Any] | None,
+def _fill(spool: Spool, result: BuildResult, target: Path, previous: dict[str, Any] | None,
           partial: bool) -> None:
+    staging = spool.folder
     manifest = manifest_of(result)
     written = {a.path for a in result.artifacts}
     listed = {str(o.get("path")) for o in previous["outputs"] if isinstance(o, dict)} \
@@ -86,17 +85,9 @@ def _fill(staging: Path, result: BuildResult, target: Path, previous: dict[str, 
         order = list(manifest["tenants"])
         manifest["outputs"] = sorted([*kept_outputs, *manifest["outputs"]],
                                      key=lambda o: order.index(o["tenant"]))
-    folders: set[Path] = set()
-    before = _hashes(previous)
     for artifact in result.artifacts:
-        relative = _inside(artifact.path)
-        target_file = staging / relative
-        if target_file.parent not in folders:
-            target_file.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(target_file.parent)
-        if before.get(artifact.path) != artifact.sha256 or not _kept(
-                target / relative, target_file, artifact.sha256):
-            target_file.write_bytes(artifact.data)
+        if not spool.holds(artifact):
+            spool.write(artifact)
     for relative in _unlisted(target, listed):
         if relative in written:
             raise DistError(f"{display_path(target / relative)} is in the way of a build output "
@@ -105,31 +96,6 @@ def _fill(staging: Path, result: BuildResult, target: Path, previous: dict[str, 
         _carry(target, staging, relative)
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n",
                                     encoding="utf-8")
-
-
-def _hashes(previous: dict[str, Any] | None) -> dict[str, str]:
-    if previous is None:
-        return {}
-    return {str(o.get("path")): str(o.get("sha256")) for o in previous["outputs"]
-            if isinstance(o, dict)}
-
-
-def _kept(earlier: Path, copy: Path, sha256: str) -> bool:
-    """Link an unchanged output of the previous build into the new one; False if it changed.
-
-    The file keeps its inode and time, so tools that watch dist/ (rsync, make, a CDN sync)
-    see only what the build changed. Its bytes are checked, not its manifest line: a file
-    edited by hand since is written again.
-    """
-    try:
-        if earlier.is_symlink() or not earlier.is_file():
-            return False
-        if hashlib.sha256(earlier.read_bytes()).hexdigest() != sha256:
-            return False
-        os.link(earlier, copy)
-    except OSError:
-        return False
-    return True
 
 
 def _kept_tenants(result: BuildResult, previous: dict[str, Any], target: Path
@@ -161,7 +127,7 @@ def _unlisted(target: Path, listed: set[str]) -> Iterator[str]:
 def _carry(target: Path, staging: Path, relative: str, output: Mapping[str, Any] | None = None
            ) -> None:
     """Bring one file of the previous folder into the staging folder, unchanged."""
-    source, copy = target / _inside(relative), staging / _inside(relative)
+    source, copy = target / inside(relative), staging / inside(relative)
     copy.parent.mkdir(parents=True, exist_ok=True)
     if source.is_symlink():
         os.symlink(os.readlink(source), copy)
@@ -177,12 +143,3 @@ def _carry(target: Path, staging: Path, relative: str, output: Mapping[str, Any]
         os.link(source, copy)
     except OSError:
         shutil.copy2(source, copy)
-
-
-def _inside(relative: str) -> str:
-    # Tenant names are checked at load; this guards the manifest of an earlier build too.
-    parts = Path(relative).parts
-    if Path(relative).is_absolute() or ".." in parts or not parts:
-        raise DistError(f"path '{printable(relative)}' leaves the output folder",
-                        hint="rebuild every tenant")
-    return relative
