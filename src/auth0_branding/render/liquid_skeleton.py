@@ -53,7 +53,9 @@ class Skeleton:
         return self.original_starts[piece] + index - self.starts[piece]
 
 
-@lru_cache(maxsize=1024)
+# A text is asked for twice in a row (its syntax, its usage): the last few suffice, and
+# each holds a whole output.
+@lru_cache(maxsize=32)
 def skeleton_of(text: str) -> Skeleton:
     """Return the skeleton of `text` (the text itself when nothing in it can be shrunk)."""
     pieces: list[str] = []

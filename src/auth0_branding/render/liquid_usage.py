@@ -238,7 +238,7 @@ def analysis_of(text: str) -> LiquidAnalysis:
     )
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=64)  # keyed by a whole output: the last few tenants
 def _usage_cached(text: str) -> LiquidUsage:
     # Outputs whose Liquid is the same (a fleet's tenants) share one analysis, of the
     # skeleton; the positions and markup are then read off the text itself.
