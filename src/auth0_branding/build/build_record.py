@@ -6,14 +6,15 @@ build runs from (problems name files relative to it) and the tool's own version;
 is the manifest the build wrote and the problems its checks found. A full build whose key
 has a record, and whose output folder still holds that manifest with every file's bytes
 as listed, has nothing left to do; `check` needs only the problems. A brand folder that
-holds a linked folder (whose files the walk would not see) or a file that cannot be read
-is never recorded, so it is always built.
+holds a linked folder (whose files the walk would not see), a file that cannot be read or
+anything but a regular file is never recorded, so it is always built.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,8 @@ def brand_key(brand_dir: Path, *skipped: Path | None) -> str | None:
         for name in sorted(names):
             path = os.path.join(folder, name)
             try:
+                if not stat.S_ISREG(os.stat(path).st_mode):
+                    return None  # a pipe or a device: never opened here, the build refuses it
                 with open(path, "rb") as file:
                     digest = hashlib.sha256(file.read()).hexdigest()
             except OSError:

@@ -11,7 +11,6 @@ inode and time, and tools that watch dist/ (rsync, make, a CDN sync) see only wh
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
@@ -30,8 +29,6 @@ from .folder import (
     staging_folder,
 )
 from .manifest import earlier_manifest
-
-log = logging.getLogger(__name__)
 
 
 class Spool:
