@@ -67,22 +67,20 @@ def _build_and_check(brand_dir: Path, tenant_names: Iterable[str], jobs: int | N
     # fork shares the already imported modules with the workers; elsewhere, the default.
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
     # Forked workers share the parent's objects until they write to them; the collector of
-    # a worker walking them would copy every page they lie on.
+    # a worker walking them would copy every page they lie on. Frozen with what the build
+    # froze first (`build_collector`), and thawed with it.
     gc.freeze()
-    try:
-        with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
-            futures = [pool.submit(_build_chunk, brand_dir, chunk, config,
-                                   (cache.folder, cache.max_bytes, cache.read_only),
-                                   cache.memory_chars // len(chunks), spool)
-                       for chunk in chunks]
-            done = 0
-            for finished in as_completed(futures):
-                done += len(chunks[futures.index(finished)])
-                if progress is not None:
-                    progress("build", done, len(names))
-            parts = [future.result() for future in futures]
-    finally:
-        gc.unfreeze()
+    with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
+        futures = [pool.submit(_build_chunk, brand_dir, chunk, config,
+                               (cache.folder, cache.max_bytes, cache.read_only),
+                               cache.memory_chars // len(chunks), spool)
+                   for chunk in chunks]
+        done = 0
+        for finished in as_completed(futures):
+            done += len(chunks[futures.index(finished)])
+            if progress is not None:
+                progress("build", done, len(names))
+        parts = [future.result() for future in futures]
     artifacts = tuple(a for part in parts for a in part.artifacts)
     translations = load_brand_translations(config)
     problems = merge_problems([

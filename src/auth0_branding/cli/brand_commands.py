@@ -53,9 +53,7 @@ def build(
             result = build_and_check(brand_dir, tenants, jobs, progress, cache, spool)
         problems = list(result.problems)
         _report_problems(problems, "text")
-        if _failed(problems, strict):
-            fail(f"build failed with {_count(problems)}{_strictly(problems, strict)}; "
-                 f"{out_dir} left unchanged")
+        _fail_build_on(problems, strict, out_dir)
         write_dist(result, out_dir, partial=bool(tenants), spool=spool)
     # Recorded only if nothing changed while it built: the record stands for what was read.
     if key is not None and key == brand_key(brand_dir, out_dir, cache.folder):
@@ -64,6 +62,13 @@ def build(
         f"Built {len(result.artifacts)} outputs for {len(result.tenants)} tenant(s) "
         f"into {out_dir}/ ({_count(problems)})"
     )
+
+
+def _fail_build_on(problems: list[Problem], strict: bool, out_dir: Path) -> None:
+    """Stop the build, output folder unchanged, when its problems fail it."""
+    if _failed(problems, strict):
+        fail(f"build failed with {_count(problems)}{_strictly(problems, strict)}; "
+             f"{out_dir} left unchanged")
 
 
 def _unchanged(cache: Any, key: str | None, out_dir: Path, strict: bool) -> bool:
@@ -80,9 +85,7 @@ def _unchanged(cache: Any, key: str | None, out_dir: Path, strict: bool) -> bool
         return False
     problems, manifest = found
     _report_problems(problems, "text")
-    if _failed(problems, strict):
-        fail(f"build failed with {_count(problems)}{_strictly(problems, strict)}; "
-             f"{out_dir} left unchanged")
+    _fail_build_on(problems, strict, out_dir)
     say(f"Built {len(manifest['outputs'])} outputs for {len(manifest['tenants'])} tenant(s) "
         f"into {out_dir}/ ({_count(problems)}); unchanged, as nothing it reads has changed since "
         "the last build")

@@ -133,8 +133,8 @@ def clean_leftovers(out_dir: Path, is_ours: Callable[[Path], bool]) -> None:
     Call with the lock held: another run's staging folder is not a leftover, nor is one
     still marked `in_use` by a live build.
     """
-    siblings = {role: sorted(out_dir.parent.glob(f".{glob.escape(out_dir.name)}-{role}-*"),
-                             key=_mtime, reverse=True) for role in (_NEW, _OLD)}
+    siblings = {role: sorted(_siblings(out_dir, role), key=_mtime, reverse=True)
+                for role in (_NEW, _OLD)}
     if not out_dir.exists():
         # Only the two-rename fallback leaves this: the crash fell between its renames.
         retired = next((p for p in siblings[_OLD] if p.is_dir() and is_ours(p)), None)
@@ -151,8 +151,12 @@ def clean_leftovers(out_dir: Path, is_ours: Callable[[Path], bool]) -> None:
 
 def has_leftovers(out_dir: Path) -> bool:
     """Tell whether crashed runs left staging or retired folders beside `out_dir`."""
-    return any(next(out_dir.parent.glob(f".{glob.escape(out_dir.name)}-{role}-*"), None)
-               is not None for role in (_NEW, _OLD))
+    return any(next(_siblings(out_dir, role), None) is not None for role in (_NEW, _OLD))
+
+
+def _siblings(out_dir: Path, role: str) -> Iterator[Path]:
+    """The staging (`new`) or retired (`old`) folders of runs writing `out_dir`."""
+    return out_dir.parent.glob(f".{glob.escape(out_dir.name)}-{role}-*")
 
 
 def staging_folder(out_dir: Path) -> Path:
