@@ -39,7 +39,6 @@ def build(
     """Build the brand into dist/ (swapped in whole, only if every check passes)."""
     from ..build.build_record import brand_key, record_build
     from ..build.parallel import build_and_check
-    from ..dist.manifest import manifest_of
     from ..dist.spool import spooling
     from ..dist.writer import write_dist
 
@@ -54,10 +53,10 @@ def build(
         problems = list(result.problems)
         _report_problems(problems, "text")
         _fail_build_on(problems, strict, out_dir)
-        write_dist(result, out_dir, partial=bool(tenants), spool=spool)
+        manifest = write_dist(result, out_dir, partial=bool(tenants), spool=spool)
     # Recorded only if nothing changed while it built: the record stands for what was read.
     if key is not None and key == brand_key(brand_dir, out_dir, cache.folder):
-        record_build(cache, key, manifest_of(result), problems)
+        record_build(cache, key, manifest, problems)
     say(
         f"Built {len(result.artifacts)} outputs for {len(result.tenants)} tenant(s) "
         f"into {out_dir}/ ({_count(problems)})"

@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 
 
 def write_dist(result: BuildResult, out_dir: Path, *, partial: bool = False,
-               lock_wait: float = LOCK_WAIT_SECONDS, spool: Spool | None = None) -> None:
-    """Write the build beside `out_dir`, then swap it in whole.
+               lock_wait: float = LOCK_WAIT_SECONDS, spool: Spool | None = None
+               ) -> dict[str, Any]:
+    """Write the build beside `out_dir`, then swap it in whole; return the manifest written.
 
     Only a missing, empty or earlier build's folder is replaced. Files in it that no build
     wrote (a review gallery, a .gitkeep) are carried over. With `partial`, the build holds
@@ -40,8 +41,7 @@ def write_dist(result: BuildResult, out_dir: Path, *, partial: bool = False,
     """
     if spool is None:
         with spooling(out_dir, result.config.brand_dir, lock_wait) as made:
-            write_dist(result, out_dir, partial=partial, lock_wait=lock_wait, spool=made)
-        return
+            return write_dist(result, out_dir, partial=partial, lock_wait=lock_wait, spool=made)
     target = resolve_output(out_dir)
     if target != spool.out_dir:
         raise ValueError(f"the staging folder {spool.folder} is not for {out_dir}")
@@ -50,10 +50,11 @@ def write_dist(result: BuildResult, out_dir: Path, *, partial: bool = False,
         with output_lock(target, lock_wait):
             clean_leftovers(target, lambda folder: earlier_manifest(folder) is not None)
             previous = _previous_build(target, spool.shown)
-            _fill(spool, result, target, previous, partial)
+            manifest = _fill(spool, result, target, previous, partial)
             swap_in(spool.folder, target)
     except OSError as error:
         raise unwritable(error, spool.shown) from error
+    return manifest
 
 
 def _previous_build(target: Path, shown: str) -> dict[str, Any] | None:
@@ -70,7 +71,7 @@ def _previous_build(target: Path, shown: str) -> dict[str, Any] | None:
 
 
 def _fill(spool: Spool, result: BuildResult, target: Path, previous: dict[str, Any] | None,
-          partial: bool) -> None:
+          partial: bool) -> dict[str, Any]:
     staging = spool.folder
     manifest = manifest_of(result)
     written = {a.path for a in result.artifacts}
@@ -96,6 +97,7 @@ def _fill(spool: Spool, result: BuildResult, target: Path, previous: dict[str, A
         _carry(target, staging, relative)
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n",
                                     encoding="utf-8")
+    return manifest
 
 
 def _kept_tenants(result: BuildResult, previous: dict[str, Any], target: Path
