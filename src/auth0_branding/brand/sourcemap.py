@@ -4,12 +4,17 @@ Liquid and most markup pass through the build byte-identical, so a construct see
 output can be searched for in the artifact's sources: its own template first, then layouts,
 partials and the rest. Files are read once per version (keyed by mtime and size), because
 `serve` checks again after every edit and a stale line number would send a designer astray.
+Within one build (`one_version_each`) each file's version is looked up once: the build reads
+one state of its sources, and a fleet does not ask the file system the same question for
+every tenant.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from stat import S_ISREG
@@ -22,8 +27,39 @@ from .toml_lines import key_line, nearest_line
 _PIECES = re.compile(r"<[a-zA-Z][^<>]*>|[\w:-]+=\"[^\"]*\"|>([^<>]{8,})<")
 
 
+# Each file's version as this build first saw it; None outside a build.
+_BUILD_VERSIONS: dict[str, tuple | None] | None = None
+
+
+@contextmanager
+def one_version_each() -> Iterator[None]:
+    """Within this block, each file's version is read once and then taken as read.
+
+    The build is recorded only if its inputs are as they were when it started, so a file
+    edited while it runs is seen by the next build, never mixed into a recorded one.
+    """
+    global _BUILD_VERSIONS
+    outer = _BUILD_VERSIONS
+    _BUILD_VERSIONS = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _BUILD_VERSIONS = outer
+
+
 def source_version(path: str) -> tuple | None:
     """Return what identifies this version of a file (None if unreadable), for cache keys."""
+    seen = _BUILD_VERSIONS
+    if seen is None:
+        return _current_version(path)
+    try:
+        return seen[path]
+    except KeyError:
+        version = seen[path] = _current_version(path)
+        return version
+
+
+def _current_version(path: str) -> tuple | None:
     try:
         stat = os.stat(path)
     except OSError:

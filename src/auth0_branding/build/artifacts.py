@@ -106,6 +106,10 @@ def json_artifact(tenant: str, kind: str, name: str, resource: str, data: Any,
                   sources: Iterable[str], path: str | None = None,
                   origins: Iterable[tuple[str, str, Location]] = ()) -> Artifact:
     """Return a JSON output, written the one way every JSON output of dist/ is written."""
-    content = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     return Artifact(tenant, kind, name, path or f"{tenant}/{name}.json", resource,
-                    content, tuple(dict.fromkeys(sources)), origins=tuple(origins))
+                    json_text(data), tuple(dict.fromkeys(sources)), origins=tuple(origins))
+
+
+def json_text(data: Any) -> str:
+    """Return `data` as every JSON output of dist/ is written."""
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

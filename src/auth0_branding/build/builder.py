@@ -17,7 +17,15 @@ from ..brand.catalogues import Translations, load_translations
 from ..brand.colours import WHITE, ColourError, parse_colour, srgb_hex
 from ..brand.config import Config, EmailConfig, TenantConfig, load_config
 from ..brand.sources import read_source
-from ..brand.tokens import Tokens, alias_path, keep_used_tokens, literals, to_scss
+from ..brand.tokens import (
+    TokenGroup,
+    Tokens,
+    alias_path,
+    colour_key,
+    keep_used_tokens,
+    literals,
+    to_scss,
+)
 from ..brand.toml_lines import nearest_line
 from ..errors import (
     BrandError,
@@ -150,7 +158,7 @@ def build_tenant(
                    "custom_domain": tenant.custom_domain},
         "vars": {**config.variables, **tenant.variables},
         # A template's value has no @supports to fall back on: sRGB (alpha kept) for pages.
-        "tokens": tokens.tree(literals(tokens.by_path.values(), "page", WHITE)),
+        "tokens": _template_tokens(tokens, "page", WHITE),
     }
     shared = shared or _SharedSources.of(config, translations)
     pages = [page for page in PAGE_RESOURCES if page in tenant.manage]
@@ -182,8 +190,7 @@ def build_tenant(
         background = _email_background(config, tokens)
         email_css = compile_css_cached(config.email_style, to_scss(tokens, "email", background),
                                 config.brand_dir, config.style_locations.get("email"))
-        email_context = {**context, "tokens": tokens.tree(
-            literals(tokens.by_path.values(), "email", background))}
+        email_context = {**context, "tokens": _template_tokens(tokens, "email", background)}
         for email in config.emails.values():
             yield from _build_email(
                 config, tenant, email, renderer, email_context, email_css,
@@ -348,6 +355,12 @@ def _auth0_colour(value: str) -> str:
         return srgb_hex(parse_colour(value))
     except ColourError:
         return value
+
+
+def _template_tokens(tokens: Tokens, target: str, background: Color) -> TokenGroup:
+    """Return the tokens as templates read them for `target`, once per token set."""
+    return tokens.derived(("template", target, colour_key(background)),
+                          lambda: tokens.tree(literals(tokens, target, background)))
 
 
 def _email_background(config: Config, tokens: Tokens) -> Color:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..brand.config import Config, load_config
+from ..brand.sourcemap import one_version_each
 from ..checks.translations import check_translations
 from ..checks.validate import check_build, merge_problems
 from ..errors import Problem
@@ -41,7 +42,7 @@ def build_and_check(
     to be written (`dist.spool.spooling`); worker processes write each output into it once
     checked and hand back only its hash (`SpooledArtifact`), so no process holds them all.
     """
-    with build_collector():
+    with build_collector(), one_version_each():
         if cache is None:
             return _build_and_check(brand_dir, tenant_names, jobs, active(), progress, spool)
         with using(cache):

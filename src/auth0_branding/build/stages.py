@@ -52,15 +52,14 @@ def canonical(value: Any) -> Any:
     raise Uncacheable(type(value).__name__)
 
 
-def file_digest(path: str | Path) -> str | None:
-    """Return the SHA-256 of a file's bytes (None: unreadable), read once per version."""
-    return _digest_at(source_version(str(path)), str(path))
+def text_digest(text: str) -> str:
+    """Return the SHA-256 of a text, as a key's stand-in for the text itself."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @lru_cache(maxsize=4096)
-def _digest_at(version: tuple | None, path: str) -> str | None:
-    if version is None:
-        return None
+def _digest_at(version: tuple, path: str) -> str | None:
+    """Return the SHA-256 of a file's bytes (None: unreadable), read once per version."""
     try:
         with open(path, "rb") as file:
             return hashlib.sha256(file.read()).hexdigest()
@@ -69,7 +68,13 @@ def _digest_at(version: tuple | None, path: str) -> str | None:
 
 
 def files_digest(paths: Iterable[str | Path]) -> list[list[Any]]:
-    return [[os.path.abspath(path), file_digest(path)] for path in paths]
+    """Return each file's absolute path and digest (None: unreadable), for a key."""
+    listed = []
+    for path in paths:
+        version = source_version(str(path))
+        listed.append([os.path.abspath(path), None] if version is None
+                      else [version[0], _digest_at(version, str(path))])
+    return listed
 
 
 def cached(stage: str, key: str, compute: Callable[[], Any]) -> Any:

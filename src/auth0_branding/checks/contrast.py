@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import Any
 
 from coloraide import Color
@@ -51,17 +52,16 @@ def _theme_contrast(subject: Subject) -> Iterator[Problem]:
     origins = {key: (path, location) for key, path, location in subject.artifact.origins}
     brand_toml = subject.artifact.sources[0] if subject.artifact.sources else subject.artifact.path
     page_background = data.get("page_background")
-    page = _colour(page_background.get("background_color")
-                   if isinstance(page_background, Mapping) else None) or WHITE
+    page = _text(page_background.get("background_color")
+                 if isinstance(page_background, Mapping) else None)
     # What shows through a translucent background: the page under the widget, the widget
     # under everything drawn on it.
-    widget = opaque(_colour(colours.get("widget_background")) or WHITE, page)
+    widget = _text(colours.get("widget_background"))
     for foreground, background, kind in CONTRAST_PAIRS:
-        fore, back = _colour(colours.get(foreground)), _colour(colours.get(background))
-        if fore is None or back is None:
-            continue  # absent (optional) or not a colour: the settings checks say so
-        ratio = contrast(fore, opaque(back, page if background == "widget_background" else widget))
-        if ratio >= MINIMUM[kind]:
+        under = (page,) if background == "widget_background" else (widget, page)
+        ratio = _ratio(_text(colours.get(foreground)), _text(colours.get(background)), under)
+        if ratio is None or ratio >= MINIMUM[kind]:
+            # None: absent (optional) or not a colour, which the settings checks report.
             continue
         where = origins.get(f"colors.{foreground}")
         yield _problem(kind, ratio, _named(foreground, where),
@@ -73,9 +73,27 @@ def _named(field: str, origin: tuple[str, Location] | None) -> str:
     return f"theme colors.{field}" + (f" ({{{origin[0]}}})" if origin is not None else "")
 
 
-def _colour(value: Any) -> Color | None:
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+@lru_cache(maxsize=1024)  # a fleet's themes share their colours
+def _ratio(foreground: str | None, background: str | None,
+           under: tuple[str | None, ...]) -> float | None:
+    """Return the ratio of `foreground` on `background` laid over `under` (innermost first,
+    white where absent), None unless both are colours."""
+    fore, back = _colour(foreground), _colour(background)
+    if fore is None or back is None:
+        return None
+    base = WHITE
+    for layer in reversed(under):
+        base = opaque(_colour(layer) or WHITE, base)
+    return contrast(fore, opaque(back, base))
+
+
+def _colour(value: str | None) -> Color | None:
     try:
-        return parse_colour(value) if isinstance(value, str) else None
+        return parse_colour(value) if value is not None else None
     except ColourError:
         return None
 
@@ -107,7 +125,8 @@ def _email_pair(kind: str, pair: list[str], tokens: Tokens, where: Location,
                            "name a colour token", where)
         found.append(token)
     fore, back = found
-    ratio = contrast(parse_colour(fore.value), parse_colour(back.value))
+    ratio = tokens.derived(("contrast", fore.path, back.path),
+                           lambda: contrast(parse_colour(fore.value), parse_colour(back.value)))
     if ratio >= MINIMUM[kind]:
         return None
     return _problem(kind, ratio, f"email {_LABEL[kind]} {{{fore.path}}}",

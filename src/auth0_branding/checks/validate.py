@@ -31,7 +31,7 @@ from ..brand.sourcemap import SourceMap
 from ..build.artifacts import Artifact
 from ..build.builder import BuildResult
 from ..build.cache import key_of
-from ..build.stages import cached, files_digest, problems_from_data, problems_to_data
+from ..build.stages import cached, files_digest, problems_from_data, problems_to_data, text_digest
 from ..errors import Location, Problem, TemplateError, did_you_mean, display_path
 from ..render.liquid import AUTH0_FILTERS, FILE_TAGS, check_liquid
 from ..render.liquid_usage import LiquidUsage, TagUse
@@ -121,9 +121,11 @@ def check_key(artifact: Artifact) -> str:
     """Return the key of an output's checks: all they read of it and of its sources."""
     # A JSON output's checks may name its tenant's table; markup's never do.
     tenant = None if artifact.kind in MARKUP else artifact.tenant
+    rendered = artifact.rendered  # texts by their hashes: the manifest needs them anyway
     return key_of("check", artifact.kind, artifact.name, tenant,
-                  None if tenant is None else artifact.path, artifact.content,
-                  artifact.rendered, files_digest(artifact.sources), list(artifact.sources))
+                  None if tenant is None else artifact.path, artifact.sha256,
+                  None if rendered is None else text_digest(rendered),
+                  files_digest(artifact.sources), list(artifact.sources))
 
 
 # -- the checks of pages and emails, in the order they run ----------------------------------

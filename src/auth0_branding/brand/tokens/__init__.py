@@ -18,10 +18,11 @@ from .overrides import apply_overrides
 from .parse import load_raw_tokens
 from .references import alias_path
 from .resolve import resolve_tokens
-from .targets import literals
+from .targets import colour_key, literals
 
 __all__ = [
     "RawToken", "RawTokens", "Token", "TokenGroup", "TokenLayout", "Tokens", "alias_path",
+    "colour_key",
     "apply_overrides", "find_token_files", "ignored_problems", "kebab", "keep_used_tokens", "literals",
     "load_raw_tokens", "resolve_tokens", "to_scss", "tokens_css", "tokens_json",
 ]

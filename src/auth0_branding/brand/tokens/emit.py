@@ -27,7 +27,7 @@ from coloraide import Color
 
 from ..colours import CSS_COLOR_4, WHITE
 from .model import Token, Tokens
-from .targets import literals, wide, written
+from .targets import colour_key, literals, wide, written
 
 MARKER = "--auth0-branding-tokens"
 # The page's wide-gamut colours: Sass hoists the `@supports` around it out of the rule.
@@ -52,9 +52,14 @@ def to_scss(tokens: Tokens, target: str, email_background: Color = WHITE) -> str
     work on `var(--...)`), and `$token-properties`, each composite's CSS properties. Their
     colours are the target's: sRGB for pages, blended hex for emails.
     """
+    return tokens.derived(("scss", target, colour_key(email_background)),
+                          lambda: _scss(tokens, target, email_background))
+
+
+def _scss(tokens: Tokens, target: str, email_background: Color) -> str:
     lines = ["// Generated from design tokens; do not edit."]
     values = tokens.by_path.values()
-    target_css = written(values, target, email_background)
+    target_css = written(tokens, target, email_background)
     for token in values:
         css, properties = target_css[token.path]
         value = f"var(--{token.name})" if target == "page" else _plain(css)
@@ -98,9 +103,13 @@ def keep_used_tokens(css: str, tokens: Tokens) -> str:
     """
     if MARKER not in css:
         return css
+    return tokens.derived(("used", css), lambda: _declare_used(css, tokens))
+
+
+def _declare_used(css: str, tokens: Tokens) -> str:
     used = set(_VAR.findall(css))
     read = [t for t in tokens.by_path.values() if t.name in used]
-    literal = literals(read, "page", WHITE)
+    literal = literals(tokens, "page", WHITE)
     joined = ";".join(f"--{t.name}:{literal[t.path]}" for t in read)
     css = _MARKER_DECLARATION.sub(lambda m: joined + (m.group(1) if joined else ""), css)
     if WIDE_MARKER not in css:
@@ -117,8 +126,12 @@ def tokens_css(tokens: Tokens) -> str:
     Colours are sRGB hex, `#rrggbbaa` when translucent (Style Dictionary writes `rgba()`, the
     same colour); a colour in a wider space follows in its own under `@supports`, as on pages.
     """
+    return tokens.derived("tokens.css", lambda: _tokens_css(tokens))
+
+
+def _tokens_css(tokens: Tokens) -> str:
     values = tokens.by_path.values()
-    literal = literals(values, "page", WHITE)
+    literal = literals(tokens, "page", WHITE)
     lines = ["/**", " * Do not edit directly, this file was generated from design tokens.",
              " */", "", ":root {"]
     lines.extend(f"  --{t.name}: {literal[t.path]};" for t in values)
@@ -132,6 +145,10 @@ def tokens_css(tokens: Tokens) -> str:
 
 def tokens_json(tokens: Tokens) -> str:
     """Every token in the DTCG format, with its references resolved."""
+    return tokens.derived("tokens.json", lambda: _tokens_json(tokens))
+
+
+def _tokens_json(tokens: Tokens) -> str:
     root: dict[str, Any] = {}
     for token in tokens.by_path.values():
         group = root

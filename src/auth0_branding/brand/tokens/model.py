@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from ...errors import Location, Problem
 from .names import kebab
@@ -13,6 +13,7 @@ from .names import kebab
 # One reference in a value: the token it names, the part of that token's value it reads
 # (a JSON Pointer's path after `$value`, empty for a whole-token alias), and its line.
 Reference = tuple[str, tuple[str | int, ...], int | None]
+_Derived = TypeVar("_Derived")
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,27 @@ class Tokens:
 
     by_path: Mapping[str, Token]
     problems: tuple[Problem, ...] = field(default=(), compare=False)
+
+    def derived(self, key: Hashable, compute: Callable[[], _Derived]) -> _Derived:
+        """Return `compute()`, computed once per `key` for this set.
+
+        Tenants that share a token set share what is written from it (its Sass, its CSS, its
+        literals per target): a fleet writes them once, not once per tenant. What is kept is
+        read, never changed, and stays out of the set's pickle.
+        """
+        memo = self._derived
+        try:
+            return memo[key]
+        except KeyError:
+            value = memo[key] = compute()
+            return value
+
+    @cached_property
+    def _derived(self) -> dict[Hashable, Any]:
+        return {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {name: value for name, value in self.__dict__.items() if name != "_derived"}
 
     def css(self, path: str) -> str:
         return self.by_path[path].css

@@ -14,21 +14,29 @@ from functools import partial
 from coloraide import Color
 
 from ..colours import email_hex, srgb_hex
-from .model import Token
+from .model import Token, Tokens
 from .types import COLOUR_TYPES, Converted, to_css
 
 
-def written(tokens: Collection[Token], target: str, email_background: Color
-            ) -> dict[str, Converted]:
+def written(tokens: Tokens, target: str, email_background: Color) -> dict[str, Converted]:
     """Return each token's CSS and properties for `target`: sRGB for pages, hex for emails."""
-    # One writer object per call, so the colour strings it writes are cached for the call.
-    writer = srgb_hex if target == "page" else partial(email_hex, background=email_background)
-    return {t.path: retarget(t, writer) for t in tokens}
+    def write() -> dict[str, Converted]:
+        # One writer object per set, so the colour strings it writes are cached for the set.
+        writer = (srgb_hex if target == "page"
+                  else partial(email_hex, background=email_background))
+        return {t.path: retarget(t, writer) for t in tokens.by_path.values()}
+    return tokens.derived(("written", target, colour_key(email_background)), write)
 
 
-def literals(tokens: Collection[Token], target: str, email_background: Color) -> dict[str, str]:
+def literals(tokens: Tokens, target: str, email_background: Color) -> dict[str, str]:
     """Return each token's literal for `target`: sRGB for pages, blended hex for emails."""
-    return {path: css for path, (css, _) in written(tokens, target, email_background).items()}
+    return tokens.derived(("literals", target, colour_key(email_background)), lambda: {
+        path: css for path, (css, _) in written(tokens, target, email_background).items()})
+
+
+def colour_key(colour: Color) -> tuple[str, tuple[float, ...]]:
+    """Return a colour exactly, as a key: its space, coordinates and alpha."""
+    return colour.space(), tuple(colour[:])
 
 
 def retarget(token: Token, colour: Callable[[Color], str]) -> Converted:
