@@ -10,7 +10,7 @@ from fleet import fleet_brand
 
 from auth0_branding.brand.colours import WHITE
 from auth0_branding.brand.config import load_config
-from auth0_branding.brand.sourcemap import one_version_each, source_version
+from auth0_branding.brand.sourcemap import once_per_build, one_version_each, source_version
 from auth0_branding.brand.tokens import literals, to_scss
 from auth0_branding.build.builder import TenantBuilder
 from auth0_branding.build.parallel import build_and_check
@@ -34,6 +34,20 @@ def test_within_a_build_each_source_is_seen_in_one_version(tmp_path: Path) -> No
             assert source_version(str(source)) == first
     after = source_version(str(source))
     assert after is not None and after != first  # the next build sees the edit
+
+
+def test_what_follows_from_the_sources_is_found_once_per_build() -> None:
+    calls: list[int] = []
+
+    def find() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert [once_per_build("k", find), once_per_build("k", find)] == [1, 2]  # no build
+    with one_version_each():
+        assert [once_per_build("k", find), once_per_build("k", find)] == [3, 3]
+    with one_version_each():  # a new build finds again
+        assert once_per_build("k", find) == 4
 
 
 def test_a_build_edited_while_it_ran_is_not_recorded_and_the_next_one_reads_the_edit(

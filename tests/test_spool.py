@@ -191,3 +191,29 @@ def test_unchanged_outputs_keep_their_inode_across_builds_with_workers(tmp_path:
                            for index in range(TENANTS))}
     assert edited.read_bytes() != b"changed by hand\n"
     assert _leftovers(out) == []
+
+
+def test_outputs_with_the_same_bytes_are_one_file_and_a_hand_edit_of_one_is_undone(
+        tmp_path: Path) -> None:
+    brand = fleet_brand(tmp_path, TENANTS, distinct=False)
+    out = tmp_path / "dist"
+    assert _build(brand, out, "--jobs", "2").returncode == 0
+    outputs = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"]
+    by_hash: dict[str, list[Path]] = {}
+    for output in outputs:
+        by_hash.setdefault(output["sha256"], []).append(out / output["path"])
+    shared = max(by_hash.values(), key=len)
+    assert len(shared) >= TENANTS
+    # At most one file per worker for each distinct output, and each holds its bytes.
+    assert len({p.stat().st_ino for p in shared}) <= 2
+    assert len({p.stat().st_ino for paths in by_hash.values() for p in paths}) <= 2 * len(by_hash)
+    for output in outputs:
+        data = (out / output["path"]).read_bytes()
+        assert len(data) == output["size"]
+
+    first = shared[0]
+    original = first.read_bytes()
+    with first.open("ab") as handle:  # edited in place: every twin of its inode shows it
+        handle.write(b" ")
+    assert _build(brand, out, "--jobs", "2").returncode == 0
+    assert all(path.read_bytes() == original for path in shared)

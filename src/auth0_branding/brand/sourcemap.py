@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from stat import S_ISREG
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import Location
 from .toml_lines import key_line, nearest_line
@@ -27,8 +27,11 @@ from .toml_lines import key_line, nearest_line
 _PIECES = re.compile(r"<[a-zA-Z][^<>]*>|[\w:-]+=\"[^\"]*\"|>([^<>]{8,})<")
 
 
-# Each file's version as this build first saw it; None outside a build.
+# Each file's version as this build first saw it, and what was found from the sources alone
+# (`once_per_build`); None outside a build.
 _BUILD_VERSIONS: dict[str, tuple | None] | None = None
+_BUILD_FINDINGS: dict[Hashable, Any] | None = None
+_Found = TypeVar("_Found")
 
 
 @contextmanager
@@ -38,13 +41,31 @@ def one_version_each() -> Iterator[None]:
     The build is recorded only if its inputs are as they were when it started, so a file
     edited while it runs is seen by the next build, never mixed into a recorded one.
     """
-    global _BUILD_VERSIONS
-    outer = _BUILD_VERSIONS
-    _BUILD_VERSIONS = {} if outer is None else outer
+    global _BUILD_VERSIONS, _BUILD_FINDINGS
+    outer = _BUILD_VERSIONS, _BUILD_FINDINGS
+    if _BUILD_VERSIONS is None or _BUILD_FINDINGS is None:
+        _BUILD_VERSIONS, _BUILD_FINDINGS = {}, {}
     try:
         yield
     finally:
-        _BUILD_VERSIONS = outer
+        _BUILD_VERSIONS, _BUILD_FINDINGS = outer
+
+
+def once_per_build(key: Hashable, find: Callable[[], _Found]) -> _Found:
+    """Return `find()`, found once per build for `key` (every time outside a build).
+
+    For what follows from the source files alone (which Sass files an entry imports, which
+    templates one includes): a fleet asks it for every tenant, and within a build the
+    files are taken as they were first read.
+    """
+    findings = _BUILD_FINDINGS
+    if findings is None:
+        return find()
+    try:
+        return findings[key]
+    except KeyError:
+        found = findings[key] = find()
+        return found
 
 
 def source_version(path: str) -> tuple | None:

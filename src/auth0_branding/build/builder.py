@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -329,8 +330,9 @@ def _resolve_settings(
                                  _setting_location(brand_toml, (*table, key)),
                                  did_you_mean(path, tokens.by_path) or "reference a defined token")
             token = tokens.by_path[path]
-            resolved[key] = (srgb_hex(parse_colour(token.value)) if token.type == "color"
-                             and token.value is not None else token.css)
+            resolved[key] = (tokens.derived(("auth0-colour", path), lambda: srgb_hex(
+                parse_colour(token.value))) if token.type == "color"  # noqa: B023 - called now
+                and token.value is not None else token.css)
             if origins is not None:
                 origins.append((".".join((*table, key)[1:]), path, token.location))
         else:
@@ -348,6 +350,7 @@ def _colour_field(table: tuple[str, ...], key: str) -> bool:
     return table[-1:] == ("colors",)
 
 
+@lru_cache(maxsize=1024)  # a fleet's settings share their colours
 def _auth0_colour(value: str) -> str:
     # Any colour CSS reads becomes the hex Auth0 takes; what is not a colour stays as written,
     # for the settings checks to report at its line.

@@ -20,7 +20,7 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
-from ..brand.sourcemap import source_version
+from ..brand.sourcemap import once_per_build, source_version
 from ..brand.sources import read_source
 from .cache import key_of
 from .stages import Uncacheable, canonical, translations_digest
@@ -46,6 +46,12 @@ def referenced_templates(env: jinja2.Environment, templates_dir: Path, root: Pat
 
 def _closure(env: jinja2.Environment, templates_dir: Path, root: Path, name: str
              ) -> list[tuple[str, _TemplateFacts | None]]:
+    return once_per_build(("closure", env, templates_dir, root, name),
+                          lambda: _walk(env, templates_dir, root, name))
+
+
+def _walk(env: jinja2.Environment, templates_dir: Path, root: Path, name: str
+          ) -> list[tuple[str, _TemplateFacts | None]]:
     found: list[tuple[str, _TemplateFacts | None]] = []
     pending, seen = [name], set()
     while pending:

@@ -13,7 +13,7 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
-from ..brand.sourcemap import source_version
+from ..brand.sourcemap import once_per_build, source_version
 from ..brand.sources import SourceError, read_source
 from ..errors import Location
 from .sass_compile import CSS_IMPORT, TOKENS_IMPORT, Deps, candidates
@@ -64,6 +64,10 @@ def style_sources(entry: Path, root: Path | None = None) -> tuple[Path, ...]:
     every Sass file beside the entry a dependency, which is never wrong, only broader. A
     file that cannot be read safely is left for the compile to report.
     """
+    return once_per_build(("style_sources", entry, root), lambda: _style_sources(entry, root))
+
+
+def _style_sources(entry: Path, root: Path | None) -> tuple[Path, ...]:
     styles_dir = entry.parent
     root = root if root is not None else styles_dir
     seen: list[Path] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
@@ -29,6 +30,8 @@ DELIMITERS = {
     "comment_start_string": "[#",
     "comment_end_string": "#]",
 }
+# What a string needs Jinja for: a tag, a newline Jinja normalises, or a NUL it must refuse.
+_JINJA_OR_CR = re.compile(r"\[\[|\[%|\[#|[\r\x00]")
 
 
 class _StrictUndefined(jinja2.StrictUndefined):
@@ -200,6 +203,8 @@ class Renderer:
 
     def render_string(self, source: str, context: Mapping[str, Any], location: Location) -> str:
         """Render a short string (an email subject, a From) from the configuration."""
+        if not _JINJA_OR_CR.search(source):
+            return source  # what Jinja would return: no tag, and no newline to normalise
         try:
             template = self._string_templates.get(source)
             if template is None:

@@ -6,6 +6,10 @@ of every output. `write_dist` then carries over what it must, adds the manifest 
 folder in; a build that fails leaves the folder to be removed whole. An output whose bytes
 equal the previous build's file is linked to that file instead of written, so it keeps its
 inode and time, and tools that watch dist/ (rsync, make, a CDN sync) see only what changed.
+Outputs of one build with the same bytes (a fleet's tenants sharing templates and tokens)
+are links to one file: creating a file costs far more than linking one, and a thousand
+tenants hold only a few dozen distinct outputs. An edit by hand then shows in every twin;
+the manifest's hashes catch it (publishing refuses, the next build writes them again).
 """
 
 from __future__ import annotations
@@ -42,18 +46,24 @@ class Spool:
         # The previous build's outputs: path -> sha256, to find those that did not change.
         self.previous = previous
         self._folders_made: set[Path] = set()
+        self._by_hash: dict[str, Path] = {}  # sha256 -> the first file this process wrote
 
     def write(self, artifact: Artifact) -> SpooledArtifact:
-        """Write one output into the staging folder (or link its unchanged previous file)."""
+        """Write one output into the staging folder, or link it to a file of the same bytes:
+        its unchanged previous file, else an output of this build."""
         relative = inside(artifact.path)
         file = self.folder / relative
+        sha256 = artifact.sha256
         try:
             if file.parent not in self._folders_made:
                 file.parent.mkdir(parents=True, exist_ok=True)
                 self._folders_made.add(file.parent)
-            if self.previous.get(artifact.path) != artifact.sha256 or not _kept(
-                    self.out_dir / relative, file, artifact.sha256):
+            if self.previous.get(artifact.path) == sha256 and _kept(
+                    self.out_dir / relative, file, sha256):
+                self._by_hash.setdefault(sha256, file)
+            elif not _linked(self._by_hash.get(sha256), file):
                 file.write_bytes(artifact.data)
+                self._by_hash[sha256] = file  # a file past the link limit passes it on
         except OSError as error:
             raise unwritable(error, self.shown) from error
         return SpooledArtifact(artifact, self.folder, self.out_dir)
@@ -64,7 +74,7 @@ class Spool:
 
     def __getstate__(self) -> dict[str, Any]:
         # A worker process makes the folders it writes into itself.
-        return {**self.__dict__, "_folders_made": set()}
+        return {**self.__dict__, "_folders_made": set(), "_by_hash": {}}
 
 
 @contextmanager
@@ -116,6 +126,18 @@ def _hashes(previous: dict[str, Any] | None) -> dict[str, str]:
         return {}
     return {str(o.get("path")): str(o.get("sha256")) for o in previous["outputs"]
             if isinstance(o, dict)}
+
+
+def _linked(twin: Path | None, copy: Path) -> bool:
+    """Link `copy` to `twin`, a file this build wrote with the same bytes; False if it cannot
+    be (none yet, a file system without links, or the twin's link count at its limit)."""
+    if twin is None:
+        return False
+    try:
+        os.link(twin, copy)
+    except OSError:
+        return False
+    return True
 
 
 def _kept(earlier: Path, copy: Path, sha256: str) -> bool:
