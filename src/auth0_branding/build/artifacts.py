@@ -67,13 +67,21 @@ class SpooledArtifact(Artifact):
     _size: int
     _folders: tuple[Path, Path]  # the staging folder, then the output folder
 
-    def __init__(self, artifact: Artifact, staging: Path, out_dir: Path) -> None:
+    def __init__(self, artifact: Artifact, staging: Path, out_dir: Path,
+                 shared: dict[Any, Any] | None = None) -> None:
+        """`shared`: equal values seen before (a tenant's sources, the keys it reads), so that
+        the outputs of a fleet hold one copy of each, and so does their pickle."""
+        shared = {} if shared is None else shared
         for each in fields(Artifact):
             if each.name not in ("content", "rendered"):
-                object.__setattr__(self, each.name, getattr(artifact, each.name))
-        object.__setattr__(self, "sha256", artifact.sha256)
+                value = getattr(artifact, each.name)
+                if each.name != "path":
+                    value = shared.setdefault(value, value)
+                object.__setattr__(self, each.name, value)
+        object.__setattr__(self, "sha256", shared.setdefault(artifact.sha256, artifact.sha256))
         object.__setattr__(self, "_size", artifact.size)
-        object.__setattr__(self, "_folders", (staging, out_dir))
+        object.__setattr__(self, "_folders", shared.setdefault((staging, out_dir),
+                                                               (staging, out_dir)))
 
     @property
     def content(self) -> str:

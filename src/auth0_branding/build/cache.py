@@ -43,7 +43,7 @@ DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 # What a process holds in memory, in characters of text: a fleet's shared work fits; a
 # fleet of distinct tenants is not all held at once (its results go to the folder), nor
 # does a long preview session grow without end.
-MEMORY_CHARS = 48 * 1024 * 1024
+MEMORY_CHARS = 16 * 1024 * 1024
 # The libraries whose behaviour shapes what a stage returns.
 _LIBRARIES = ("libsass", "premailer", "cssutils", "css-inline", "jinja2", "markupsafe",
               "python-liquid", "beautifulsoup4", "lxml", "babel")
@@ -102,15 +102,15 @@ class Cache:
         self.written = 0  # entries written by this process: a build that wrote none, prunes none
         self._lock = threading.Lock()  # the preview renders from more than one thread
 
-    def get(self, stage: str, key: str) -> Any:
-        """Return the stored result for `key`, else MISSING."""
+    def get(self, stage: str, key: str, on_disk: bool = True) -> Any:
+        """Return the stored result for `key`, else MISSING (`on_disk`: look in the folder)."""
         with self._lock:
             held = self._memory.get(key)
             if held is not None:
                 self._memory.move_to_end(key)
                 self.stats.count(self.stats.memory, stage)
                 return held[0]
-        value = self._read(key) if self.folder is not None else MISSING
+        value = self._read(key) if self.folder is not None and on_disk else MISSING
         if value is MISSING:
             self.stats.count(self.stats.missed, stage)
             return MISSING
@@ -118,10 +118,10 @@ class Cache:
         self._remember(key, value)
         return value
 
-    def put(self, stage: str, key: str, value: Any) -> Any:
-        """Store `value` (JSON data) for `key` and return it."""
+    def put(self, stage: str, key: str, value: Any, on_disk: bool = True) -> Any:
+        """Store `value` (JSON data) for `key` and return it (`on_disk`: in the folder too)."""
         self._remember(key, value)
-        if self.folder is not None and not self.read_only:
+        if self.folder is not None and on_disk and not self.read_only:
             self._write(key, value)
         return value
 

@@ -52,11 +52,6 @@ def canonical(value: Any) -> Any:
     raise Uncacheable(type(value).__name__)
 
 
-def text_digest(text: str) -> str:
-    """Return the SHA-256 of a text, as a key's stand-in for the text itself."""
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 @lru_cache(maxsize=4096)
 def _digest_at(version: tuple, path: str) -> str | None:
     """Return the SHA-256 of a file's bytes (None: unreadable), read once per version."""
@@ -77,13 +72,16 @@ def files_digest(paths: Iterable[str | Path]) -> list[list[Any]]:
     return listed
 
 
-def cached(stage: str, key: str, compute: Callable[[], Any]) -> Any:
-    """Return the stored result for `key`, else compute, store and return it."""
+def cached(stage: str, key: str, compute: Callable[[], Any], on_disk: bool = True) -> Any:
+    """Return the stored result for `key`, else compute, store and return it.
+
+    `on_disk` False: in memory only, for work cheaper than writing and reading an entry.
+    """
     cache = active()
-    found = cache.get(stage, key)
+    found = cache.get(stage, key, on_disk)
     if found is not MISSING:
         return found
-    return cache.put(stage, key, compute())
+    return cache.put(stage, key, compute(), on_disk)
 
 
 def css_key(entry: Path, root: Path, sources: Iterable[Path], tokens_scss: str) -> str:

@@ -31,7 +31,7 @@ from ..brand.sourcemap import SourceMap
 from ..build.artifacts import Artifact
 from ..build.builder import BuildResult
 from ..build.cache import key_of
-from ..build.stages import cached, files_digest, problems_from_data, problems_to_data, text_digest
+from ..build.stages import cached, files_digest, problems_from_data, problems_to_data
 from ..errors import Location, Problem, TemplateError, did_you_mean, display_path
 from ..render.liquid import AUTH0_FILTERS, FILE_TAGS, check_liquid
 from ..render.liquid_usage import LiquidUsage, TagUse
@@ -91,18 +91,20 @@ def merge_problems(problems: Iterable[Problem]) -> list[Problem]:
 def check_artifact(artifact: Artifact, *_: Any) -> list[Problem]:
     """Check one output with the checks its kind calls for.
 
-    Cached by what the checks read: the output and the text of every source it maps back
-    to, so `serve` re-checks only what an edit changed and never reports a stale line. The
-    same markup in another tenant's folder is checked once: its problems name its own path.
+    Cached by what the checks read: the output and the text of its sources, so `serve`
+    re-checks only what an edit changed and never reports a stale line. The same markup in
+    another tenant's folder is checked once: its problems name its own path. A JSON output's
+    checks cost less than reading an entry: they are kept in memory only.
     """
     if artifact.rendered is None:
-        own, found = cached("check", check_key(artifact), lambda: [
-            artifact.path, problems_to_data(run_checks(artifact))])
+        markup = artifact.kind in MARKUP
+        own, found = cached("check" if markup else "json-check", check_key(artifact), lambda: [
+            artifact.path, problems_to_data(run_checks(artifact))], on_disk=markup)
         return problems_from_data(found, own, artifact.path)
     # An email's HTML check reads its HTML before inlining, which a token edit leaves as it
     # was: kept apart, it is not run again when only the styles changed. It runs last, unless
     # the Liquid syntax check stopped the others.
-    own, found, stopped = cached("check", check_key(replace(artifact, rendered=None)), lambda: [
+    own, found, stopped = cached("check", check_key(artifact), lambda: [
         artifact.path, *_data(check_outcome(artifact, skip=("html",)))])
     problems = problems_from_data(found, own, artifact.path)
     if stopped:
@@ -118,13 +120,11 @@ def _data(outcome: tuple[list[Problem], bool]) -> list[Any]:
 
 
 def check_key(artifact: Artifact) -> str:
-    """Return the key of an output's checks: all they read of it and of its sources."""
+    """Return the key of an output's checks: all they read of it (by hash) and its sources."""
     # A JSON output's checks may name its tenant's table; markup's never do.
     tenant = None if artifact.kind in MARKUP else artifact.tenant
-    rendered = artifact.rendered  # texts by their hashes: the manifest needs them anyway
     return key_of("check", artifact.kind, artifact.name, tenant,
                   None if tenant is None else artifact.path, artifact.sha256,
-                  None if rendered is None else text_digest(rendered),
                   files_digest(artifact.sources), list(artifact.sources))
 
 

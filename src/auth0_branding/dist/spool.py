@@ -47,6 +47,7 @@ class Spool:
         self.previous = previous
         self._folders_made: set[Path] = set()
         self._by_hash: dict[str, Path] = {}  # sha256 -> the first file this process wrote
+        self._shared: dict[Any, Any] = {}  # the values its outputs share (SpooledArtifact)
 
     def write(self, artifact: Artifact) -> SpooledArtifact:
         """Write one output into the staging folder, or link it to a file of the same bytes:
@@ -66,7 +67,7 @@ class Spool:
                 self._by_hash[sha256] = file  # a file past the link limit passes it on
         except OSError as error:
             raise unwritable(error, self.shown) from error
-        return SpooledArtifact(artifact, self.folder, self.out_dir)
+        return SpooledArtifact(artifact, self.folder, self.out_dir, self._shared)
 
     def holds(self, artifact: Artifact) -> bool:
         """Whether `artifact` was written into this staging folder already."""
@@ -74,7 +75,7 @@ class Spool:
 
     def __getstate__(self) -> dict[str, Any]:
         # A worker process makes the folders it writes into itself.
-        return {**self.__dict__, "_folders_made": set(), "_by_hash": {}}
+        return {**self.__dict__, "_folders_made": set(), "_by_hash": {}, "_shared": {}}
 
 
 @contextmanager
