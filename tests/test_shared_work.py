@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 from pathlib import Path
 
 from fleet import fleet_brand
+from hypothesis import given
+from hypothesis import strategies as st
 
 from auth0_branding.brand.colours import WHITE
 from auth0_branding.brand.config import load_config
 from auth0_branding.brand.sourcemap import once_per_build, one_version_each, source_version
 from auth0_branding.brand.tokens import literals, to_scss
+from auth0_branding.build.artifacts import json_text
 from auth0_branding.build.builder import TenantBuilder
 from auth0_branding.build.parallel import build_and_check
 
@@ -95,3 +99,15 @@ def test_shared_tenants_build_what_distinct_builds_would(tmp_path: Path) -> None
         alone = build_and_check(brand, [tenant], jobs=1)
         assert {a.path: a.content for a in alone.artifacts} == {
             a.path: a.content for a in result.artifacts if a.tenant == tenant}
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda children: st.lists(children) | st.dictionaries(st.text(), children), max_leaves=20)
+
+
+@given(_JSON)
+def test_json_outputs_are_written_as_the_json_module_indents_them(data: object) -> None:
+    # Written once per distinct text (a fleet's settings repeat): never differently.
+    assert json_text(data) == json.dumps(data, indent=2, sort_keys=True,
+                                         ensure_ascii=False) + "\n"
