@@ -130,8 +130,8 @@ def _hashes(previous: dict[str, Any] | None) -> dict[str, str]:
 
 
 def _linked(twin: Path | None, copy: Path) -> bool:
-    """Link `copy` to `twin`, a file this build wrote with the same bytes; False if it cannot
-    be (none yet, a file system without links, or the twin's link count at its limit)."""
+    """Link `copy` to `twin`, a file with the same bytes; False if it cannot be (none yet, a
+    file system without links, or the twin's link count at its limit)."""
     if twin is None:
         return False
     try:
@@ -152,7 +152,6 @@ def _kept(earlier: Path, copy: Path, sha256: str) -> bool:
             return False
         if hashlib.sha256(earlier.read_bytes()).hexdigest() != sha256:
             return False
-        os.link(earlier, copy)
     except OSError:
         return False
-    return True
+    return _linked(earlier, copy)
