@@ -15,8 +15,11 @@ from pathlib import Path
 
 import pytest
 from brand_overlay import BROKEN, VALID, make_brand, run_cli
+from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from auth0_branding.checks.html import scan_html
+from auth0_branding.checks.html import blank_liquid, scan_html
 
 log = logging.getLogger(__name__)
 
@@ -468,6 +471,68 @@ def test_open_elements_are_known_at_every_offset() -> None:
 
     assert scan.open_at(html.index("{%- auth0:head")) == ("html", "head")
     assert scan.open_at(html.index("{%- auth0:widget")) == ("html", "body")
+
+
+def _bs4_elements(html: str) -> list[tuple[str, dict[str, str], int]]:
+    soup = BeautifulSoup(html, "html.parser", multi_valued_attributes=None)
+    return [(tag.name, dict(tag.attrs), tag.sourceline) for tag in soup.find_all(True)]
+
+
+def _scanned_elements(html: str) -> list[tuple[str, dict[str, str], int]]:
+    return [(element.name, dict(element.attributes), element.line)
+            for element in scan_html(html).elements]
+
+
+_MARKUP_PIECES = st.sampled_from([
+    "<p>", "</p>", "<div id='a'>", "</div>", "<img src=http://x>", "<img alt src='y'/>",
+    "<a href=\"/rel\">", "</a>", "<title>", "</title>", "<html lang=en>", "<br/>",
+    "<!-- c -->", "<script>x<b></script>", "&amp;", "&nbsp;", "text", "\n", " ", "<",
+    ">", "'", '"', "<table><tr><td>", "</table>", "<svg><path d='M0'/></svg>",
+])
+
+
+@given(st.lists(_MARKUP_PIECES, max_size=30).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_the_one_pass_reads_the_elements_beautifulsoup_reads(html: str) -> None:
+    # Without Liquid the checks' single pass sees what BeautifulSoup sees: every element,
+    # its attributes as read (entities too) and its line; and, where the nesting is sound
+    # (elsewhere BeautifulSoup's tree is not a browser's), whether its title shows text.
+    assert _scanned_elements(html) == _bs4_elements(html)
+    scan = scan_html(html)
+    title = BeautifulSoup(html, "html.parser").find("title")
+    assert (scan.title_text is None) == (title is None)
+    if not scan.faults:
+        assert bool((scan.title_text or "").strip()) == bool(title and title.get_text(strip=True))
+
+
+def test_the_one_pass_reads_the_reference_brands_outputs_as_beautifulsoup(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("build", "--brand", str(REPO / "brand"), "--out", "dist").exit_code == 0
+    pages = sorted((tmp_path / "dist").rglob("*.html"))
+    assert len(pages) > 20
+    for page in pages:
+        html = blank_liquid(page.read_text(encoding="utf-8"))
+        assert _scanned_elements(html) == _bs4_elements(html), page
+
+
+def test_a_tag_holding_liquid_is_read_with_its_liquid() -> None:
+    html = ('<html{% if language %} lang="{{ language }}"{% endif %}>\n'
+            '<a href="{{ base }}/x" id="row-{{ n }}"></a><a id="row-{{ m }}"></a>')
+    elements = scan_html(html).elements
+
+    assert [(element.name, element.get("href"), element.get("id"), element.line)
+            for element in elements] == [("html", None, None, 1),
+                                         ("a", "{{ base }}/x", "row-{{ n }}", 2),
+                                         ("a", None, "row-{{ m }}", 2)]
+    assert elements[0].get("lang") == "{{ language }}"
+
+
+def test_a_titles_text_is_what_shows_and_ends_where_the_title_does() -> None:
+    assert scan_html("<title>{{ page.title }}</title>").title_text == "{{ page.title }}"
+    assert scan_html("<title><!-- x --> &nbsp;</title>").title_text == " \xa0"
+    assert scan_html("<h1><title></h1><p>after</p>").title_text == ""
+    assert scan_html("<p>no title</p>").title_text is None
 
 
 # -- the change password page, on strings --------------------------------------------

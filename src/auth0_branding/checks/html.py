@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any
-
-from bs4 import BeautifulSoup
 
 from ..brand.sourcemap import SourceMap
 from ..errors import Problem
@@ -80,12 +78,28 @@ class Nesting:
 
 
 @dataclass(frozen=True)
+class Element:
+    """One element as the output has it: its name, attributes (Liquid kept) and line."""
+
+    name: str
+    attributes: Mapping[str, str] = field(repr=False)
+    line: int
+
+    def get(self, attribute: str) -> str | None:
+        return self.attributes.get(attribute)
+
+
+@dataclass(frozen=True)
 class Scan:
-    """What the nesting pass learnt: its faults, and the open elements at each offset."""
+    """What the one pass over an HTML text learnt: its nesting faults, the open elements at
+    each offset, every element in document order, and the text of its first <title>
+    (None: it has none)."""
 
     faults: tuple[Nesting, ...]
     offsets: tuple[int, ...]
     stacks: tuple[tuple[str, ...], ...]
+    elements: tuple[Element, ...] = ()
+    title_text: str | None = None
 
     def open_at(self, offset: int) -> tuple[str, ...]:
         """Return the names of the elements open at `offset`, outermost first."""
@@ -100,12 +114,18 @@ def scan_html(text: str) -> Scan:
     scanner.feed(blank_liquid(text))
     scanner.close()
     scanner.finish()
-    return Scan(tuple(scanner.faults), tuple(scanner.offsets), tuple(scanner.stacks))
+    return Scan(tuple(scanner.faults), tuple(scanner.offsets), tuple(scanner.stacks),
+                tuple(scanner.elements), scanner.title_text())
 
 
 class _Nesting(HTMLParser):
     """Keep the stack of open elements; an element an outer end tag closed early waits in
-    `forced` so that its own late end tag makes one misnesting fault, not two."""
+    `forced` so that its own late end tag makes one misnesting fault, not two.
+
+    The parser reads the text with its Liquid blanked (a `>` or a quote in Liquid moves no
+    tag), so a tag that holds Liquid has its attributes read again from the output's own
+    start tag, at the same place: the checks see `href="{{ url }}"`, not spaces.
+    """
 
     def __init__(self, text: str) -> None:
         super().__init__(convert_charrefs=True)
@@ -116,27 +136,46 @@ class _Nesting(HTMLParser):
         self.faults: list[Nesting] = []
         self.offsets: list[int] = [0]
         self.stacks: list[tuple[str, ...]] = [()]
+        self.elements: list[Element] = []
+        # The first <title>: where its text starts and ends, and where it sits in the stack.
+        self.title_start: int | None = None
+        self.title_end: int | None = None
+        self.title_depth: int | None = None
 
     def _mark(self) -> None:
-        line, col = self.getpos()
-        self.offsets.append(self.starts[line - 1] + col)
+        self.offsets.append(self._offset())
         self.stacks.append(tuple(name for name, _, _ in self.stack))
+
+    def _offset(self) -> int:
+        line, col = self.getpos()
+        return self.starts[line - 1] + col
 
     def _original(self) -> str:
         # The tag as the output has it, Liquid included (the parser saw it blanked).
-        line, col = self.getpos()
-        start = self.starts[line - 1] + col
+        start = self._offset()
         return self.text[start:start + len(self.get_starttag_text() or "")]
+
+    def _element(self, tag: str, attrs: list[tuple[str, str | None]], original: str) -> None:
+        if original != self.get_starttag_text():  # it holds Liquid: read the tag as written
+            attrs = _attributes_of(original)
+        # As BeautifulSoup reads them: a bare attribute is empty, a repeated one's last wins.
+        self.elements.append(Element(tag, {name: value or "" for name, value in attrs},
+                                     self.getpos()[0]))
+        if tag == "title" and self.title_start is None:
+            self.title_start, self.title_depth = self._offset() + len(original), len(self.stack)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         while self.stack and tag in _CLOSED_BY.get(self.stack[-1][0], ()):
             self.stack.pop()
+        original = self._original()
+        self._element(tag, attrs, original)
         if tag not in _VOID:
-            self.stack.append((tag, self.getpos()[0], self._original()))
+            self.stack.append((tag, self.getpos()[0], original))
         self._mark()
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        return None  # `<x/>`: void, or foreign (SVG) content that closes itself
+        # `<x/>`: void, or foreign (SVG) content that closes itself; no nesting to keep.
+        self._element(tag, attrs, self._original())
 
     def handle_endtag(self, tag: str) -> None:
         line = self.getpos()[0]
@@ -146,6 +185,8 @@ class _Nesting(HTMLParser):
         if tag in names:
             while self.stack:
                 name, opened, start = self.stack.pop()
+                if len(self.stack) == self.title_depth:  # the first <title>, by any end tag
+                    self.title_end, self.title_depth = self._offset(), None
                 if name == tag:
                     break
                 if name not in _OPTIONAL_END:
@@ -175,47 +216,97 @@ class _Nesting(HTMLParser):
                                            start))
         self.faults.sort(key=lambda fault: fault.line)
 
+    def title_text(self) -> str | None:
+        if self.title_start is None:
+            return None
+        # An unclosed <title> runs to the end.
+        return _Text.of(self.text[self.title_start:self.title_end])
+
+
+def _attributes_of(start_tag: str) -> list[tuple[str, str | None]]:
+    reader = _StartTag()
+    reader.feed(start_tag)
+    reader.close()
+    return reader.attrs
+
+
+class _StartTag(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.attrs: list[tuple[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if not self.attrs:
+            self.attrs = attrs
+
+    handle_startendtag = handle_starttag
+
+
+class _Text(HTMLParser):
+    """The text of some HTML: no tags, comments, scripts or styles; entities read."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.pieces: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.hidden += tag in ("script", "style")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.hidden -= tag in ("script", "style") and self.hidden > 0
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.pieces.append(data)
+
+    @classmethod
+    def of(cls, html: str) -> str:
+        reader = cls()
+        reader.feed(html)
+        reader.close()
+        return "".join(reader.pieces)
+
 
 def check_html(artifact: Any, where: SourceMap) -> Iterator[Problem]:
     """Yield the HTML problems of one page or email, located in the brand's sources."""
-    for fault in scan_html(artifact.content).faults:
+    scan = scan_html(artifact.content)  # one pass serves every check below
+    for fault in scan.faults:
         yield Problem("error", "html-nesting", fault.message,
                       where.at_output(fault.line, fault.snippet))
-    soup = BeautifulSoup(artifact.content, "html.parser")
-    elements = soup.find_all(True)  # one walk serves every check below
-    yield from _ids(elements, where)
+    yield from _ids(scan.elements, where)
     if artifact.kind == "page":
-        yield from _lang_and_title(soup, where)
-    for element in elements:
+        yield from _lang_and_title(scan, where)
+    for element in scan.elements:
         if element.name == "img" and element.get("alt") is None:
             yield Problem("error", "img-alt",
-                          f"<img src=\"{element.get('src', '')}\"> has no alt attribute; add "
+                          f"<img src=\"{element.get('src') or ''}\"> has no alt attribute; add "
                           "alt=\"...\" (alt=\"\" if it is decoration)",
-                          where.at_output(element.sourceline))
+                          where.at_output(element.line))
         attribute = _URL_ATTRIBUTES.get(element.name)
         value = element.get(attribute) if attribute else None
         if isinstance(value, str):
             yield from _url(value.strip(), attribute or "", element, artifact.kind, where)
 
 
-def _url(value: str, attribute: str, element: Any, kind: str, where: SourceMap
+def _url(value: str, attribute: str, element: Element, kind: str, where: SourceMap
          ) -> Iterator[Problem]:
     shown = f'{attribute}="{value}"'
     bare = _URL_NOISE.sub("", value).lower()
     if bare.startswith("http://"):
         yield Problem("error", "insecure-url", f"insecure URL {shown}; use https://",
-                      where.at_output(element.sourceline, shown))
+                      where.at_output(element.line, shown))
     elif bare.startswith("javascript:"):
         yield Problem("error", "javascript-url",
                       f"javascript: URL {shown} is unsafe; link to a real URL instead",
-                      where.at_output(element.sourceline, shown))
+                      where.at_output(element.line, shown))
     elif kind == "email" and value and not _ABSOLUTE.match(value):
         yield Problem("error", "relative-url",
                       f"relative URL {shown} in an email leads nowhere; use an absolute "
-                      "https:// URL", where.at_output(element.sourceline, shown))
+                      "https:// URL", where.at_output(element.line, shown))
 
 
-def _ids(elements: list[Any], where: SourceMap) -> Iterator[Problem]:
+def _ids(elements: tuple[Element, ...], where: SourceMap) -> Iterator[Problem]:
     seen: set[str] = set()
     for element in elements:
         identifier = element.get("id")
@@ -224,21 +315,24 @@ def _ids(elements: list[Any], where: SourceMap) -> Iterator[Problem]:
         if identifier in seen:
             yield Problem("error", "duplicate-id",
                           f"id \"{identifier}\" is used more than once; make each id unique",
-                          where.at_output(element.sourceline, f'id="{identifier}"'))
+                          where.at_output(element.line, f'id="{identifier}"'))
         seen.add(identifier)
 
 
-def _lang_and_title(soup: BeautifulSoup, where: SourceMap) -> Iterator[Problem]:
-    html = soup.find("html")
-    if html is None or not str(html.get("lang") or "").strip():
+def _lang_and_title(scan: Scan, where: SourceMap) -> Iterator[Problem]:
+    first: dict[str, Element] = {}
+    for element in scan.elements:
+        first.setdefault(element.name, element)
+    html = first.get("html")
+    if html is None or not (html.get("lang") or "").strip():
         yield Problem("error", "missing-lang",
                       "<html> has no lang attribute; add one, e.g. <html lang=\"en\">",
-                      where.at_output(html.sourceline) if html else where.file)
-    title = soup.find("title")
+                      where.at_output(html.line) if html else where.file)
+    title = first.get("title")
     if title is None:
-        head = soup.find("head")
+        head = first.get("head")
         yield Problem("error", "missing-title", "the page has no <title>; add one inside <head>",
-                      where.at_output(head.sourceline) if head else where.file)
-    elif not title.get_text(strip=True):
+                      where.at_output(head.line) if head else where.file)
+    elif not (scan.title_text or "").strip():
         yield Problem("error", "missing-title", "<title> is empty; give the page a title",
-                      where.at_output(title.sourceline))
+                      where.at_output(title.line))
