@@ -4,7 +4,9 @@ Run from the repository root:  python bench/bench_preview.py [--edits 20] [--bra
 
 Each edit writes a real file in a temporary copy of the brand; the clock stops when the
 Server-Sent Event `reload` arrives on a stream watching the affected output, so the figure
-includes the watcher, the debounce window, the (incremental) rebuild and the push.
+includes the watcher, the debounce window, the (incremental) rebuild and the push. A full
+rebuild (a token edit) builds the outputs open tabs show first and tells them at once; the
+"whole rebuild" column is the time until every output is rebuilt.
 """
 
 from __future__ import annotations
@@ -155,7 +157,7 @@ def main() -> None:
           f"(+{WARMUP} warm-up), debounce quiet window: {QUIET_S * 1000:.0f} ms")
     engine = "LiquidJS" if liquidjs_engine() is not None else "python-liquid"
     print(f"Liquid rendered by {engine}; load average {os.getloadavg()[0]:.1f}")
-    print("| edit | p50 save->reload | p95 save->reload | max | p50 rebuild only "
+    print("| edit | p50 save->reload | p95 save->reload | max | p50 whole rebuild "
           "| p50 view GET | p95 view GET |")
     print("|---|---|---|---|---|---|---|")
     try:

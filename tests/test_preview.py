@@ -31,12 +31,13 @@ from auth0_branding.preview.events import ALL_OUTPUTS
 from auth0_branding.preview.rebuild import (
     RebuildPlan,
     apply_plan,
+    changed_outputs,
     full_snapshot,
     output_key,
     plan_changes,
 )
 from auth0_branding.preview.server import parse_target
-from auth0_branding.preview.site import start_preview
+from auth0_branding.preview.site import BrandPreview, start_preview
 from auth0_branding.preview.watch import Debouncer, DependencyGraph, Watcher, is_noise
 from auth0_branding.render.sample import render_samples
 
@@ -474,10 +475,48 @@ def test_token_edit_rebuilds_everything(server, brand, events):
     edit(brand / "tokens/semantic.tokens.json", '"primary": { "$value": "{palette.pine.600}"',
          '"primary": { "$value": "#123456"')
     login.next("reload")
-    changed = server.rebuilds[-1].changed
-    assert {f"prod/page/{p}" for p in PAGES} <= changed
-    assert {"prod/theme/theme", "prod/branding/branding"} <= changed
     assert "#123456" in request(server.url, "/raw/prod/page/login")[2].decode()
+    for _ in range(200):  # the reload comes before the rest of the brand is rebuilt
+        if server.rebuilds:
+            break
+        time.sleep(0.05)
+    rebuilt = server.rebuilds[-1]
+    # The open tab's page was built and told first; the rest of the brand after it.
+    assert rebuilt.told == {"prod/page/login"}
+    assert {f"prod/page/{p}" for p in PAGES} - {"prod/page/login"} <= rebuilt.changed
+    assert {"prod/theme/theme", "prod/branding/branding"} <= rebuilt.changed
+    assert "reload" not in login.drain()  # told once
+
+
+@pytest.mark.parametrize("watched", [frozenset({"prod/page/login"}),
+                                     frozenset({"dev/email/verify_email", "staging/page/login"})])
+def test_a_full_rebuild_builds_the_watched_outputs_first(brand, watched):
+    site = BrandPreview(brand)
+    site.rebuild(frozenset())
+    snapshot = site.snapshot
+    before = {output_key(a): a.content for a in snapshot.result.artifacts}
+    tokens = brand / "tokens/semantic.tokens.json"
+    edit(tokens, '"primary": { "$value": "{palette.pine.600}"', '"primary": { "$value": "#123456"')
+    early: list = []
+
+    def told(rebuilt) -> None:
+        served = {output_key(a): a.content for a in site.snapshot.result.artifacts}
+        early.append((rebuilt.changed, served))
+
+    rebuilt = site.rebuild(frozenset({tokens}), watched, told)
+
+    everything = changed_outputs(snapshot, full_snapshot(brand, ()))  # as one phase would
+    [(first, served)] = early
+    assert first == watched & everything and first  # dev has its own primary colour
+    assert all(served[key] != before[key] for key in first)
+    # Served while the rest was built: the tenants no tab shows, as they were.
+    tenants = {key.split("/")[0] for key in watched}
+    assert all(served[key] == before[key] for key in served if key.split("/")[0] not in tenants)
+    assert rebuilt.told == first and not rebuilt.changed & first
+    assert rebuilt.changed | rebuilt.told == everything
+    expected = build(brand)
+    assert [(a.path, a.content) for a in site.snapshot.result.artifacts] == [
+        (a.path, a.content) for a in expected.artifacts]
 
 
 @pytest.fixture
@@ -605,13 +644,24 @@ def test_dependency_graph_maps_each_source_to_its_outputs(brand):
     assert plan_changes(None, brand, []) == RebuildPlan()
 
 
-def test_incremental_rebuild_equals_a_full_build(brand):
+_TEMPLATE_EDITS = {
+    "email partial and page": [("templates/partials/email.html", "<br>", "<br><br>"),
+                               ("templates/pages/login.html", 'class="ap-notice"',
+                                'class="ap-notice ours"')],
+    # One prompt's partials among others: the other prompts' partials stay as they were.
+    "prompt partial": [("templates/prompts/login/login/form-footer-end.html",
+                        'class="ap-help"', 'class="ap-help ours"')],
+    "phone message": [("templates/phone/otp_verify.txt", "[[ t(", "Ours: [[ t(")],
+}
+
+
+@pytest.mark.parametrize("edits", _TEMPLATE_EDITS.values(), ids=_TEMPLATE_EDITS.keys())
+def test_incremental_rebuild_equals_a_full_build(brand, edits):
     snapshot = full_snapshot(brand, ())
-    edit(brand / "templates/partials/email.html", "<br>", "<br><br>")
-    edit(brand / "templates/pages/login.html", 'class="ap-notice"', 'class="ap-notice ours"')
-    changed = [brand / "templates/partials/email.html", brand / "templates/pages/login.html"]
-    plan = plan_changes(snapshot, brand, changed)
-    assert not plan.full
+    for path, old_text, new_text in edits:
+        edit(brand / path, old_text, new_text)
+    plan = plan_changes(snapshot, brand, [brand / path for path, _, _ in edits])
+    assert not plan.full and plan.outputs
     after = apply_plan(snapshot, plan, brand, ())
     expected = build(brand)
     assert [(a.path, a.content, a.sources) for a in after.result.artifacts] == [

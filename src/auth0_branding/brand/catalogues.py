@@ -14,6 +14,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -119,7 +120,7 @@ def load_translations(
     languages = tuple(dict.fromkeys((default, *languages)))
     problems: list[Problem] = []
     files = _catalogue_files(folder, where)
-    catalogues: dict[str, Catalogue] = {}
+    read: list[tuple[str, str, str, str]] = []  # language, file shown, suffix, text
     for language in languages:
         paths = files.pop(language, [])
         if len(paths) > 1:
@@ -136,14 +137,16 @@ def load_translations(
                 f"no catalogue for '{language}': every text falls back to '{default}'",
                 Location(display_path(folder)), hint=f"add {language}.json"))
             continue
-        catalogues[language] = _read_catalogue(paths[0], root, language)
+        read.append((language, display_path(paths[0]), paths[0].suffix,
+                     read_source(paths[0], root, "translations")))
     for language, paths in sorted(files.items()):
         problems.append(_problem(
             "warning", "translation-unused",
             f"catalogue '{paths[0].name}' is for '{language}', which the brand does not list",
             Location(display_path(paths[0])),
             hint=f"add '{language}' to [languages] supported, or remove the file"))
-    found = check_catalogues(catalogues, default)
+    shared, found = _checked_catalogues(default, tuple(read))
+    catalogues = dict(shared)  # the Catalogues are frozen; the mapping is the caller's own
     problems.extend(problem for problem, _ in found)
     refused = frozenset(message for problem, message in found
                         if problem.severity == "error" and message is not None)
@@ -168,10 +171,19 @@ def _catalogue_files(folder: Path, where: Location) -> dict[str, list[Path]]:
     return files
 
 
-def _read_catalogue(path: Path, root: Path, language: str) -> Catalogue:
-    shown = display_path(path)
-    text = read_source(path, root, "translations")
-    if path.suffix == ".po":
+# The preview reloads the catalogues on every token edit, the build once per process:
+# what follows from their texts is read and checked once per texts.
+@lru_cache(maxsize=4)
+def _checked_catalogues(default: str, read: tuple[tuple[str, str, str, str], ...]
+                        ) -> tuple[Mapping[str, Catalogue], tuple[tuple[Problem, Message | None],
+                                                                  ...]]:
+    catalogues = {language: _catalogue(language, shown, suffix, text)
+                  for language, shown, suffix, text in read}
+    return catalogues, tuple(check_catalogues(catalogues, default))
+
+
+def _catalogue(language: str, shown: str, suffix: str, text: str) -> Catalogue:
+    if suffix == ".po":
         messages = dict(_po_messages(text, shown))
     else:
         messages = dict(_json_messages(text, shown))

@@ -148,6 +148,13 @@ class _SharedSources:
         )
 
 
+# The `manage` entry for which build_tenant yields each kind of output (a page's is its name).
+MANAGED_AS = {"email": "emails", "email_settings": "emails", "branding": "branding",
+              "theme": "theme", "partials": "partials", "phone": "phone",
+              "organization": "organizations", "custom_text": "custom_text",
+              "languages": "languages"}
+
+
 def build_tenant(
     config: Config, tenant: TenantConfig, tokens: Tokens, renderer: Renderer,
     shared: _SharedSources | None = None, translations: Translations | None = None,

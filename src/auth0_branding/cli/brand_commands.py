@@ -320,9 +320,9 @@ def _serve(brand_dir: Path, tenants: tuple[str, ...], host: str, port: int,
             say(f"ERROR {rebuilt.failure}"
                 + (f" ({rebuilt.failure.hint})" if rebuilt.failure.hint else ""), err=True)
             return
-        if rebuilt.changed:
+        if rebuilt.changed or rebuilt.told:
             click.echo(f"Rebuilt in {seconds * 1000:.0f} ms: "
-                       f"{len(rebuilt.changed)} output(s) changed")
+                       f"{len(rebuilt.changed | rebuilt.told)} output(s) changed")
         findings()
 
     server, first = start_preview(brand_dir, tenants, host=host, port=port, on_rebuilt=report)

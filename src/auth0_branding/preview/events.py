@@ -42,10 +42,15 @@ class Failure:
 
 @dataclass(frozen=True)
 class Rebuilt:
-    """What a rebuild did: the outputs whose views changed, or the failure to show."""
+    """What a rebuild did: the outputs whose views changed, or the failure to show.
+
+    `told`: outputs that changed too, of which the open tabs showing them were told while
+    the rest was still being built (`changed` names the rest).
+    """
 
     changed: frozenset[str] = frozenset()
     failure: Failure | None = None
+    told: frozenset[str] = frozenset()
 
 
 class Stream:
@@ -86,6 +91,11 @@ class Hub:
             if since is not None and self._last_change(watch) > since:
                 stream.messages.put(("reload", watch, self.generation))
             return stream
+
+    def watched(self) -> frozenset[str]:
+        """Return the outputs the open tabs show (not the index, which shows them all)."""
+        with self._lock:
+            return frozenset(stream.watch for stream in self._streams) - {ALL_OUTPUTS}
 
     def close(self, stream: Stream) -> None:
         """Forget a stream whose tab has gone."""

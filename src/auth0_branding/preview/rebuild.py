@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
+from ..brand.config import load_config
 from ..brand.scenarios import (
     EMAILS_GROUP,
     FIXTURES_DIR,
@@ -17,8 +18,15 @@ from ..brand.scenarios import (
 )
 from ..brand.tokens import Tokens
 from ..build.artifacts import Artifact
-from ..build.builder import BuildResult, build, build_tenant
+from ..build.builder import (
+    MANAGED_AS,
+    BuildResult,
+    build,
+    build_tenant,
+    load_brand_translations,
+)
 from ..build.templates import shared_renderer
+from ..build.token_outputs import TenantTokens
 from ..render.languages import Languages
 from ..render.sample import RENDERED_KINDS
 from .watch import DependencyGraph, normalise
@@ -159,6 +167,32 @@ def apply_plan(snapshot: Snapshot | None, plan: RebuildPlan, brand_dir: Path,
     return snapshot
 
 
+def rebuild_first(snapshot: Snapshot, brand_dir: Path, tenant_names: Iterable[str],
+                  keys: Iterable[str]) -> Snapshot | None:
+    """Rebuild only the outputs named by `keys` (with their tenants' theme outputs, which
+    style their views) from the sources as they are now: what the open tabs show, ahead of
+    the full rebuild a settings or token edit calls for.
+
+    None when no such part can stand for the full build's: no key names a known output, or
+    the tenants are no longer the same. A brand error is raised as the full build would.
+    """
+    known = {output_key(artifact) for artifact in snapshot.result.artifacts}
+    wanted = {key for key in keys if key in known}
+    config = load_config(brand_dir)
+    tenants = tuple(config.tenant(n) for n in dict.fromkeys(tenant_names)) or config.tenants
+    if not wanted or [t.name for t in tenants] != [t.name for t in snapshot.result.tenants]:
+        return None
+    shown = {key.split("/", 1)[0] for key in wanted}
+    wanted |= {output_key(artifact) for artifact in snapshot.result.artifacts
+               if artifact.tenant in shown and artifact.kind in THEME_KINDS}
+    tenant_tokens = TenantTokens(config)
+    tokens = {tenant.name: tenant_tokens.of(tenant) for tenant in tenants if tenant.name in shown}
+    result = replace(snapshot.result, config=config, tenants=tenants,
+                     translations=load_brand_translations(config))
+    return replace(snapshot, result=build_outputs(result, tokens, wanted),
+                   tokens={**snapshot.tokens, **tokens})
+
+
 def build_outputs(result: BuildResult, tokens: Mapping[str, Tokens],
                   keys: Iterable[str]) -> BuildResult:
     """Rebuild only the outputs named by `keys` and splice them into `result`.
@@ -172,20 +206,22 @@ def build_outputs(result: BuildResult, tokens: Mapping[str, Tokens],
         wanted.setdefault(tenant_name, set()).add((group, name))
     config = result.config
     renderer = shared_renderer(config.templates_dir)  # reads each edited template again
+    targeted = {f"{t}/{g}/{n}" for t, parts in wanted.items() for g, n in parts}
     fresh: dict[str, list[Artifact]] = {}
     for tenant in result.tenants:
         parts = wanted.get(tenant.name, set())
-        emails = {name for group, name in parts if group == "email"}
-        manage = tuple(m for m in tenant.manage if ("page", m) in parts or (m, m) in parts
-                       or (m == "emails" and emails))
+        entries = {name if group == "page" else MANAGED_AS[group] for group, name in parts}
+        manage = tuple(m for m in tenant.manage if m in entries)
         if not manage:
             continue
+        emails = {name for group, name in parts if group == "email"}
         narrowed = replace(config, emails={k: v for k, v in config.emails.items() if k in emails})
         for artifact in build_tenant(narrowed, replace(tenant, manage=manage),
                                       tokens[tenant.name], renderer,
                                       translations=result.translations):
-            fresh.setdefault(output_key(artifact), []).append(artifact)
-    targeted = {f"{t}/{g}/{n}" for t, parts in wanted.items() for g, n in parts}
+            # A manage entry yields all its outputs (every prompt's partials): keep the asked.
+            if output_key(artifact) in targeted:
+                fresh.setdefault(output_key(artifact), []).append(artifact)
     merged: list[Artifact] = []
     placed: set[str] = set()
     for artifact in result.artifacts:

@@ -45,7 +45,8 @@ class Site(Protocol):
 
     def respond(self, route: tuple[str, ...], query: Mapping[str, str]) -> Page | None: ...
 
-    def rebuild(self, paths: frozenset[Path]) -> Rebuilt: ...
+    def rebuild(self, paths: frozenset[Path], watched: frozenset[str] = frozenset(),
+                early: Callable[[Rebuilt], None] | None = None) -> Rebuilt: ...
 
 
 def parse_target(target: str) -> tuple[tuple[str, ...], dict[str, str]] | None:
@@ -310,7 +311,7 @@ class LiveServer:
         """Rebuild for `paths` and tell the tabs; the watcher calls this after each burst."""
         started = time.perf_counter()
         try:
-            rebuilt = self.site.rebuild(paths)
+            rebuilt = self.site.rebuild(paths, self.hub.watched(), self.publish)
         except Exception as error:  # noqa: BLE001 - shown in the browser, the server lives on
             log.exception("rebuild failed unexpectedly")
             rebuilt = Rebuilt(failure=Failure.of(error))

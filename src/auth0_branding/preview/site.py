@@ -37,6 +37,7 @@ from .rebuild import (
     changed_outputs,
     output_key,
     plan_changes,
+    rebuild_first,
 )
 from .server import LiveServer, Page, file_page
 from .watch import QUIET_S
@@ -63,26 +64,55 @@ class BrandPreview:
 
     # -- building --------------------------------------------------------------------
 
-    def rebuild(self, paths: frozenset[Path]) -> Rebuilt:
-        """Rebuild what `paths` affect (everything at first); keep the last good build on failure."""
+    def rebuild(self, paths: frozenset[Path], watched: frozenset[str] = frozenset(),
+                early: Callable[[Rebuilt], None] | None = None) -> Rebuilt:
+        """Rebuild what `paths` affect (everything at first); keep the last good build on failure.
+
+        `watched`: the outputs open tabs show. A full rebuild does those first and tells
+        `early` of them, so a token edit reaches the open tab in the time its own outputs
+        take, not the whole brand's (a fleet's hundred tenants, say); the returned outcome
+        names the rest.
+        """
         with self._rebuilding:
             old = self.snapshot
             plan = plan_changes(old, self.brand_dir, paths, failing=self.failure is not None)
             if old is not None and plan.empty:
                 return Rebuilt(failure=self.failure)
             try:
+                shown: frozenset[str] = frozenset()
+                if plan.full and old is not None and watched and early is not None:
+                    shown = self._rebuild_watched(old, watched, early)
                 new = apply_plan(old, plan, self.brand_dir, self.tenant_names)
             except BrandError as error:
                 self.failure = Failure.of(error)
                 log.info("rebuild failed: %s", self.failure)
                 return Rebuilt(failure=self.failure)
             changed = changed_outputs(old, new) | plan.rerender
-            generation = (old.generation if old else 0) + 1
-            versions = {**(old.versions if old else {}), **dict.fromkeys(changed, generation)}
-            self.snapshot = replace(new, versions=versions, generation=generation)
+            if shown:  # told already, unless the rest of the build changed them again
+                changed = (changed - shown) | changed_outputs(self.snapshot, new)
+            self._take(new, changed)
             self.failure = None
             log.debug("rebuilt %s: %d view(s) changed", sorted(map(str, paths)), len(changed))
-            return Rebuilt(changed)
+            return Rebuilt(changed, told=shown - changed)
+
+    def _rebuild_watched(self, old: Snapshot, watched: frozenset[str],
+                         early: Callable[[Rebuilt], None]) -> frozenset[str]:
+        """Rebuild and serve the watched outputs; return those `early` was told changed."""
+        first = rebuild_first(old, self.brand_dir, self.tenant_names, watched)
+        if first is None:
+            return frozenset()
+        changed = changed_outputs(old, first) & watched
+        self._take(first, changed)
+        if changed:
+            early(Rebuilt(changed))
+        return changed
+
+    def _take(self, snapshot: Snapshot, changed: frozenset[str]) -> None:
+        """Serve `snapshot`, its `changed` outputs as of a new generation."""
+        old = self.snapshot
+        generation = (old.generation if old else 0) + 1
+        versions = {**(old.versions if old else {}), **dict.fromkeys(changed, generation)}
+        self.snapshot = replace(snapshot, versions=versions, generation=generation)
 
     def problems(self) -> list[Problem]:
         """Return the current build's check findings (none while no build has succeeded)."""
