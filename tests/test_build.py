@@ -321,12 +321,23 @@ def test_parallel_build_matches_a_single_process_build(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     from auth0_branding.build.parallel import build_and_check
 
+    from auth0_branding.build import parallel as parallel_build
+
     single = build_and_check(Path("brand"), jobs=1)
     parallel = build_and_check(Path("brand"), jobs=2)
     assert [(a.path, a.content) for a in parallel.artifacts] == \
         [(a.path, a.content) for a in single.artifacts]
     assert parallel.problems == single.problems
     assert [p.code for p in single.problems] == ["unescaped"]
+    # In tasks of two tenants, five for two workers: the same outputs in the same order.
+    monkeypatch.setattr(parallel_build, "TASK_TENANTS", 2)
+    told: list[int] = []
+    tasks = build_and_check(Path("brand"), jobs=2,
+                            progress=lambda stage, done, total: told.append(done))
+    assert [(a.path, a.content) for a in tasks.artifacts] == \
+        [(a.path, a.content) for a in single.artifacts]
+    assert tasks.problems == single.problems
+    assert len(told) == 5 and sorted(told) == told and told[-1] == 9
 
 
 def test_a_second_build_in_one_process_reads_an_edited_template_and_its_new_include(

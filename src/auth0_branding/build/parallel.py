@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +27,12 @@ if TYPE_CHECKING:
 
 # Below this many tenants a second process costs more than it saves.
 PARALLEL_FROM_TENANTS = 8
+# Tenants per task: a worker hands each task's outputs back as it finishes, so none holds
+# its share of a fleet's outputs to send at the end, when the parent receives them all.
+TASK_TENANTS = 25
+# A worker's share of the memory layer. Its tenants come one after another, so what they
+# share is a few recent entries: a smaller layer leaves each worker lighter and no slower.
+WORKER_MEMORY_CHARS = 2 * 1024 * 1024
 
 
 def build_and_check(
@@ -63,7 +69,7 @@ def _build_and_check(brand_dir: Path, tenant_names: Iterable[str], jobs: int | N
         result = build(brand_dir, names, progress, config)
         return replace(result, problems=tuple(check_build(result)))
     # Contiguous chunks keep the tenants' order in the merged result.
-    size = -(-len(names) // workers)
+    size = min(-(-len(names) // workers), TASK_TENANTS)
     chunks = [names[i:i + size] for i in range(0, len(names), size)]
     # fork shares the already imported modules with the workers; elsewhere, the default.
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
@@ -71,43 +77,63 @@ def _build_and_check(brand_dir: Path, tenant_names: Iterable[str], jobs: int | N
     # a worker walking them would copy every page they lie on. Frozen with what the build
     # froze first (`build_collector`), and thawed with it.
     gc.freeze()
-    with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
-        futures = [pool.submit(_build_chunk, brand_dir, chunk, config,
-                               (cache.folder, cache.max_bytes, cache.read_only),
-                               cache.memory_chars // len(chunks), spool)
-                   for chunk in chunks]
+    # Each worker is handed what every task shares once, as it starts (forked: not even
+    # pickled); a task is a list of tenant names and comes back as outputs and problems.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                             initializer=_start_worker,
+                             initargs=(config, (cache.folder, cache.max_bytes, cache.read_only),
+                                       min(cache.memory_chars // workers,
+                                           WORKER_MEMORY_CHARS), spool)) as pool:
+        futures = [pool.submit(_build_chunk, chunk) for chunk in chunks]
         done = 0
         for finished in as_completed(futures):
             done += len(chunks[futures.index(finished)])
             if progress is not None:
                 progress("build", done, len(names))
         parts = [future.result() for future in futures]
-    artifacts = tuple(a for part in parts for a in part.artifacts)
+    artifacts = tuple(a for built, _ in parts for a in built)
     translations = load_brand_translations(config)
     problems = merge_problems([
-        *(p for part in parts for p in part.problems),
+        *(p for _, found in parts for p in found),
         *check_translations(translations, artifacts,
                             every_output=len(names) == len(config.tenants))])
     return BuildResult(config, tuple(config.tenant(n) for n in names), artifacts,
                        tuple(problems), translations=translations)
 
 
-def _build_chunk(brand_dir: Path, names: list[str], config: Config,
-                 cache: tuple[Path | None, int, bool], memory_chars: int,
-                 spool: Spool | None) -> BuildResult:
+@dataclass
+class _Worker:
+    """What a worker process's tasks share: the brand's configuration, cache and spool."""
+
+    config: Config
+    cache: Cache
+    spool: Spool | None
+
+
+_worker: _Worker | None = None
+
+
+def _start_worker(config: Config, cache: tuple[Path | None, int, bool], memory_chars: int,
+                  spool: Spool | None) -> None:
+    global _worker
     # A forked worker inherits its parent's memory layer; any worker reaches its folder.
     inherited = active()
     if (inherited.folder, inherited.read_only) != (cache[0], cache[2]):
         inherited = Cache(*cache)
     # The workers share out one process's bound: a build holds as much as in one process.
     inherited.memory_chars = memory_chars
-    tenants = tuple(config.tenant(n) for n in names)
+    _worker = _Worker(config, inherited, spool)
+
+
+def _build_chunk(names: list[str]) -> tuple[tuple[Artifact, ...], tuple[Problem, ...]]:
+    assert _worker is not None, "a task runs in a worker _start_worker started"
+    config, spool = _worker.config, _worker.spool
     artifacts: list[Artifact] = []
     problems: list[Problem] = []
-    with using(inherited):
+    with using(_worker.cache):
         builder = TenantBuilder(config)
         # Tenant by tenant, each checked, then written away: one tenant's text at a time.
-        for tenant in tenants:
+        for tenant in (config.tenant(n) for n in names):
             part = builder.build(tenant)
             problems.extend(check_build(part, translations=False))
             if spool is not None:
@@ -115,4 +141,4 @@ def _build_chunk(brand_dir: Path, names: list[str], config: Config,
             else:  # the pre-inlining HTML only serves the checks, which have run
                 artifacts.extend(replace(a, rendered=None) if a.rendered else a
                                  for a in part.artifacts)
-    return BuildResult(config, tenants, tuple(artifacts), tuple(merge_problems(problems)))
+    return tuple(artifacts), tuple(merge_problems(problems))
