@@ -9,7 +9,6 @@ modules already imported.
 
 from __future__ import annotations
 
-import gc
 import logging
 import multiprocessing
 import os
@@ -105,9 +104,6 @@ def _serve(conn: Connection, parents_end: Connection | None = None) -> None:
 
     if parents_end is not None:
         parents_end.close()
-    # What a forked worker inherits it only reads: its collector walking those objects
-    # would copy every page they lie on (a fleet's build has one such worker per process).
-    gc.freeze()
     _limit_memory()
     while True:
         try:
