@@ -319,9 +319,8 @@ def test_parallel_build_matches_a_single_process_build(tmp_path, monkeypatch):
     email = brand / "templates/emails/verify_email.html"
     email.write_text(email.read_text().replace("Verify</a>", "Verify {{ user.name }}</a>"))
     monkeypatch.chdir(tmp_path)
-    from auth0_branding.build.parallel import build_and_check
-
     from auth0_branding.build import parallel as parallel_build
+    from auth0_branding.build.parallel import build_and_check
 
     single = build_and_check(Path("brand"), jobs=1)
     parallel = build_and_check(Path("brand"), jobs=2)

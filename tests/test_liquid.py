@@ -123,6 +123,12 @@ def test_unknown_filter_passes_its_input_through_when_rendered() -> None:
         ("a\nb\n{% endif %}", "unexpected 'endif'", 3,
          "a block opened before it is not closed, or it has no opening tag"),
         ("{% liquid\n  iff x\n%}", "unknown tag 'iff'", 2, "did you mean 'if'?"),
+        ("<p>\n{% if a %}x\n{% else %}y\n{% else %}z{% endif %}",
+         "this {% if %} has an {% else %} after its {% else %}, which LiquidJS refuses", 2,
+         "keep one {% else %}, last, with every {% elsif %} before it"),
+        ("{% if a %}x{% else %}y{% elsif b %}z{% endif %}",
+         "this {% if %} has an {% elsif %} after its {% else %}, which LiquidJS refuses", 1,
+         "keep one {% else %}, last, with every {% elsif %} before it"),
     ],
 )
 def test_tags_outside_auth0s_set_are_errors_with_line(

@@ -52,6 +52,10 @@ REJECTED = [
     ("{% cycle %}", 1),
     ("{% tablerow x in y %}", 1),
     ("{% liquid\n  iff x\n%}", 2),
+    # python-liquid's lax `if` would ignore these; LiquidJS names the `if`.
+    ("<p>\n{% if a %}x\n{% else %}y\n{% else %}z{% endif %}", 2),
+    ("a\n{% if a %}x\n{% else %}y\n{% elsif b %}z{% endif %}", 2),
+    ("\n\n{% if a %}x{% else b %}y{% endif %}", 3),
 ]
 
 # Malformed expressions LiquidJS renders anyway (as nothing, or oddly), which `check`

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from liquid import BoundTemplate, Environment, Mode, RenderContext, Undefined
 from liquid.ast import Node
+from liquid.builtin.tags.if_tag import TAG_ELSE, TAG_ELSIF, IfTag
 from liquid.exceptions import LiquidError, LiquidSyntaxError, TemplateNotFoundError
 from liquid.tag import Tag
 from liquid.token import TOKEN_DOC, TOKEN_EXPRESSION, TOKEN_ILLEGAL, TOKEN_TAG, Token
@@ -95,6 +96,27 @@ class _TagError(LiquidSyntaxError):
     def __init__(self, message: str, *, token: Token, hint: str | None) -> None:
         super().__init__(message, token=token)
         self.hint = hint
+
+
+class _IfTag(IfTag):
+    """`if` as LiquidJS parses it: a second `else`, an `elsif` after the `else` and words
+    after `else` are errors (python-liquid's lax `if` ignores them)."""
+
+    mode = Mode.STRICT
+
+    def parse(self, stream: TokenStream) -> Node:
+        opening = stream.current  # where LiquidJS reports it, as the error is the block's
+        try:
+            return super().parse(stream)
+        except LiquidSyntaxError as error:
+            extra = stream.current
+            if extra.kind == TOKEN_TAG and extra.value in (TAG_ELSE, TAG_ELSIF):
+                raise _TagError(
+                    f"this {{% if %}} has an {{% {extra.value} %}} after its {{% else %}}, "
+                    "which LiquidJS refuses", token=opening,
+                    hint="keep one {% else %}, last, with every {% elsif %} before it",
+                ) from error
+            raise
 
 
 class _Auth0SlotNode(Node):
@@ -219,6 +241,7 @@ def auth0_environment() -> Environment:
     env.add_tag(LayoutTag)
     env.add_tag(_Auth0Tag)
     env.add_tag(_DebugTag)
+    env.add_tag(_IfTag)
     for tag in env.tags.values():
         _locate_errors(tag)
     return env
