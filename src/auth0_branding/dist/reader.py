@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .manifest import MANIFEST, MANIFEST_FORMAT
-from ..errors import DistError, Location, display_path
 from ..auth0.resources import (
     BRANDING,
     CHANGE_PASSWORD,
@@ -26,7 +24,8 @@ from ..auth0.resources import (
     parse_partials_resource,
     parse_phone_resource,
 )
-
+from ..errors import DistError, Location, display_path
+from .manifest import MANIFEST, MANIFEST_FORMAT
 
 _REBUILD = "dist/ changed after the build; rebuild it with `auth0-branding build`"
 
