@@ -23,7 +23,7 @@ from premailer import Premailer
 from ..brand.schema import INLINERS
 from ..errors import InlineError, Location
 from .cache import key_of
-from .stages import cached
+from .stages import cached, text_digest
 
 LIQUID = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _RAW_TEXT = frozenset({"style", "script", "title", "textarea"})
@@ -53,7 +53,7 @@ def inline_css(html: str, css: str, inliner: str = "premailer", name: str = "<em
     """
     if inliner not in INLINERS:
         return _inline_cached(html, css, inliner, name)  # raises, naming the inliners
-    return str(cached("inline", key_of("inline", inliner, html, css),
+    return str(cached("inline", key_of("inline", inliner, text_digest(html), text_digest(css)),
                       lambda: _inline_cached(html, css, inliner, name)))
 
 

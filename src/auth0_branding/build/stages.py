@@ -18,7 +18,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..brand.sourcemap import source_version
+from ..brand.sourcemap import once_per_build, source_version
 from ..brand.tokens import TokenGroup
 from ..errors import Location, Problem
 from .cache import MISSING, active, key_of
@@ -70,6 +70,21 @@ def files_digest(paths: Iterable[str | Path]) -> list[list[Any]]:
         listed.append([os.path.abspath(path), None] if version is None
                       else [version[0], _digest_at(version, str(path))])
     return listed
+
+
+def sources_key(paths: Iterable[str]) -> str:
+    """Return the key of these files as named and as they read, once per build per tuple.
+
+    A fleet's outputs share their sources tuple: keyed once, not once per output.
+    """
+    named = tuple(paths)
+    return once_per_build(("sources", named),
+                          lambda: key_of("sources", list(named), files_digest(named)))
+
+
+def text_digest(text: str) -> str:
+    """Return the SHA-256 of a text: a long text keys a stage without being encoded as JSON."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def cached(stage: str, key: str, compute: Callable[[], Any], on_disk: bool = True) -> Any:

@@ -31,7 +31,7 @@ from ..brand.sourcemap import SourceMap
 from ..build.artifacts import Artifact
 from ..build.builder import BuildResult
 from ..build.cache import key_of
-from ..build.stages import cached, files_digest, problems_from_data, problems_to_data
+from ..build.stages import cached, problems_from_data, problems_to_data, sources_key
 from ..errors import Location, Problem, TemplateError, did_you_mean, display_path
 from ..render.liquid import AUTH0_FILTERS, FILE_TAGS, check_liquid
 from ..render.liquid_usage import LiquidUsage, TagUse
@@ -125,7 +125,7 @@ def check_key(artifact: Artifact) -> str:
     tenant = None if artifact.kind in MARKUP else artifact.tenant
     return key_of("check", artifact.kind, artifact.name, tenant,
                   None if tenant is None else artifact.path, artifact.sha256,
-                  files_digest(artifact.sources), list(artifact.sources))
+                  sources_key(artifact.sources))
 
 
 # -- the checks of pages and emails, in the order they run ----------------------------------
