@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from auth0_branding.build.builder import build
 from auth0_branding.build.inline import LIQUID
 from auth0_branding.cli import cli
+from auth0_branding.dist.manifest import manifest_bytes
 from auth0_branding.dist.writer import write_dist
 from auth0_branding.errors import BrandError
 
@@ -78,6 +79,17 @@ def test_manifest_lists_every_output_with_its_hash_size_resource_and_sources(wor
     verify = next(o for o in manifest["outputs"] if o["path"] == "dev/emails/verify_email.json")
     assert verify["resource"] == "email-templates/verify_email"
     assert manifest["tenants"]["dev"]["client_id_env"] == "MINIMAL_DEV_CLIENT_ID"
+
+
+def test_manifest_is_indented_sorted_utf8_and_a_name_that_is_not_utf8_reads_back():
+    manifest = {"tenants": {"café": {"manage": []}}, "format": 1,
+                "outputs": [{"sources": ["brand/templates/emails/größe.html"], "size": 3}]}
+    written = manifest_bytes(manifest)
+    assert written == (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False)
+                       + "\n").encode("utf-8")
+    # A file name of bytes that are not UTF-8 reaches Python as lone surrogates.
+    odd = {**manifest, "outputs": [{"sources": [os.fsdecode(b"brand/templates/\xff.html")]}]}
+    assert json.loads(manifest_bytes(odd)) == odd
 
 
 def test_email_settings_use_management_api_keys(workdir):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 from collections.abc import Iterator, Mapping
@@ -21,7 +20,7 @@ from .folder import (
     resolve_output,
     swap_in,
 )
-from .manifest import MANIFEST, earlier_manifest, manifest_of
+from .manifest import MANIFEST, earlier_manifest, manifest_bytes, manifest_of
 from .spool import Spool, inside, spooling, unwritable
 
 if TYPE_CHECKING:
@@ -95,8 +94,7 @@ def _fill(spool: Spool, result: BuildResult, target: Path, previous: dict[str, A
                             "and was not written by a build", Location(display_path(target)),
                             "move it away, then build again")
         _carry(target, staging, relative)
-    (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n",
-                                    encoding="utf-8")
+    (staging / MANIFEST).write_bytes(manifest_bytes(manifest))
     return manifest
 
 
