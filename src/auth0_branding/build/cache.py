@@ -70,6 +70,11 @@ def key_of(stage: str, *parts: Any) -> str:
     """Return the key of a stage's result from its inputs (JSON values, in a fixed order)."""
     text = json.dumps([tool_version(), stage, *parts], ensure_ascii=False,
                       separators=(",", ":"))
+    return text_digest(text)
+
+
+def text_digest(text: str) -> str:
+    """Return the SHA-256 of a text: a long text keys a stage without being encoded as JSON."""
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 

@@ -22,8 +22,8 @@ from premailer import Premailer
 
 from ..brand.schema import INLINERS
 from ..errors import InlineError, Location
-from .cache import key_of
-from .stages import cached, text_digest
+from .cache import key_of, text_digest
+from .stages import cached
 
 LIQUID = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _RAW_TEXT = frozenset({"style", "script", "title", "textarea"})

@@ -9,7 +9,6 @@ a computed name is keyed by the whole context, which is never wrong, only broade
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ import jinja2.meta
 
 from ..brand.sourcemap import once_per_build, source_version
 from ..brand.sources import read_source
-from .cache import key_of
+from .cache import key_of, text_digest
 from .stages import Uncacheable, canonical, translations_digest
 
 
@@ -110,7 +109,7 @@ def _facts_at(version: tuple | None, env: jinja2.Environment, filename: str, roo
         return None
     references = list(jinja2.meta.find_referenced_templates(ast))
     return _TemplateFacts(
-        hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+        text_digest(text),
         frozenset(jinja2.meta.find_undeclared_variables(ast)),
         tuple(ref for ref in references if ref),
         any(ref is None for ref in references),

@@ -82,11 +82,6 @@ def sources_key(paths: Iterable[str]) -> str:
                           lambda: key_of("sources", list(named), files_digest(named)))
 
 
-def text_digest(text: str) -> str:
-    """Return the SHA-256 of a text: a long text keys a stage without being encoded as JSON."""
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 def cached(stage: str, key: str, compute: Callable[[], Any], on_disk: bool = True) -> Any:
     """Return the stored result for `key`, else compute, store and return it.
 
