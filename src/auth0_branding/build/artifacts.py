@@ -10,7 +10,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import DistError, Location, display_path
+from ..errors import DistError, Location, Problem, display_path
 
 # Outputs for the customer's own use (tokens.css, tokens.json): built, never published.
 TOKENS_KIND = "tokens"
@@ -36,6 +36,12 @@ class Artifact:
     # A JSON output's values that came from tokens: (dotted key, token path, where the token
     # is written), for checks that report the token rather than the brand.toml line.
     origins: tuple[tuple[str, str, Location], ...] = field(default=(), compare=False, repr=False)
+    # The problems its own checks found, when it was recalled whole from the cache with them
+    # (`recall`); None: not checked yet.
+    checked: tuple[Problem, ...] | None = field(default=None, compare=False, repr=False)
+    # Where its checked outputs are to be kept for a later build (`recall`): the key, and
+    # how many outputs that key holds (an email's HTML and its settings are one entry).
+    recall: tuple[str, int] | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def data(self) -> bytes:
@@ -73,7 +79,8 @@ class SpooledArtifact(Artifact):
         the outputs of a fleet hold one copy of each, and so does their pickle."""
         shared = {} if shared is None else shared
         for each in fields(Artifact):
-            if each.name not in ("content", "rendered"):
+            # What the checks need (the HTML before inlining, what to recall) has served.
+            if each.name not in ("content", "rendered", "checked", "recall"):
                 value = getattr(artifact, each.name)
                 if each.name != "path":
                     value = shared.setdefault(value, value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +13,9 @@ from markupsafe import Markup
 
 from ..auth0.contract import PAGE_LANGUAGE_SOURCES
 from ..auth0.resources import BRANDING, PAGE_RESOURCES, THEME, email_resource, organization_resource
-from ..auth0.theme import THEME_FIELDS
 from ..brand.catalogues import Translations, load_translations
-from ..brand.colours import WHITE, ColourError, parse_colour, srgb_hex
+from ..brand.colours import WHITE, ColourError, parse_colour
 from ..brand.config import Config, EmailConfig, TenantConfig, load_config
-from ..brand.sources import read_source
 from ..brand.tokens import (
     TokenGroup,
     Tokens,
@@ -27,7 +25,6 @@ from ..brand.tokens import (
     literals,
     to_scss,
 )
-from ..brand.toml_lines import nearest_line
 from ..errors import (
     BrandError,
     InlineError,
@@ -42,8 +39,10 @@ from .artifacts import Artifact, json_artifact
 from .inline import inline_css
 from .language_outputs import language_artifacts
 from .localise import Localiser
-from .partials import partial_artifacts
-from .phone import phone_artifacts
+from .partials import partial_artifacts, partial_templates
+from .phone import PHONE_FOLDER, VOICE_SUFFIX, phone_artifacts, phone_templates
+from .recall import recall, recall_key, to_recall
+from .settings import resolve_settings, setting_location
 from .stages import compile_css_cached
 from .styles import style_sources
 from .templates import Renderer, shared_renderer
@@ -170,10 +169,14 @@ def build_tenant(
     }
     shared = shared or _SharedSources.of(config, translations)
     pages = [page for page in PAGE_RESOURCES if page in tenant.manage]
-    if pages:
-        page_css = Markup(keep_used_tokens(compile_css_cached(
+
+    # Compiled when an output is built rather than recalled.
+    @cache
+    def page_css() -> Markup:
+        return Markup(keep_used_tokens(compile_css_cached(
             config.page_style, to_scss(tokens, "page"), config.brand_dir,
             config.style_locations.get("page")), tokens))
+
     for page in pages:
         template = f"pages/{page}.html"
         if not renderer.exists(template):
@@ -182,53 +185,81 @@ def build_tenant(
                 f"create templates/{template} or remove '{page}' from "
                 f"tenants.{tenant.name}.manage",
             )
-        localiser = _localiser(translations, PAGE_LANGUAGE_SOURCES.get(page, ()))
-        with renderer.localised(localiser):
-            html = renderer.render(template, {
-                **context, "css": page_css, "output": {"kind": "page", "name": page},
-            })
-        yield Artifact(
-            tenant.name, "page", page, f"{tenant.name}/pages/{page}.html", PAGE_RESOURCES[page],
-            _with_prelude(localiser, html),
-            _sources(renderer, template, shared.page_styles, shared.common,
-                     shared.catalogues if localiser and localiser.used else ()),
-            translation_keys=_used(localiser),
-        )
-    if "emails" in tenant.manage and config.emails:
-        background = _email_background(config, tokens)
-        email_css = compile_css_cached(config.email_style, to_scss(tokens, "email", background),
-                                config.brand_dir, config.style_locations.get("email"))
-        email_context = {**context, "tokens": _template_tokens(tokens, "email", background)}
-        for email in config.emails.values():
-            yield from _build_email(
-                config, tenant, email, renderer, email_context, email_css,
-                _sources(renderer, f"emails/{email.name}.html", shared.email_styles,
-                         shared.common, shared.catalogues),
-                shared.brand_toml, translations,
+        def build_page(page: str = page, template: str = template) -> Iterator[Artifact]:
+            localiser = _localiser(translations, PAGE_LANGUAGE_SOURCES.get(page, ()))
+            with renderer.localised(localiser):
+                html = renderer.render(template, {
+                    **context, "css": page_css(), "output": {"kind": "page", "name": page},
+                })
+            yield Artifact(
+                tenant.name, "page", page, f"{tenant.name}/pages/{page}.html",
+                PAGE_RESOURCES[page], _with_prelude(localiser, html),
+                _sources(renderer, template, shared.page_styles, shared.common,
+                         shared.catalogues if localiser and localiser.used else ()),
+                translation_keys=_used(localiser),
             )
+
+        yield from _recalled_or_built(renderer, tenant, ("page", page), (template,), (
+            *shared.page_styles, *shared.common, shared.brand_toml, *shared.catalogues),
+            build_page)
+    if "emails" in tenant.manage and config.emails:
+        @cache
+        def email_style() -> tuple[str, dict[str, Any]]:
+            background = _email_background(config, tokens)
+            return compile_css_cached(
+                config.email_style, to_scss(tokens, "email", background), config.brand_dir,
+                config.style_locations.get("email"),
+            ), {**context, "tokens": _template_tokens(tokens, "email", background)}
+
+        for email in config.emails.values():
+            def build_email(email: EmailConfig = email) -> Iterator[Artifact]:
+                email_css, email_context = email_style()
+                yield from _build_email(
+                    config, tenant, email, renderer, email_context, email_css,
+                    _sources(renderer, f"emails/{email.name}.html", shared.email_styles,
+                             shared.common, shared.catalogues),
+                    shared.brand_toml, translations)
+
+            yield from _recalled_or_built(
+                renderer, tenant, ("email", email.name), (f"emails/{email.name}.html",),
+                (*shared.email_styles, *shared.common, shared.brand_toml, *shared.catalogues),
+                build_email, email.subject, email.from_, email.result_url or "")
     brand_toml = config.brand_dir / "brand.toml"
     if "branding" in tenant.manage and config.branding:
-        settings = _resolve_settings(config.branding, tokens, renderer, context,
+        settings = resolve_settings(config.branding, tokens, renderer, context,
                                      brand_toml, ("branding",))
         yield json_artifact(tenant.name, "branding", "branding", BRANDING, settings,
                              (shared.brand_toml, *shared.common))
     if "theme" in tenant.manage and config.theme:
         origins: list[tuple[str, str, Location]] = []
-        theme = _resolve_settings(config.theme, tokens, renderer, context,
+        theme = resolve_settings(config.theme, tokens, renderer, context,
                                   brand_toml, ("theme",), origins)
         yield json_artifact(tenant.name, "theme", "theme", THEME, theme,
                              (shared.brand_toml, *shared.common), origins=origins)
     if translations is not None and config.languages is not None:
         yield from language_artifacts(tenant, translations, shared.brand_toml)
+    # Their settings and texts: brand.toml, the catalogues; their values: tenants.toml, tokens.
+    texts = (*shared.common, shared.brand_toml, *shared.catalogues)
     if "partials" in tenant.manage:
-        yield from partial_artifacts(tenant, renderer, context, translations,
-                                     (shared.brand_toml, *shared.catalogues))
+        # The prompts' folders (a folder with no fragment clears its prompt) and fragments.
+        prompts = partial_templates(renderer.templates_dir)
+        yield from _recalled_or_built(
+            renderer, tenant, ("partials", prompts),
+            tuple(t for screens in prompts.values() for points in screens.values()
+                  for t in points.values()), texts,
+            lambda: partial_artifacts(tenant, renderer, context, translations,
+                                      (shared.brand_toml, *shared.catalogues)))
     if "phone" in tenant.manage:
-        yield from phone_artifacts(config, tenant, renderer, context, translations,
-                                   (shared.brand_toml, *shared.catalogues))
+        yield from _recalled_or_built(
+            renderer, tenant, ("phone",), tuple(
+                name for kind in phone_templates(config)
+                for name in (f"{PHONE_FOLDER}/{kind}.txt", f"{PHONE_FOLDER}/{kind}{VOICE_SUFFIX}")
+                if renderer.exists(name)), texts,
+            lambda: phone_artifacts(config, tenant, renderer, context, translations,
+                                    (shared.brand_toml, *shared.catalogues)))
     if "organizations" in tenant.manage:
         for name, branding in sorted(tenant.organizations.items()):
-            resolved = _resolve_settings(branding, tokens, renderer, context, config.tenants_file,
+            resolved = resolve_settings(branding, tokens, renderer, context, config.tenants_file,
                                          ("tenants", tenant.name, "organizations", name, "branding"))
             yield json_artifact(tenant.name, "organization", name, organization_resource(name),
                                 {"branding": resolved},
@@ -297,6 +328,26 @@ def _build_email(
                          path=f"{tenant.name}/emails/{email.name}.json")
 
 
+def _recalled_or_built(renderer: Renderer, tenant: TenantConfig, what: tuple[Any, ...],
+                       templates: tuple[str, ...], sources: tuple[str, ...],
+                       build: Callable[[], Iterable[Artifact]], *strings: str
+                       ) -> list[Artifact]:
+    """Return the outputs `build` yields, recalled whole from the cache when they can be.
+
+    `what`: the outputs' kind and what tells them apart; `templates` are rendered (with
+    all they read) and `strings` of the configuration too, besides `sources`. An output whose
+    reads are not known before it renders (a missing template, which rendering reports, a
+    computed name) is built every time.
+    """
+    key = None
+    if all(renderer.exists(t) and renderer.sources_known(t, *strings) for t in templates):
+        read = (display_path(renderer.templates_dir / name)
+                for t in templates for name in renderer.sources_of(t))
+        key = recall_key(tenant.name, what, (*read, *sources))
+    recalled = recall(key, tenant.name)
+    return recalled if recalled is not None else to_recall(list(build()), key)
+
+
 def _localiser(translations: Translations | None, sources: tuple[str, ...]) -> Localiser | None:
     return Localiser(translations, sources) if translations is not None else None
 
@@ -315,58 +366,6 @@ def _sources(renderer: Renderer, template: str, *groups: tuple[str, ...]) -> tup
     return tuple(dict.fromkeys((*templates, *(s for group in groups for s in group))))
 
 
-def _resolve_settings(
-    settings: Mapping[str, Any], tokens: Tokens, renderer: Renderer, context: Mapping[str, Any],
-    brand_toml: Path, table: tuple[str, ...], origins: list[tuple[str, str, Location]] | None = None,
-) -> dict[str, Any]:
-    """Resolve `{token.path}` aliases and build-time Jinja in a settings table.
-
-    A colour token becomes the hex Auth0 takes (sRGB, `#rrggbbaa` when translucent), and
-    `origins` collects each value that came from a token, under its key below `table`.
-    """
-    resolved: dict[str, Any] = {}
-    for key, value in settings.items():
-        if isinstance(value, Mapping):
-            resolved[key] = _resolve_settings(value, tokens, renderer, context, brand_toml,
-                                              (*table, key), origins)
-        elif not isinstance(value, str):
-            resolved[key] = value
-        elif (path := alias_path(value)) is not None:
-            if path not in tokens.by_path:
-                raise BrandError(f"unknown token reference '{value}' in '{'.'.join(table)}.{key}'",
-                                 _setting_location(brand_toml, (*table, key)),
-                                 did_you_mean(path, tokens.by_path) or "reference a defined token")
-            token = tokens.by_path[path]
-            resolved[key] = (tokens.derived(("auth0-colour", path), lambda: srgb_hex(
-                parse_colour(token.value))) if token.type == "color"  # noqa: B023 - called now
-                and token.value is not None else token.css)
-            if origins is not None:
-                origins.append((".".join((*table, key)[1:]), path, token.location))
-        else:
-            resolved[key] = _render_setting(renderer, value, context, brand_toml, (*table, key))
-            if _colour_field(table, key):
-                resolved[key] = _auth0_colour(resolved[key])
-    return resolved
-
-
-def _colour_field(table: tuple[str, ...], key: str) -> bool:
-    """Tell whether `key` of `table` is one of Auth0's colour fields (theme, branding, org)."""
-    if table[:1] == ("theme",) and len(table) == 2:
-        field_ = THEME_FIELDS.get(table[1], {}).get(key)
-        return field_ is not None and field_.kind == "color"
-    return table[-1:] == ("colors",)
-
-
-@lru_cache(maxsize=1024)  # a fleet's settings share their colours
-def _auth0_colour(value: str) -> str:
-    # Any colour CSS reads becomes the hex Auth0 takes; what is not a colour stays as written,
-    # for the settings checks to report at its line.
-    try:
-        return srgb_hex(parse_colour(value))
-    except ColourError:
-        return value
-
-
 def _template_tokens(tokens: Tokens, target: str, background: Color) -> TokenGroup:
     """Return the tokens as templates read them for `target`, once per token set."""
     return tokens.derived(("template", target, colour_key(background)),
@@ -383,7 +382,7 @@ def _email_background(config: Config, tokens: Tokens) -> Color:
     token = tokens.by_path.get(path) if path is not None else None
     if path is not None and token is None:
         raise BrandError(f"unknown token reference '{declared}' in 'colours.email_background'",
-                         _setting_location(brand_toml, ("colours", "email_background")),
+                         setting_location(brand_toml, ("colours", "email_background")),
                          did_you_mean(path, tokens.by_path) or "reference a colour token")
     try:
         if token is not None and token.type != "color":
@@ -391,20 +390,5 @@ def _email_background(config: Config, tokens: Tokens) -> Color:
         return parse_colour(token.value if token is not None else declared)
     except ColourError as error:
         raise BrandError(f"colours.email_background is not a colour: {error}",
-                         _setting_location(brand_toml, ("colours", "email_background")),
+                         setting_location(brand_toml, ("colours", "email_background")),
                          error.hint) from error
-
-
-def _render_setting(renderer: Renderer, value: str, context: Mapping[str, Any],
-                    brand_toml: Path, keys: tuple[str, ...]) -> str:
-    try:
-        return renderer.render_string(value, context, Location(display_path(brand_toml)))
-    except TemplateError as error:
-        raise TemplateError(error.message, _setting_location(brand_toml, keys),
-                            error.hint) from error
-
-
-def _setting_location(brand_toml: Path, keys: tuple[str, ...]) -> Location:
-    """Return where the setting at `keys` is written in brand.toml."""
-    text = read_source(brand_toml, brand_toml.parent, "config")
-    return Location(display_path(brand_toml), nearest_line(text, keys))

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 
 from ..brand.config import Config, load_config
 from ..brand.sourcemap import one_version_each
+from ..checks.registry import merge_problems
 from ..checks.translations import check_translations
-from ..checks.validate import check_build, merge_problems
+from ..checks.validate import check_build
 from ..errors import Problem
 from .artifacts import Artifact
 from .builder import BuildResult, TenantBuilder, build, load_brand_translations

@@ -4,7 +4,8 @@ A template and everything it extends, includes or imports is read for its text a
 context names it uses (`jinja2.meta`), once per version of each file. The render is keyed by
 those texts, the values of exactly those names, and the catalogues `t()` reads: tenants
 whose templates never name `tenant` share one render. A template that includes another by
-a computed name is keyed by the whole context, which is never wrong, only broader.
+a computed name is keyed by the whole context and the text of every template, which is never
+wrong, only broader.
 """
 
 from __future__ import annotations
@@ -65,10 +66,27 @@ def _walk(env: jinja2.Environment, templates_dir: Path, root: Path, name: str
     return found
 
 
+def sources_known(env: jinja2.Environment, templates_dir: Path, root: Path, name: str) -> bool:
+    """Tell whether every template `name` reads is known before it renders: none is missing
+    or broken, and none is named by a computed name."""
+    return all(facts is not None and not facts.computed
+               for _, facts in _closure(env, templates_dir, root, name))
+
+
+@lru_cache(maxsize=1024)
+def reads_templates(env: jinja2.Environment, source: str) -> bool:
+    """Tell whether a string rendered from the configuration (a subject) may read a template:
+    it includes, imports or extends one, or cannot be parsed (its render reports why)."""
+    try:
+        return any(True for _ in jinja2.meta.find_referenced_templates(env.parse(source)))
+    except Exception:  # noqa: BLE001 - the render itself reports what is wrong
+        return True
+
+
 def render_key(env: jinja2.Environment, templates_dir: Path, root: Path, name: str,
                context: Mapping[str, Any], localiser: Any) -> str | None:
     """Return the key of rendering `name` with `context`, None when it cannot be keyed."""
-    texts: list[list[str]] = []
+    texts: list[list[str | None]] = []
     names: set[str] = set()
     computed = False
     for current, facts in _closure(env, templates_dir, root, name):
@@ -77,6 +95,9 @@ def render_key(env: jinja2.Environment, templates_dir: Path, root: Path, name: s
         texts.append([current, facts.digest])
         names |= facts.names
         computed |= facts.computed
+    if computed:
+        # The template it names is known only as it renders: any of them, as it reads now.
+        texts.extend(_every_template(env, templates_dir, root))
     used = sorted(context) if computed else sorted(names & set(context))
     try:
         values = [[key, canonical(context[key])] for key in used]
@@ -85,6 +106,17 @@ def render_key(env: jinja2.Environment, templates_dir: Path, root: Path, name: s
     language = None if localiser is None else [
         translations_digest(localiser.translations), list(localiser.sources)]
     return key_of("render", name, sorted(texts), values, language)
+
+
+def _every_template(env: jinja2.Environment, templates_dir: Path, root: Path
+                    ) -> list[list[str | None]]:
+    def find() -> list[list[str | None]]:
+        listed = []
+        for name in env.list_templates():
+            facts = _facts_of(env, str(templates_dir), str(root), name)
+            listed.append([name, None if facts is None else facts.digest])
+        return listed
+    return once_per_build(("every template", env, templates_dir, root), find)
 
 
 def _facts_of(env: jinja2.Environment, templates_dir: str, root: str, name: str

@@ -19,7 +19,7 @@ from ..brand.tokens import TokenGroup
 from ..errors import BrandError, Location, TemplateError, did_you_mean, display_path
 from .cache import MISSING, active
 from .localise import Localiser, liquid
-from .render_cache import referenced_templates, render_key
+from .render_cache import reads_templates, referenced_templates, render_key, sources_known
 
 # Liquid owns {{ }} and {% %}; CSS and HTML own single brackets. These stay out of their way.
 DELIMITERS = {
@@ -234,6 +234,11 @@ class Renderer:
     def sources_of(self, name: str) -> tuple[str, ...]:
         """Return `name` and every template it extends, includes or imports, recursively."""
         return referenced_templates(self.env, self.templates_dir, self.root, name)
+
+    def sources_known(self, name: str, *strings: str) -> bool:
+        """Tell whether `sources_of(name)` is all that rendering `name` and `strings` reads."""
+        return (sources_known(self.env, self.templates_dir, self.root, name)
+                and not any(reads_templates(self.env, s) for s in strings))
 
     def _wrap(self, error: Exception, name: str, context: Mapping[str, Any]) -> TemplateError:
         if isinstance(error, jinja2.TemplateNotFound):

@@ -6,8 +6,8 @@ Add a check with `@check(name, kinds=..., names=...)` beside its family's others
 
 from __future__ import annotations
 
-from .registry import Check, Subject, check, checks_for
-from .validate import check_artifact, check_build, merge_problems
+from .registry import Check, Subject, check, checks_for, merge_problems
+from .validate import check_artifact, check_build
 
 __all__ = ["Check", "Subject", "check", "check_artifact", "check_build", "checks_for",
            "merge_problems"]

@@ -97,3 +97,13 @@ def check_outcome(artifact: Artifact, skip: Iterable[str] = ()
         if registered.gate and problems:
             return found, True
     return found, False
+
+
+def merge_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Drop repeats and order problems: errors first, then by file and line.
+
+    Tenants share templates: the same fault found in each tenant's output is one problem.
+    """
+    return sorted(dict.fromkeys(problems), key=lambda p: (
+        p.severity != "error", p.location.path if p.location else "",
+        (p.location.line or 0) if p.location else 0))

@@ -31,6 +31,7 @@ from ..brand.sourcemap import SourceMap
 from ..build.artifacts import Artifact
 from ..build.builder import BuildResult
 from ..build.cache import key_of
+from ..build.recall import check_outputs
 from ..build.stages import cached, problems_from_data, problems_to_data, sources_key
 from ..errors import Location, Problem, TemplateError, did_you_mean, display_path
 from ..render.liquid import AUTH0_FILTERS, FILE_TAGS, check_liquid
@@ -42,7 +43,7 @@ from .html import check_html, in_html_comment, scan_html
 from .messages import liquid_message
 from .partials import check_partial_tenants, check_partial_texts
 from .phone import check_phone_messages
-from .registry import MARKUP, Subject, check, check_outcome, run_checks
+from .registry import MARKUP, Subject, check, check_outcome, merge_problems, run_checks
 from .translations import check_translations
 
 _LEFTOVER = re.compile(r"\[\[.*?\]\]|\[%.*?%\]|\[#.*?#\]|@@(?!config@@)[A-Za-z_]\w*@@", re.DOTALL)
@@ -57,9 +58,7 @@ def check_build(result: BuildResult, translations: bool = True) -> list[Problem]
     `translations`: also check the catalogues (a build split over processes does that once,
     over all of them, as only the whole build knows which keys no template read).
     """
-    problems: list[Problem] = []
-    for artifact in result.artifacts:
-        problems.extend(check_artifact(artifact))
+    problems = check_outputs(result.artifacts, check_artifact)
     # What one output cannot tell alone: the tenant it is for, the brand's languages.
     problems.extend(check_partial_tenants(result.tenants, result.artifacts))
     problems.extend(check_partial_texts(result.translations, result.artifacts))
@@ -78,16 +77,6 @@ def check_build(result: BuildResult, translations: bool = True) -> list[Problem]
     return merge_problems(problems)
 
 
-def merge_problems(problems: Iterable[Problem]) -> list[Problem]:
-    """Drop repeats and order problems: errors first, then by file and line.
-
-    Tenants share templates: the same fault found in each tenant's output is one problem.
-    """
-    return sorted(dict.fromkeys(problems), key=lambda p: (
-        p.severity != "error", p.location.path if p.location else "",
-        (p.location.line or 0) if p.location else 0))
-
-
 def check_artifact(artifact: Artifact, *_: Any) -> list[Problem]:
     """Check one output with the checks its kind calls for.
 
@@ -96,6 +85,8 @@ def check_artifact(artifact: Artifact, *_: Any) -> list[Problem]:
     another tenant's folder is checked once: its problems name its own path. A JSON output's
     checks cost less than reading an entry: they are kept in memory only.
     """
+    if artifact.checked is not None:  # recalled from the cache with its problems
+        return list(artifact.checked)
     if artifact.rendered is None:
         markup = artifact.kind in MARKUP
         own, found = cached("check" if markup else "json-check", check_key(artifact), lambda: [
